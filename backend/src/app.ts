@@ -1,0 +1,56 @@
+// Starts ChitBox in this process: core services, the SMTP listener, the HTTP
+// API with Socket.IO, and (when asked) the built web inbox. Used by main.ts
+// and by the tests, which start it on port 0 with a throwaway data directory.
+import http from 'node:http';
+import net from 'node:net';
+import type { Config } from './config/config.js';
+import { buildServices, type Services } from './core/services.js';
+import { createHttpApp } from './http/http-app.js';
+import { startRealtime } from './realtime/realtime-server.js';
+import type { Logger } from './shared/logger.js';
+import { startSmtpListener } from './smtp/smtp-listener.js';
+import { VERSION } from './version.js';
+
+export interface RunningChitbox {
+  services: Services;
+  httpPort: number;
+  smtpPort: number;
+  stop(): Promise<void>;
+}
+
+export async function startChitbox(config: Config, log: Logger): Promise<RunningChitbox> {
+  const services = await buildServices(config, log);
+  const smtp = await startSmtpListener(config, services.intake, log.child({ component: 'smtp' }));
+  const app = createHttpApp(services, { version: VERSION, smtpConnections: () => smtp.connections() });
+  const httpServer = http.createServer(app);
+  const realtime = startRealtime(httpServer, services);
+  await listen(httpServer, config.http.port, config.http.host);
+  const httpPort = (httpServer.address() as net.AddressInfo).port;
+
+  let stopping: Promise<void> | null = null;
+  return {
+    services,
+    httpPort,
+    smtpPort: smtp.port,
+    stop() {
+      stopping ??= (async () => {
+        await smtp.close(config.shutdownTimeoutMs);
+        await realtime.close();
+        httpServer.closeAllConnections();
+        await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await services.db.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

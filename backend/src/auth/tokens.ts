@@ -1,0 +1,47 @@
+// JWT access tokens: HS256 only (algorithms pinned, so alg:none and key
+// confusion are refused), with issuer, audience and expiry checked.
+import jwt from 'jsonwebtoken';
+
+export interface TokenClaims {
+  userId: number;
+}
+
+export interface TokenOptions {
+  secret: string;
+  expiresIn: string;
+  issuer: string;
+  audience: string;
+}
+
+export class TokenService {
+  constructor(private readonly opts: TokenOptions) {}
+
+  issue(claims: TokenClaims): string {
+    return jwt.sign({}, this.opts.secret, {
+      algorithm: 'HS256',
+      subject: String(claims.userId),
+      expiresIn: asExpiry(this.opts.expiresIn),
+      issuer: this.opts.issuer,
+      audience: this.opts.audience,
+    });
+  }
+
+  /** Returns the claims, or null for any token that is not valid right now. */
+  verify(token: string): TokenClaims | null {
+    try {
+      const payload = jwt.verify(token, this.opts.secret, {
+        algorithms: ['HS256'],
+        issuer: this.opts.issuer,
+        audience: this.opts.audience,
+      });
+      if (typeof payload === 'string' || !payload.sub || !/^\d+$/.test(payload.sub)) return null;
+      return { userId: Number(payload.sub) };
+    } catch {
+      return null;
+    }
+  }
+}
+
+function asExpiry(value: string): number | jwt.SignOptions['expiresIn'] {
+  return /^\d+$/.test(value) ? Number(value) : (value as jwt.SignOptions['expiresIn']);
+}

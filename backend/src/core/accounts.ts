@@ -1,0 +1,71 @@
+// register, login, me: the account stories.
+import { PasswordHasher, passwordLengthProblem } from '../auth/passwords.js';
+import type { TokenService } from '../auth/tokens.js';
+import { normalizeEmail } from '../mail/addresses.js';
+import { conflict, invalid, unauthorized } from '../shared/app-error.js';
+import { UserRepo } from '../storage/user-repo.js';
+import type { UserRecord } from '../storage/records.js';
+
+export interface AccountDeps {
+  users: UserRepo;
+  hasher: PasswordHasher;
+  tokens: TokenService;
+}
+
+export interface Session {
+  token: string;
+  user: UserRecord;
+}
+
+export async function register(
+  deps: AccountDeps,
+  input: { email: string; password: string; name?: string | null; role?: 'user' | 'admin' },
+): Promise<Session> {
+  const user = await createUser(deps, input);
+  return { token: deps.tokens.issue({ userId: user.id }), user };
+}
+
+export async function createUser(
+  deps: Pick<AccountDeps, 'users' | 'hasher'>,
+  input: { email: string; password: string; name?: string | null; role?: 'user' | 'admin' },
+): Promise<UserRecord> {
+  const email = normalizeEmail(input.email);
+  if (!email) throw invalid('invalid_email', 'email must be a plain address like name@example.com');
+  const problem = passwordLengthProblem(input.password);
+  if (problem) throw invalid('invalid_password', problem);
+  if (await deps.users.findByEmail(email)) throw conflict('email_taken', 'an account with this email already exists');
+  const passwordHash = await deps.hasher.hash(input.password);
+  try {
+    return await deps.users.create({ email, name: input.name?.trim() || null, passwordHash, role: input.role });
+  } catch (err) {
+    if (UserRepo.isUniqueViolation(err)) throw conflict('email_taken', 'an account with this email already exists');
+    throw err;
+  }
+}
+
+/** The same answer, after the same work, for an unknown email and a wrong password. */
+export async function verifyCredentials(
+  deps: Pick<AccountDeps, 'users' | 'hasher'>,
+  email: string,
+  password: string,
+): Promise<UserRecord | null> {
+  const normalized = normalizeEmail(email);
+  const user = normalized ? await deps.users.findByEmail(normalized) : null;
+  if (!user || Buffer.byteLength(password) > 72) {
+    await deps.hasher.verifyNobody(password.slice(0, 72));
+    return null;
+  }
+  return (await deps.hasher.verify(password, user.passwordHash)) ? user : null;
+}
+
+export async function login(deps: AccountDeps, input: { email: string; password: string }): Promise<Session> {
+  const user = await verifyCredentials(deps, input.email, input.password);
+  if (!user) throw unauthorized('invalid_credentials', 'wrong email or password');
+  return { token: deps.tokens.issue({ userId: user.id }), user };
+}
+
+/** Resolves a bearer token to its user, or null when the token or the user is gone. */
+export async function authenticateToken(deps: AccountDeps, token: string): Promise<UserRecord | null> {
+  const claims = deps.tokens.verify(token);
+  return claims ? deps.users.findById(claims.userId) : null;
+}

@@ -1,0 +1,32 @@
+// Typed in-process events. Use cases publish; adapters (realtime, later
+// webhooks and metrics) subscribe. Nothing in core knows who listens.
+import { EventEmitter } from 'node:events';
+import type { MessageRecord } from '../storage/records.js';
+
+export interface CoreEvents {
+  /** a message copy was committed for its owner */
+  'message.stored': { message: MessageRecord; source: 'inbound' | 'sent'; committedAt: bigint };
+  'message.updated': { userId: number; message: MessageRecord; previousFolderId: number };
+  'message.deleted': { userId: number; id: number; threadId: number; folderId: number };
+}
+
+export type CoreEventName = keyof CoreEvents;
+export type CoreListener<K extends CoreEventName> = (payload: CoreEvents[K]) => void;
+
+export class EventBus {
+  private readonly emitter = new EventEmitter({ captureRejections: false });
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  publish<K extends CoreEventName>(name: K, payload: CoreEvents[K]): void {
+    this.emitter.emit(name, payload);
+  }
+
+  subscribe<K extends CoreEventName>(name: K, listener: CoreListener<K>): () => void {
+    this.emitter.on(name, listener);
+    // Unsubscribe with the exact reference that was added (STYLE.md practice 7).
+    return () => this.emitter.off(name, listener);
+  }
+}

@@ -1,0 +1,167 @@
+// ingestMessage: the inbound story. Parse once, put the bytes in the blob
+// store, commit one copy per local recipient in one transaction, then tell
+// the owners. Nothing is acknowledged before the commit; on any failure
+// nothing half-written stays behind and the caller gets a temporary failure.
+import { parseMessage } from '../mail/parse-message.js';
+import type { ParsedMessage } from '../mail/parsed-message.js';
+import { sanitizeHtml } from '../mail/sanitize-html.js';
+import { snippetOf } from '../mail/snippet.js';
+import { buildReceivedHeader, type TraceInfo } from '../mail/received-header.js';
+import { tempFail } from '../shared/app-error.js';
+import type { Logger } from '../shared/logger.js';
+import { BlobStore } from '../storage/blob-store.js';
+import type { Database } from '../storage/database.js';
+import { insertMessageCopy, type NewMessageCopy, type StoredCopy } from '../storage/message-store.js';
+import type { MessageRepo } from '../storage/message-repo.js';
+import type { MessageRecord } from '../storage/records.js';
+import type { EventBus } from './event-bus.js';
+import type { LocalRecipient } from './recipients.js';
+
+export interface IngestInput {
+  /** DATA bytes after dot-unstuffing, CRLF line ends */
+  raw: Buffer;
+  recipients: LocalRecipient[];
+  trace: TraceInfo;
+  /** the folder each copy goes to, by recipient; Inbox when absent */
+  folderFor?: (r: LocalRecipient) => number;
+  source?: 'inbound' | 'sent';
+  markRead?: boolean;
+}
+
+export interface IngestDeps {
+  db: Database;
+  blobs: BlobStore;
+  messages: MessageRepo;
+  events: EventBus;
+  log: Logger;
+}
+
+export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promise<StoredCopy[]> {
+  const receivedAt = new Date();
+  const parsed = await parseMessage(input.raw);
+  const recipients = uniqueByUser(input.recipients);
+  const { stored: blobs, rawSha256 } = await storeBlobs(deps.blobs, input.raw, parsed);
+  const release = once(() => blobs.all.forEach((sha) => deps.blobs.unpin(sha)));
+  const drafts = recipients.map((r) => copyFor(r, parsed, input, rawSha256, blobs.attachmentShas, receivedAt));
+  let copies: StoredCopy[];
+  try {
+    copies = await deps.db.write(async (tx) => {
+      const out: StoredCopy[] = [];
+      for (const d of drafts) out.push(await insertMessageCopy(tx, d));
+      return out;
+    });
+  } catch (err) {
+    release();
+    await discardBlobs(deps, blobs.created);
+    deps.log.error({ err }, 'storing a message failed');
+    throw tempFail('store_failed', 'Could not store the message, try again later');
+  } finally {
+    release();
+  }
+  const records = await withAttachments(deps.messages, copies, drafts);
+  const committedAt = process.hrtime.bigint();
+  for (const message of records) deps.events.publish('message.stored', { message, source: input.source ?? 'inbound', committedAt });
+  return copies;
+}
+
+interface BlobSet {
+  all: string[];
+  created: string[];
+  attachmentShas: string[];
+}
+
+async function storeBlobs(blobs: BlobStore, raw: Buffer, parsed: ParsedMessage): Promise<{ stored: BlobSet; rawSha256: string }> {
+  const results = await Promise.allSettled([raw, ...parsed.attachments.map((a) => a.content)].map((b) => blobs.put(b)));
+  const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const stored: BlobSet = {
+    all: ok.map((b) => b.sha256),
+    created: ok.filter((b) => b.created).map((b) => b.sha256),
+    attachmentShas: ok.slice(1).map((b) => b.sha256),
+  };
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure) {
+    for (const sha of stored.all) blobs.unpin(sha);
+    await Promise.all(stored.created.map((sha) => blobs.remove(sha).catch(() => undefined)));
+    throw tempFail('store_failed', `Could not store the message: ${(failure as PromiseRejectedResult).reason}`);
+  }
+  return { stored, rawSha256: ok[0]!.sha256 };
+}
+
+/** Removes blobs this ingest created, unless another write relies on them now. */
+async function discardBlobs(deps: IngestDeps, created: string[]): Promise<void> {
+  for (const sha of created) {
+    try {
+      if (!deps.blobs.isPinned(sha) && !(await deps.messages.blobReferenced(sha))) await deps.blobs.remove(sha);
+    } catch (err) {
+      deps.log.warn({ err, sha }, 'could not remove an orphan blob');
+    }
+  }
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) {
+      done = true;
+      fn();
+    }
+  };
+}
+
+function copyFor(
+  r: LocalRecipient, parsed: ParsedMessage, input: IngestInput, rawSha256: string,
+  attachmentShas: string[], receivedAt: Date,
+): NewMessageCopy {
+  const receivedHeader = buildReceivedHeader(input.trace, r.email, receivedAt);
+  const bodyHtml = parsed.html ? sanitizeHtml(parsed.html) : '';
+  return {
+    userId: r.userId,
+    folderId: input.folderFor?.(r) ?? r.inboxFolderId,
+    messageId: parsed.messageId,
+    inReplyTo: parsed.inReplyTo,
+    references: parsed.references,
+    fromEmail: parsed.from.address,
+    fromName: parsed.from.name,
+    to: parsed.to,
+    cc: parsed.cc,
+    subject: parsed.subject,
+    snippet: snippetOf(parsed.text),
+    bodyText: parsed.text,
+    bodyHtml,
+    isRead: input.markRead ?? false,
+    sentAt: parsed.date ?? receivedAt,
+    createdAt: receivedAt,
+    receivedHeader,
+    rawSha256,
+    sizeBytes: Buffer.byteLength(receivedHeader) + input.raw.length,
+    attachments: parsed.attachments.map((a, i) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      size: a.content.length,
+      contentId: a.contentId,
+      sha256: attachmentShas[i]!,
+    })),
+  };
+}
+
+async function withAttachments(repo: MessageRepo, copies: StoredCopy[], drafts: NewMessageCopy[]): Promise<MessageRecord[]> {
+  const needIds = drafts.some((d) => d.attachments.length > 0);
+  const attachments = needIds ? await repo.attachmentsOf(copies.map((c) => c.id)) : [];
+  return copies.map((c, i) => {
+    const { attachments: _drafted, ...d } = drafts[i]!;
+    return {
+      ...d,
+      id: c.id,
+      threadId: c.threadId,
+      isStarred: false,
+      hasAttachments: _drafted.length > 0,
+      attachments: attachments.filter((a) => a.messageId === c.id),
+    };
+  });
+}
+
+function uniqueByUser(recipients: LocalRecipient[]): LocalRecipient[] {
+  const seen = new Map<number, LocalRecipient>();
+  for (const r of recipients) if (!seen.has(r.userId)) seen.set(r.userId, r);
+  return [...seen.values()];
+}

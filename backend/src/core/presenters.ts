@@ -1,0 +1,66 @@
+// Records -> contract DTOs (../shared/CONTRACT.md). Shared by HTTP and realtime.
+import type {
+  AttachmentDto, FolderDto, MessageDto, MessageSummaryDto, ThreadSummaryDto, UserDto,
+} from '../contracts/api.js';
+import type { NewEmailEvent } from '../contracts/events.js';
+import { resolveCidLinks } from '../mail/sanitize-html.js';
+import type {
+  AttachmentRecord, FolderWithCounts, MessageRecord, MessageSummaryRecord, ThreadSummaryRecord, UserRecord,
+} from '../storage/records.js';
+
+export const attachmentUrl = (id: number): string => `/api/attachments/${id}`;
+
+export function presentUser(u: UserRecord): UserDto {
+  return { id: u.id, email: u.email, name: u.name, role: u.role, createdAt: u.createdAt.toISOString() };
+}
+
+export function presentFolder(f: FolderWithCounts): FolderDto {
+  return { id: f.id, name: f.name, kind: f.kind, unreadCount: f.unreadCount, totalCount: f.totalCount };
+}
+
+export function presentSummary(m: MessageSummaryRecord): MessageSummaryDto {
+  return {
+    id: m.id, threadId: m.threadId, folderId: m.folderId, fromEmail: m.fromEmail, fromName: m.fromName,
+    subject: m.subject, snippet: m.snippet, isRead: m.isRead, isStarred: m.isStarred,
+    hasAttachments: m.hasAttachments, sentAt: m.sentAt.toISOString(), createdAt: m.createdAt.toISOString(),
+  };
+}
+
+export function presentAttachment(a: AttachmentRecord): AttachmentDto {
+  return { id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, contentId: a.contentId, sha256: a.sha256 };
+}
+
+/** bodyHtml is stored sanitised; cid: links are pointed at attachment URLs here. */
+export function servedHtml(m: Pick<MessageRecord, 'bodyHtml' | 'attachments'>): string {
+  if (!m.bodyHtml.includes('cid:') || m.attachments.length === 0) return m.bodyHtml;
+  const byCid = new Map(m.attachments.filter((a) => a.contentId).map((a) => [a.contentId!.toLowerCase(), a.id]));
+  return resolveCidLinks(m.bodyHtml, (cid) => {
+    const id = byCid.get(cid.toLowerCase());
+    return id === undefined ? undefined : attachmentUrl(id);
+  });
+}
+
+export function presentMessage(m: MessageRecord): MessageDto {
+  return {
+    ...presentSummary(m),
+    messageId: m.messageId, inReplyTo: m.inReplyTo, to: m.to, cc: m.cc,
+    bodyText: m.bodyText, bodyHtml: servedHtml(m), sizeBytes: m.sizeBytes,
+    attachments: m.attachments.map(presentAttachment),
+  };
+}
+
+export function presentThreadSummary(t: ThreadSummaryRecord): ThreadSummaryDto {
+  return { ...t, lastMessageAt: t.lastMessageAt.toISOString() };
+}
+
+export function presentNewEmail(m: MessageRecord): NewEmailEvent {
+  return {
+    folderId: m.folderId,
+    email: {
+      id: m.id, threadId: m.threadId, fromEmail: m.fromEmail, fromName: m.fromName, subject: m.subject,
+      bodyText: m.bodyText, bodyHtml: servedHtml(m), isRead: m.isRead,
+      sentAt: m.sentAt.toISOString(), createdAt: m.createdAt.toISOString(),
+      folderId: m.folderId, snippet: m.snippet, hasAttachments: m.hasAttachments, isStarred: m.isStarred,
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// Who a recipient address is: a local user, an unknown local address, or
+// somewhere else. Decided once, at RCPT time.
+import { permFail } from '../shared/app-error.js';
+import type { FolderRepo } from '../storage/folder-repo.js';
+import type { UserRepo } from '../storage/user-repo.js';
+import { parseMailbox } from '../mail/addresses.js';
+
+export interface LocalRecipient {
+  userId: number;
+  email: string;
+  inboxFolderId: number;
+}
+
+export class RecipientResolver {
+  constructor(
+    private readonly users: UserRepo,
+    private readonly folders: FolderRepo,
+    private readonly mailDomains: readonly string[],
+  ) {}
+
+  /**
+   * Resolves an envelope address to a local user, or throws a permanent
+   * failure: unknown user in a local domain, or relaying elsewhere.
+   */
+  async resolveLocal(address: string): Promise<LocalRecipient> {
+    const mailbox = parseMailbox(address);
+    // Source routes, %-hacks, quoted @ and literals are relay tricks, never local.
+    if (!mailbox) throw permFail('relay_denied', 'Relaying denied: not a local address');
+    const user = await this.users.findByEmail(mailbox.address);
+    if (user) {
+      const inbox = await this.folders.findByKind(user.id, 'inbox');
+      if (inbox) return { userId: user.id, email: user.email, inboxFolderId: inbox.id };
+    }
+    if (await this.isLocalDomain(mailbox.domain)) {
+      throw permFail('unknown_user', `No such user here: ${mailbox.address}`);
+    }
+    throw permFail('relay_denied', 'Relaying denied: not a local domain and not authenticated');
+  }
+
+  async isLocalDomain(domain: string): Promise<boolean> {
+    return this.mailDomains.includes(domain) || (await this.users.anyInDomain(domain));
+  }
+}

@@ -1,0 +1,49 @@
+// Builds the core's dependencies once; adapters receive this and nothing else.
+import type { Config } from '../config/config.js';
+import { loadOrCreateJwtSecret } from '../auth/jwt-secret.js';
+import { PasswordHasher } from '../auth/passwords.js';
+import { TokenService } from '../auth/tokens.js';
+import type { Logger } from '../shared/logger.js';
+import { BlobStore } from '../storage/blob-store.js';
+import { openDatabase, type Database } from '../storage/database.js';
+import { FolderRepo } from '../storage/folder-repo.js';
+import { MessageRepo } from '../storage/message-repo.js';
+import { UserRepo } from '../storage/user-repo.js';
+import { EventBus } from './event-bus.js';
+import { MailIntake } from './mail-intake.js';
+import { RecipientResolver } from './recipients.js';
+
+export interface Services {
+  config: Config;
+  log: Logger;
+  db: Database;
+  blobs: BlobStore;
+  users: UserRepo;
+  folders: FolderRepo;
+  messages: MessageRepo;
+  events: EventBus;
+  hasher: PasswordHasher;
+  tokens: TokenService;
+  recipients: RecipientResolver;
+  intake: MailIntake;
+}
+
+export async function buildServices(config: Config, log: Logger): Promise<Services> {
+  const db = await openDatabase({ filePath: config.database.filePath, busyTimeoutMs: config.database.busyTimeoutMs });
+  const blobs = new BlobStore(config.dataDir);
+  await blobs.init();
+  const users = new UserRepo(db);
+  const folders = new FolderRepo(db);
+  const messages = new MessageRepo(db);
+  const events = new EventBus();
+  const hasher = new PasswordHasher(config.auth.bcryptCost);
+  const tokens = new TokenService({
+    secret: loadOrCreateJwtSecret(config.dataDir, config.auth.jwtSecret),
+    expiresIn: config.auth.jwtExpiresIn,
+    issuer: config.auth.jwtIssuer,
+    audience: config.auth.jwtAudience,
+  });
+  const recipients = new RecipientResolver(users, folders, config.mailDomains);
+  const intake = new MailIntake({ db, blobs, messages, events, log, users, hasher }, recipients, config.smtp.hostname, log);
+  return { config, log, db, blobs, users, folders, messages, events, hasher, tokens, recipients, intake };
+}

@@ -1,0 +1,48 @@
+// /api/threads/:id (GET; PATCH and DELETE apply to every message of the thread)
+import { Router } from 'express';
+import { changeMessages, deleteMessages, getThread } from '../../core/mailbox.js';
+import { presentMessage } from '../../core/presenters.js';
+import type { Services } from '../../core/services.js';
+import type { MessageRecord } from '../../storage/records.js';
+import { currentUser } from '../auth-middleware.js';
+import { idParam, parseInput } from '../validate.js';
+import { messageChangeBody } from './message-routes.js';
+
+export function threadRoutes(s: Services): Router {
+  const r = Router();
+  r.get('/:id', async (req, res) => {
+    const { id } = parseInput(idParam, req.params, 'path');
+    const messages = await getThread(s, currentUser(req).id, id);
+    res.json({ thread: threadOf(id, messages), messages: messages.map(presentMessage) });
+  });
+  r.patch('/:id', async (req, res) => {
+    const { id } = parseInput(idParam, req.params, 'path');
+    const change = parseInput(messageChangeBody, req.body ?? {}, 'body');
+    const userId = currentUser(req).id;
+    const after = await changeMessages(s, userId, await getThread(s, userId, id), change);
+    res.json({ thread: threadOf(id, after) });
+  });
+  r.delete('/:id', async (req, res) => {
+    const { id } = parseInput(idParam, req.params, 'path');
+    const userId = currentUser(req).id;
+    await deleteMessages(s, userId, await getThread(s, userId, id));
+    res.status(204).end();
+  });
+  return r;
+}
+
+function threadOf(id: number, messages: MessageRecord[]) {
+  const participants = new Map<string, { address: string; name: string }>();
+  for (const m of messages) {
+    if (!participants.has(m.fromEmail.toLowerCase())) participants.set(m.fromEmail.toLowerCase(), { address: m.fromEmail, name: m.fromName });
+  }
+  const last = messages[messages.length - 1]!;
+  return {
+    id,
+    subject: messages[0]!.subject,
+    messageCount: messages.length,
+    unreadCount: messages.filter((m) => !m.isRead).length,
+    lastMessageAt: last.createdAt.toISOString(),
+    participants: [...participants.values()],
+  };
+}

@@ -1,0 +1,42 @@
+// Best-effort fields for mail that mailparser refused: read the header block
+// with the same decoders mailparser uses, and keep the body as plain text.
+import libmime from 'libmime';
+import type { ParsedMessage } from './parsed-message.js';
+
+export function parseHeaderBlock(raw: Buffer, parseError: string): ParsedMessage {
+  const text = raw.toString('latin1');
+  const split = text.search(/\r?\n\r?\n/);
+  const headerText = split >= 0 ? text.slice(0, split) : text;
+  const body = split >= 0 ? text.slice(split).replace(/^\s+/, '') : '';
+  const headers = new Map<string, string>();
+  for (const line of headerText.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const m = /^([^:\s]+)\s*:\s*(.*)$/.exec(line);
+    if (m && !headers.has(m[1]!.toLowerCase())) headers.set(m[1]!.toLowerCase(), m[2]!);
+  }
+  const decode = (v: string | undefined): string => {
+    if (!v) return '';
+    try {
+      return libmime.decodeWords(v).trim();
+    } catch {
+      return v.trim();
+    }
+  };
+  const fromHeader = decode(headers.get('from'));
+  const addr = /<([^<>]+)>/.exec(fromHeader)?.[1] ?? /[^\s<>"]+@[^\s<>"]+/.exec(fromHeader)?.[0] ?? '';
+  const date = headers.get('date') ? new Date(headers.get('date')!) : null;
+  const ids = (v: string | undefined) => (v?.match(/<[^<>\s]+>/g) ?? []).map((s) => s.slice(1, -1));
+  return {
+    messageId: ids(headers.get('message-id'))[0] ?? null,
+    inReplyTo: ids(headers.get('in-reply-to'))[0] ?? null,
+    references: ids(headers.get('references')),
+    from: { address: addr, name: fromHeader.replace(/<[^<>]*>/, '').replace(/"/g, '').trim() },
+    to: [],
+    cc: [],
+    subject: decode(headers.get('subject')),
+    date: date && !Number.isNaN(date.getTime()) ? date : null,
+    text: body.slice(0, 200_000),
+    html: null,
+    attachments: [],
+    parseError,
+  };
+}

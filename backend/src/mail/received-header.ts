@@ -1,0 +1,24 @@
+// RFC 5321 4.4: the trace field a receiving server prepends to every message.
+export interface TraceInfo {
+  /** the client's EHLO/HELO name */
+  helo: string;
+  remoteAddress: string;
+  remoteHostname?: string | null;
+  /** our own host name */
+  hostname: string;
+  /** ESMTP, ESMTPS, ESMTPA or ESMTPSA (RFC 3848) */
+  protocol: string;
+  sessionId: string;
+}
+
+/** Keeps header text printable ASCII so a hostile HELO cannot inject lines. */
+const clean = (s: string): string => s.replace(/[^\x21-\x7e]/g, '?').slice(0, 255) || 'unknown';
+
+export function buildReceivedHeader(t: TraceInfo, recipient: string, at: Date): string {
+  const from = `from ${clean(t.helo)} (${clean(t.remoteHostname ?? 'unknown')} [${clean(t.remoteAddress)}])`;
+  return (
+    `Received: ${from}\r\n` +
+    `\tby ${clean(t.hostname)} (ChitBox) with ${clean(t.protocol)} id ${clean(t.sessionId)}\r\n` +
+    `\tfor <${clean(recipient)}>; ${at.toUTCString().replace('GMT', '+0000')}\r\n`
+  );
+}

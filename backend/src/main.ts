@@ -1,0 +1,59 @@
+// Composition root: read config once, start everything, stop gracefully.
+// Run it with `node --import tsx backend/src/main.ts` under a process manager
+// (npm does not forward SIGTERM to its child).
+import 'dotenv/config';
+import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { startChitbox } from './app.js';
+import { createLogger } from './shared/logger.js';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const log = createLogger({ level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
+  const chitbox = await startChitbox(config, log);
+  const { migrations } = chitbox.services.db;
+  log.info(
+    {
+      api: `http://${config.http.host}:${chitbox.httpPort}`,
+      smtp: `${config.smtp.host}:${chitbox.smtpPort}`,
+      database: config.database.filePath,
+      dataDir: config.dataDir,
+      migrationsApplied: migrations.applied,
+    },
+    'ChitBox started',
+  );
+  // A plain line for scripts and tests that wait for start-up.
+  process.stdout.write(`chitbox ready api=${chitbox.httpPort} smtp=${chitbox.smtpPort} migrations=${migrations.applied.length}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: finishing in-flight mail');
+    chitbox.stop().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err) => {
+        log.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error('ChitBox failed to start:', err);
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+// Socket.IO on the API's HTTP server. The JWT is checked at the handshake;
+// each socket joins its user's room, and core events are forwarded to that
+// room only. Realtime subscribes to the core; nothing calls it.
+import type http from 'node:http';
+import { Server } from 'socket.io';
+import type { ServerToClientEvents } from '../contracts/events.js';
+import { authenticateToken } from '../core/accounts.js';
+import { presentNewEmail } from '../core/presenters.js';
+import type { Services } from '../core/services.js';
+
+const roomOf = (userId: number) => `user:${userId}`;
+
+export interface RealtimeServer {
+  connectedClients(): number;
+  close(): Promise<void>;
+}
+
+export function startRealtime(httpServer: http.Server, s: Services, onEmitLatency?: (seconds: number) => void): RealtimeServer {
+  const io = new Server<Record<string, never>, ServerToClientEvents>(httpServer, {
+    serveClient: false,
+    cors: s.config.http.corsOrigin ? { origin: s.config.http.corsOrigin } : undefined,
+  });
+
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown })?.token;
+    if (typeof token !== 'string' || token.length > 4096) return next(new Error('unauthorized'));
+    authenticateToken(s, token)
+      .then((user) => {
+        if (!user) return next(new Error('unauthorized'));
+        socket.data.userId = user.id;
+        next();
+      })
+      .catch(() => next(new Error('unauthorized')));
+  });
+  io.on('connection', (socket) => void socket.join(roomOf(socket.data.userId as number)));
+
+  const unsubscribe = [
+    s.events.subscribe('message.stored', ({ message, committedAt }) => {
+      io.to(roomOf(message.userId)).emit('new_email', presentNewEmail(message));
+      onEmitLatency?.(Number(process.hrtime.bigint() - committedAt) / 1e9);
+    }),
+    s.events.subscribe('message.updated', ({ userId, message, previousFolderId }) => {
+      io.to(roomOf(userId)).emit('email_updated', {
+        id: message.id, threadId: message.threadId, folderId: message.folderId, previousFolderId,
+        isRead: message.isRead, isStarred: message.isStarred,
+      });
+    }),
+    s.events.subscribe('message.deleted', ({ userId, id, threadId, folderId }) => {
+      io.to(roomOf(userId)).emit('email_deleted', { id, threadId, folderId });
+    }),
+  ];
+
+  return {
+    connectedClients: () => io.engine.clientsCount,
+    async close() {
+      for (const off of unsubscribe) off();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}

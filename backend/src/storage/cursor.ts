@@ -1,0 +1,16 @@
+// Opaque keyset-pagination cursors: base64url of "<epoch ms>:<id>".
+export interface CursorKey {
+  at: Date;
+  id: number;
+}
+
+export function encodeCursor(key: CursorKey): string {
+  return Buffer.from(`${key.at.getTime()}:${key.id}`).toString('base64url');
+}
+
+/** Returns null for anything that is not a cursor this module made. */
+export function decodeCursor(cursor: string): CursorKey | null {
+  const m = /^(\d{1,15}):(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) return null;
+  return { at: new Date(Number(m[1])), id: Number(m[2]) };
+}

@@ -1,0 +1,85 @@
+// Plain objects returned by the repositories: no Prisma types leak out.
+import type { FolderKind } from '../contracts/api.js';
+
+export interface UserRecord {
+  id: number;
+  email: string;
+  name: string | null;
+  passwordHash: string;
+  role: 'user' | 'admin';
+  createdAt: Date;
+}
+
+export interface FolderRecord {
+  id: number;
+  userId: number;
+  name: string;
+  kind: FolderKind;
+}
+
+export interface FolderWithCounts extends FolderRecord {
+  unreadCount: number;
+  totalCount: number;
+}
+
+export interface AddressRecord {
+  address: string;
+  name: string;
+}
+
+export interface AttachmentRecord {
+  id: number;
+  messageId: number;
+  filename: string;
+  contentType: string;
+  size: number;
+  contentId: string | null;
+  sha256: string;
+}
+
+export interface MessageSummaryRecord {
+  id: number;
+  userId: number;
+  threadId: number;
+  folderId: number;
+  fromEmail: string;
+  fromName: string;
+  subject: string;
+  snippet: string;
+  isRead: boolean;
+  isStarred: boolean;
+  hasAttachments: boolean;
+  sentAt: Date;
+  createdAt: Date;
+}
+
+export interface MessageRecord extends MessageSummaryRecord {
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  to: AddressRecord[];
+  cc: AddressRecord[];
+  bodyText: string;
+  bodyHtml: string;
+  sizeBytes: number;
+  rawSha256: string;
+  receivedHeader: string;
+  attachments: AttachmentRecord[];
+}
+
+export interface ThreadSummaryRecord {
+  id: number;
+  subject: string;
+  messageCount: number;
+  unreadCount: number;
+  lastMessageAt: Date;
+  snippet: string;
+  participants: AddressRecord[];
+  hasAttachments: boolean;
+  isStarred: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

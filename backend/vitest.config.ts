@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['backend/test/**/*.test.ts'],
+    environment: 'node',
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Each file starts its own servers on port 0 with its own data directory.
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});

@@ -1,0 +1,47 @@
+// REST calls of the mailbox feature (CONTRACT.md + the thread extensions).
+import type {
+  FolderDto,
+  FolderListResponse,
+  MessageResponse,
+  ThreadDetailResponse,
+  ThreadDto,
+  ThreadListResponse,
+  UpdateMessageRequest,
+} from '@contracts/api';
+import { api } from '../../../lib/api';
+
+export async function fetchFolders(signal?: AbortSignal): Promise<FolderDto[]> {
+  return (await api.get<FolderListResponse>('/api/folders', { signal })).folders;
+}
+
+export function fetchThreads(folderId: number, limit: number, cursor: string | null, signal?: AbortSignal): Promise<ThreadListResponse> {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (cursor) query.set('cursor', cursor);
+  return api.get<ThreadListResponse>(`/api/folders/${folderId}/threads?${query}`, { signal });
+}
+
+export function fetchThread(threadId: number, signal?: AbortSignal): Promise<ThreadDetailResponse> {
+  return api.get<ThreadDetailResponse>(`/api/threads/${threadId}`, { signal });
+}
+
+/** Applies to every message of the thread (ChitBox extension to the contract). */
+export async function updateThread(threadId: number, patch: UpdateMessageRequest): Promise<ThreadDto> {
+  return (await api.patch<{ thread: ThreadDto }>(`/api/threads/${threadId}`, patch)).thread;
+}
+
+/** To Trash, or for good when the thread is already there. */
+export function deleteThread(threadId: number): Promise<void> {
+  return api.delete(`/api/threads/${threadId}`);
+}
+
+export async function updateMessage(messageId: number, patch: UpdateMessageRequest) {
+  return (await api.patch<MessageResponse>(`/api/messages/${messageId}`, patch)).message;
+}
+
+export function deleteMessage(messageId: number): Promise<void> {
+  return api.delete(`/api/messages/${messageId}`);
+}
+
+export function fetchAttachment(attachmentId: number): Promise<Blob> {
+  return api.getBlob(`/api/attachments/${attachmentId}`);
+}

@@ -1,0 +1,101 @@
+// The two servers the bench compares, each started fresh for one load and
+// stopped after it, so every peak RSS belongs to exactly one load.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BENCH_RECIPIENT } from './bench-messages.js';
+import { findFreePort, startChildServer, type ChildServer } from './child-server.js';
+
+export interface BenchTarget {
+  readonly label: string;
+  readonly server: ChildServer;
+  readonly smtpPort: number;
+  /** Present for ChitBox only: where Socket.IO and the API listen, and the bench user's token. */
+  readonly api?: { baseUrl: string; token: string };
+  /** Stops the server and removes what it wrote. */
+  stop(): Promise<void>;
+}
+
+const BENCH_PASSWORD = 'benchpassword1';
+const READY_TIMEOUT_MS = 60_000;
+
+export async function startBaseline(repoRoot: string, label = 'baseline'): Promise<BenchTarget> {
+  const smtpPort = await findFreePort();
+  const server = await startChildServer({
+    name: label,
+    args: ['--import', 'tsx', join(repoRoot, 'scripts/bench/baseline-server.ts')],
+    env: { ...process.env, BASELINE_PORT: String(smtpPort) },
+    cwd: repoRoot,
+    readyLine: 'baseline ready',
+    readyTimeoutMs: READY_TIMEOUT_MS,
+  });
+  return { label, server, smtpPort, stop: () => server.stop() };
+}
+
+export async function startChitbox(repoRoot: string): Promise<BenchTarget> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'chitbox-bench-data-'));
+  const [apiPort, smtpPort, frontendPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+  // A developer's own database must never receive bench mail.
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  let server: ChildServer;
+  try {
+    server = await startChildServer({
+      name: 'chitbox',
+      args: ['--import', 'tsx', join(repoRoot, 'backend/src/main.ts')],
+      env: {
+        ...inherited,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        // Registration is not what is measured; cost 4 keeps it instant.
+        BCRYPT_COST: '4',
+        DATA_DIR: dataDir,
+        PORT: String(apiPort),
+        SMTP_SERVER_PORT: String(smtpPort),
+        SMTP_SERVER_HOST: '127.0.0.1',
+        FRONTEND_PORT: String(frontendPort),
+      },
+      cwd: repoRoot,
+      readyLine: 'chitbox ready',
+      readyTimeoutMs: READY_TIMEOUT_MS,
+    });
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const stop = async () => {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const baseUrl = `http://127.0.0.1:${apiPort}`;
+    const token = await registerBenchUser(baseUrl);
+    return { label: 'chitbox', server, smtpPort, api: { baseUrl, token }, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function registerBenchUser(baseUrl: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: BENCH_RECIPIENT, password: BENCH_PASSWORD }),
+  });
+  const body = (await response.json()) as { token?: string };
+  if (response.status !== 201 || !body.token) {
+    throw new Error(`register ${BENCH_RECIPIENT}: HTTP ${response.status} ${JSON.stringify(body)}`);
+  }
+  return body.token;
+}
+
+/** How many messages ChitBox says are in the bench user's Inbox: the durable count, per the API. */
+export async function countInbox(api: { baseUrl: string; token: string }): Promise<number> {
+  const response = await fetch(`${api.baseUrl}/api/folders`, {
+    headers: { authorization: `Bearer ${api.token}` },
+  });
+  const body = (await response.json()) as { folders?: Array<{ kind: string; totalCount: number }> };
+  const inbox = body.folders?.find((folder) => folder.kind === 'inbox');
+  if (!response.ok || !inbox) throw new Error(`GET /api/folders: HTTP ${response.status}`);
+  return inbox.totalCount;
+}

@@ -1,0 +1,242 @@
+// npm run bench: ChitBox against a bare smtp-server + mailparser baseline, same
+// machine, same client, same messages. See issue 2, "Speed, in npm run bench".
+//
+// Options (all optional):
+//   --client node|smtp-source   load client (default node: distinct messages)
+//   --target chitbox|baseline   what is compared with the baseline; "baseline"
+//                               checks the bench itself when ChitBox cannot start
+//   --small N --large N --latency N --sessions N   sizes (5000, 500, 1000, 20)
+//   --rounds N                  fresh-server runs per load and server (3); the
+//                               table shows the median msg/s and the highest RSS
+//   --only small,large,latency  run only these parts
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  largeAttachmentMessage,
+  smallAlternativeMessage,
+  type WireMessage,
+} from './bench-messages.js';
+import { formatReport, type BenchReport, type LoadComparison, type ServerRun } from './bench-report.js';
+import { countInbox, startBaseline, startChitbox, type BenchTarget } from './bench-targets.js';
+import { measureNewEmailLatency } from './new-email-latency.js';
+import { runNodeLoad, type LoadResult } from './node-load-client.js';
+import { hasSmtpSource, runSmtpSourceLoad } from './smtp-source-load.js';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+
+const { values: flags } = parseArgs({
+  options: {
+    client: { type: 'string', default: 'node' },
+    target: { type: 'string', default: 'chitbox' },
+    small: { type: 'string', default: '5000' },
+    large: { type: 'string', default: '500' },
+    latency: { type: 'string', default: '1000' },
+    sessions: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '3' },
+    only: { type: 'string', default: 'small,large,latency' },
+  },
+});
+
+function positiveInt(name: string, raw: string | undefined): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got ${raw}`);
+  return value;
+}
+
+const sessions = positiveInt('sessions', flags.sessions);
+const rounds = positiveInt('rounds', flags.rounds);
+const parts = new Set((flags.only ?? '').split(','));
+const useSmtpSource = flags.client === 'smtp-source';
+if (!['node', 'smtp-source'].includes(flags.client ?? '')) throw new Error(`unknown --client ${flags.client}`);
+if (!['chitbox', 'baseline'].includes(flags.target ?? '')) throw new Error(`unknown --target ${flags.target}`);
+if (useSmtpSource && !hasSmtpSource(repoRoot)) {
+  throw new Error('smtp-source not unpacked: run scripts/install-mail-tools.sh');
+}
+const subjectIsChitbox = flags.target === 'chitbox';
+
+// A 1 MB message over loopback takes milliseconds; a minute means something hangs.
+const REPLY_TIMEOUT_MS = 60_000;
+const LOAD_TIMEOUT_MS = 15 * 60_000;
+
+interface LoadPlan {
+  name: string;
+  minRatio: number;
+  maxRssMb?: number;
+  warmup: WireMessage[];
+  timed: WireMessage[];
+}
+
+function buildPlans(): LoadPlan[] {
+  const plans: LoadPlan[] = [];
+  if (parts.has('small')) {
+    const count = positiveInt('small', flags.small);
+    plans.push({
+      name: `${count} × ~4 KB multipart/alternative`,
+      minRatio: 0.5,
+      warmup: Array.from({ length: 200 }, (_, i) => smallAlternativeMessage(i, 'warmup small')),
+      timed: Array.from({ length: count }, (_, i) => smallAlternativeMessage(i, 'small')),
+    });
+  }
+  if (parts.has('large')) {
+    const count = positiveInt('large', flags.large);
+    plans.push({
+      name: `${count} × ~1 MB with base64 attachment`,
+      minRatio: 0.8,
+      maxRssMb: 300,
+      warmup: Array.from({ length: 20 }, (_, i) => largeAttachmentMessage(i, 'warmup large')),
+      timed: Array.from({ length: count }, (_, i) => largeAttachmentMessage(i, 'large')),
+    });
+  }
+  return plans;
+}
+
+async function startSubject(): Promise<BenchTarget> {
+  return subjectIsChitbox ? startChitbox(repoRoot) : startBaseline(repoRoot, 'baseline-as-subject');
+}
+
+async function runLoad(target: BenchTarget, plan: LoadPlan): Promise<LoadResult> {
+  if (useSmtpSource) {
+    const message = plan.timed[0];
+    if (!message) throw new Error('empty load');
+    return runSmtpSourceLoad({
+      repoRoot,
+      port: target.smtpPort,
+      sessions,
+      warmupCount: plan.warmup.length,
+      timedCount: plan.timed.length,
+      message,
+      timeoutMs: LOAD_TIMEOUT_MS,
+    });
+  }
+  return runNodeLoad({
+    port: target.smtpPort,
+    sessions,
+    replyTimeoutMs: REPLY_TIMEOUT_MS,
+    warmup: plan.warmup,
+    timed: plan.timed,
+  });
+}
+
+/** One server, fresh, one load; always stopped, whatever happened. */
+async function measure(start: () => Promise<BenchTarget>, label: string, plan: LoadPlan): Promise<ServerRun> {
+  let target: BenchTarget;
+  try {
+    target = await start();
+  } catch (error) {
+    return { label, error: `did not start: ${String(error)}` };
+  }
+  const run: ServerRun = { label };
+  try {
+    console.log(`  ${label}: sending ${plan.timed.length} (+${plan.warmup.length} warm-up) ...`);
+    run.load = await runLoad(target, plan);
+    run.peakRssMb = target.server.peakRssMb();
+    if (target.api) {
+      const stored = await countInbox(target.api);
+      const expected = plan.warmup.length + run.load.accepted;
+      run.inboxCheck = `Inbox holds ${stored} messages after the run, ${expected} were accepted (warm-up included)${stored === expected ? '' : ' — MISMATCH'}`;
+    }
+    console.log(
+      `  ${label}: ${(run.load.accepted / run.load.seconds).toFixed(1)} msg/s, ${run.load.failures.length} failures, peak RSS ${run.peakRssMb.toFixed(0)} MB`,
+    );
+    if (run.load.failures.length > 0) run.serverStderr = target.server.stderrTail().slice(-3000);
+  } catch (error) {
+    run.error = `${String(error)}\nserver stderr tail:\n${target.server.stderrTail().slice(-3000)}`;
+  } finally {
+    await target.stop();
+  }
+  return run;
+}
+
+async function main(): Promise<number> {
+  const startedAt = new Date();
+  const subjectLabel = subjectIsChitbox ? 'ChitBox' : 'baseline-as-subject';
+  const client = useSmtpSource
+    ? `Postfix smtp-source (-d -s ${sessions}, one identical message per load via -F)`
+    : `Node raw-socket client (${sessions} sessions, connections reused, no pipelining, every message distinct)`;
+  const report: BenchReport = {
+    startedAt,
+    subjectLabel,
+    client,
+    comparisons: [],
+    latencyTargetMs: 20,
+    notes: [
+      'each server is started fresh for each load and stopped after it; peak RSS is its VmHWM',
+      useSmtpSource
+        ? 'msg/s counts accepted messages over one smtp-source run (its 20 greetings included), after an untimed warm-up run'
+        : 'msg/s counts accepted messages over the timed part only (sessions already greeted, after an untimed warm-up)',
+      `msg/s is the median of ${rounds} rounds, baseline and subject alternating who goes first; peak RSS is the highest round`,
+      `load average at start: ${loadavg().map((value) => value.toFixed(2)).join(' ')} (the machine may be shared)`,
+    ],
+  };
+
+  for (const plan of buildPlans()) {
+    console.log(`load: ${plan.name}`);
+    const comparison: LoadComparison = {
+      name: plan.name,
+      minRatio: plan.minRatio,
+      maxRssMb: subjectIsChitbox ? plan.maxRssMb : undefined,
+      baseline: { label: 'baseline', rounds: [] },
+      subject: { label: subjectLabel, rounds: [] },
+    };
+    for (let round = 0; round < rounds; round++) {
+      // Alternate who goes first, so neither always meets a warmer or busier machine.
+      const measureBaseline = async () =>
+        comparison.baseline.rounds.push(await measure(() => startBaseline(repoRoot), 'baseline', plan));
+      const measureSubject = async () =>
+        comparison.subject.rounds.push(await measure(startSubject, subjectLabel, plan));
+      for (const step of round % 2 === 0 ? [measureBaseline, measureSubject] : [measureSubject, measureBaseline]) {
+        await step();
+      }
+    }
+    report.comparisons.push(comparison);
+  }
+
+  if (parts.has('latency')) {
+    if (!subjectIsChitbox) {
+      report.notes.push('new_email latency skipped: the baseline has no Socket.IO');
+    } else {
+      console.log('latency: new_email after 250');
+      let target: BenchTarget | undefined;
+      try {
+        target = await startChitbox(repoRoot);
+        if (!target.api) throw new Error('ChitBox target without API');
+        report.latency = await measureNewEmailLatency({
+          smtpPort: target.smtpPort,
+          api: target.api,
+          count: positiveInt('latency', flags.latency),
+          eventTimeoutMs: 5_000,
+          replyTimeoutMs: REPLY_TIMEOUT_MS,
+        });
+      } catch (error) {
+        report.latencyError = `${String(error)}${target ? `\nserver stderr tail:\n${target.server.stderrTail().slice(-3000)}` : ''}`;
+      } finally {
+        await target?.stop();
+      }
+    }
+  }
+
+  report.notes.push(`load average at end: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+  const markdown = formatReport(report);
+  console.log(`\n${markdown}`);
+  mkdirSync(join(repoRoot, '.bench'), { recursive: true });
+  writeFileSync(join(repoRoot, '.bench/last.md'), `${markdown}\n`);
+  console.log('written to .bench/last.md');
+
+  const anyFailure =
+    report.comparisons.some((c) =>
+      [...c.subject.rounds, ...c.baseline.rounds].some((run) => run.error || run.load?.failures.length),
+    ) ||
+    report.latencyError !== undefined ||
+    (report.latency?.failures.length ?? 0) > 0;
+  return anyFailure ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
