@@ -97,10 +97,10 @@ export function formatReport(report: BenchReport): string {
     const verdict = latency.p99 < report.latencyTargetMs && latency.failures.length === 0 ? 'met' : 'MISSED';
     lines.push(`new_email latency, 250 → socket.io-client, ${latency.measured}/${latency.sent} sequential messages on one connection:`);
     lines.push('');
-    lines.push('| p50 ms | p95 ms | p99 ms | max ms | target p99 | events before 250 (clamped to 0) | failures |');
-    lines.push('|---:|---:|---:|---:|---|---:|---:|');
+    lines.push('| p50 ms | p95 ms | p99 ms | max ms | target p99 | events before 250 (clamped to 0) | unclamped p50 ms | failures |');
+    lines.push('|---:|---:|---:|---:|---|---:|---:|---:|');
     lines.push(
-      `| ${fixed(latency.p50, 2)} | ${fixed(latency.p95, 2)} | ${fixed(latency.p99, 2)} | ${fixed(latency.max, 2)} | < ${report.latencyTargetMs}: ${verdict} | ${latency.eventsBefore250} | ${latency.failures.length} |`,
+      `| ${fixed(latency.p50, 2)} | ${fixed(latency.p95, 2)} | ${fixed(latency.p99, 2)} | ${fixed(latency.max, 2)} | < ${report.latencyTargetMs}: ${verdict} | ${latency.eventsBefore250} | ${fixed(latency.signedP50, 3)} | ${latency.failures.length} |`,
     );
     lines.push('');
   } else if (report.latencyError) {

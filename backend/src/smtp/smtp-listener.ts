@@ -33,6 +33,7 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     // We decide ourselves (onAuth) when cleartext AUTH is fine: TLS or loopback.
     allowInsecureAuth: true,
     hideSTARTTLS: true,
+    rejectOversized: true,
     hideENHANCEDSTATUSCODES: false,
     hidePIPELINING: false,
     hide8BITMIME: false,

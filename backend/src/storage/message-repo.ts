@@ -123,9 +123,11 @@ export class MessageRepo {
     return this.db.write(async (tx) => {
       const rows = await tx.mailMessage.findMany({
         where: { id: { in: ids }, userId },
-        select: { id: true, threadId: true, rawSha256: true, attachments: { select: { sha256: true } } },
+        select: { id: true, threadId: true, rawSha256: true, sizeBytes: true, attachments: { select: { sha256: true } } },
       });
       if (rows.length === 0) return [];
+      const freed = rows.reduce((sum, r) => sum + r.sizeBytes, 0);
+      await tx.user.update({ where: { id: userId }, data: { usedBytes: { decrement: freed } } });
       const hashes = [...new Set(rows.flatMap((r) => [r.rawSha256, ...r.attachments.map((a) => a.sha256)]))];
       await tx.mailMessage.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, userId } });
       const threadIds = [...new Set(rows.map((r) => r.threadId))];

@@ -60,6 +60,8 @@ export async function insertMessageCopy(tx: Tx, copy: NewMessageCopy): Promise<S
       data: attachments.map((a) => ({ ...a, messageId: row.id, userId: copy.userId })),
     });
   }
+  // Quota usage stays current in the same transaction as the row it counts.
+  await tx.user.update({ where: { id: copy.userId }, data: { usedBytes: { increment: copy.sizeBytes } } });
   return { id: row.id, userId: copy.userId, threadId, folderId: copy.folderId };
 }
 

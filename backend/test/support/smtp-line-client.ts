@@ -1,0 +1,74 @@
+// A raw SMTP client over net, for abuse cases a real client will not send.
+import net from 'node:net';
+
+export class SmtpLineClient {
+  private buffer = '';
+  private waiters: Array<(line: string) => void> = [];
+  private readonly lines: string[] = [];
+  closed = false;
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      this.buffer += chunk;
+      let i: number;
+      while ((i = this.buffer.indexOf('\r\n')) >= 0) {
+        const line = this.buffer.slice(0, i);
+        this.buffer = this.buffer.slice(i + 2);
+        const w = this.waiters.shift();
+        if (w) w(line);
+        else this.lines.push(line);
+      }
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      for (const w of this.waiters.splice(0)) w('<closed>');
+    });
+    socket.on('error', () => undefined);
+  }
+
+  static async connect(port: number, host = '127.0.0.1'): Promise<SmtpLineClient> {
+    const socket = net.connect(port, host);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('error', reject);
+    });
+    return new SmtpLineClient(socket);
+  }
+
+  /** Reads one full (possibly multi-line) reply and returns its lines joined by \n. */
+  async reply(timeoutMs = 5000): Promise<string> {
+    const out: string[] = [];
+    for (;;) {
+      const line = await this.line(timeoutMs);
+      out.push(line);
+      if (line === '<closed>' || !/^\d{3}-/.test(line)) return out.join('\n');
+    }
+  }
+
+  async command(cmd: string): Promise<string> {
+    this.write(`${cmd}\r\n`);
+    return this.reply();
+  }
+
+  write(data: string | Buffer): void {
+    this.socket.write(data);
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private line(timeoutMs: number): Promise<string> {
+    const queued = this.lines.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    if (this.closed) return Promise.resolve('<closed>');
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('SMTP reply timeout')), timeoutMs);
+      this.waiters.push((l) => {
+        clearTimeout(timer);
+        resolve(l);
+      });
+    });
+  }
+}
