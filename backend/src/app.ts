@@ -4,15 +4,19 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { Config } from './config/config.js';
+import { buildOperations, type Operations } from './core/operations.js';
+import { OutboundWorker } from './core/outbound-queue.js';
 import { buildServices, type Services } from './core/services.js';
 import { createHttpApp } from './http/http-app.js';
 import { startRealtime } from './realtime/realtime-server.js';
+import { createSmtpRelay } from './relay/smtp-relay.js';
 import type { Logger } from './shared/logger.js';
 import { startSmtpListener } from './smtp/smtp-listener.js';
 import { VERSION } from './version.js';
 
 export interface RunningChitbox {
   services: Services;
+  ops: Operations;
   httpPort: number;
   smtpPort: number;
   stop(): Promise<void>;
@@ -20,21 +24,33 @@ export interface RunningChitbox {
 
 export async function startChitbox(config: Config, log: Logger): Promise<RunningChitbox> {
   const services = await buildServices(config, log);
-  const smtp = await startSmtpListener(config, services.intake, log.child({ component: 'smtp' }));
-  const app = createHttpApp(services, { version: VERSION, smtpConnections: () => smtp.connections() });
+  const ops = await buildOperations(services, { deliverWebhooks: true });
+  const smtp = await startSmtpListener(config, services.intake, log.child({ component: 'smtp' }), ops.smtpGuard);
+  const app = createHttpApp(services, { version: VERSION, smtpConnections: () => smtp.connections(), ops });
   const httpServer = http.createServer(app);
-  const realtime = startRealtime(httpServer, services);
+  const realtime = startRealtime(httpServer, services, (seconds) => ops.metrics.emitLatency(seconds));
+  ops.metrics.bind({
+    smtpConnections: () => smtp.connections(),
+    socketClients: () => realtime.connectedClients(),
+    queueCounts: () => ops.queue.counts(),
+  });
   await listen(httpServer, config.http.port, config.http.host);
   const httpPort = (httpServer.address() as net.AddressInfo).port;
+  const relay = config.relay ? createSmtpRelay(config.relay, config.smtp.hostname) : null;
+  const outbound = new OutboundWorker(services, relay, log.child({ component: 'outbound' }));
+  await outbound.start();
 
   let stopping: Promise<void> | null = null;
   return {
     services,
+    ops,
     httpPort,
     smtpPort: smtp.port,
     stop() {
       stopping ??= (async () => {
         await smtp.close(config.shutdownTimeoutMs);
+        await outbound.stop(config.shutdownTimeoutMs);
+        await ops.stop();
         await realtime.close();
         httpServer.closeAllConnections();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -17,6 +17,12 @@ export interface BenchTarget {
 }
 
 const BENCH_PASSWORD = 'benchpassword1';
+
+// Data directories still on disk; removed even when the bench is interrupted.
+const liveDataDirs = new Set<string>();
+process.on('exit', () => {
+  for (const dir of liveDataDirs) rmSync(dir, { recursive: true, force: true });
+});
 const READY_TIMEOUT_MS = 60_000;
 
 export async function startBaseline(repoRoot: string, label = 'baseline'): Promise<BenchTarget> {
@@ -34,6 +40,7 @@ export async function startBaseline(repoRoot: string, label = 'baseline'): Promi
 
 export async function startChitbox(repoRoot: string): Promise<BenchTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chitbox-bench-data-'));
+  liveDataDirs.add(dataDir);
   const [apiPort, smtpPort, frontendPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
   // A developer's own database must never receive bench mail.
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
@@ -60,11 +67,13 @@ export async function startChitbox(repoRoot: string): Promise<BenchTarget> {
     });
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
+    liveDataDirs.delete(dataDir);
     throw error;
   }
   const stop = async () => {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    liveDataDirs.delete(dataDir);
   };
   try {
     const baseUrl = `http://127.0.0.1:${apiPort}`;

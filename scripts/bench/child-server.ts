@@ -84,7 +84,13 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
     name: options.name,
     pid,
     stderrTail: () => stderr,
-    peakRssMb: () => readPeakRssMb(pid),
+    peakRssMb: () => {
+      // Once the child is gone its /proc entry is too; say why instead of ENOENT.
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`${options.name} exited during the run (code ${child.exitCode}, signal ${child.signalCode})`);
+      }
+      return readPeakRssMb(pid);
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -55,7 +55,7 @@ export async function measureNewEmailLatency(options: LatencyOptions): Promise<L
       const message = smallAlternativeMessage(index, 'latency');
       const result = await connection.deliver(message);
       if (!result.ok) {
-        failures.push(`${message.subject}: ${result.stage} ${result.reply.code} ${result.reply.text}`);
+        failures.push(`${message.subject}: ${result.stage} ${result.reply.text}`);
         if (!connection.isOpen) break;
         continue;
       }

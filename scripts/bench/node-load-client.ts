@@ -88,7 +88,7 @@ async function sendAll(
             failures.push({
               subject: message.subject,
               stage: result.stage,
-              reply: `${result.reply.code} ${result.reply.text}`,
+              reply: result.reply.text,
             });
           }
         } catch (error) {

@@ -164,7 +164,7 @@ async function main(): Promise<number> {
     notes: [
       'each server is started fresh for each load and stopped after it; peak RSS is its VmHWM',
       useSmtpSource
-        ? 'msg/s counts accepted messages over one smtp-source run (its 20 greetings included), after an untimed warm-up run'
+        ? `msg/s counts accepted messages over one smtp-source run (its ${sessions} greetings included), after an untimed warm-up run`
         : 'msg/s counts accepted messages over the timed part only (sessions already greeted, after an untimed warm-up)',
       `msg/s is the median of ${rounds} rounds, baseline and subject alternating who goes first; peak RSS is the highest round`,
       `load average at start: ${loadavg().map((value) => value.toFixed(2)).join(' ')} (the machine may be shared)`,

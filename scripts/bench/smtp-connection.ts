@@ -7,6 +7,7 @@ import { BENCH_RECIPIENT, BENCH_SENDER, type WireMessage } from './bench-message
 
 export interface SmtpReply {
   code: number;
+  /** The whole reply, code included, continuation lines joined with " | ". */
   text: string;
 }
 

@@ -14,6 +14,11 @@ const csv = z
   .string()
   .transform((s) => s.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean));
 
+/** 0 switches a limit off */
+const count = z.coerce.number().int().min(0);
+export const WEBHOOK_EVENT_NAMES = ['message.received', 'message.sent', 'message.failed', 'user.created', 'auth.failed'] as const;
+export type WebhookEventName = (typeof WEBHOOK_EVENT_NAMES)[number];
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -41,6 +46,40 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().default('chitbox-web'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   SMTP_ALLOW_INSECURE_AUTH: bool.default(false),
+  // Submission and outbound relay (issue 4).
+  SMTP_TLS_CERT: z.string().min(1).optional(),
+  SMTP_TLS_KEY: z.string().min(1).optional(),
+  SMTP_RELAY_HOST: z.string().min(1).optional(),
+  SMTP_RELAY_PORT: port.default(587),
+  SMTP_RELAY_USER: z.string().min(1).optional(),
+  SMTP_RELAY_PASSWORD: z.string().optional(),
+  SMTP_RELAY_SECURE: bool.default(false),
+  SMTP_RELAY_REQUIRE_TLS: bool.default(false),
+  SMTP_RELAY_TIMEOUT_MS: z.coerce.number().int().positive().default(5 * 60_000),
+  QUEUE_RETRY_MIN_MS: z.coerce.number().int().positive().default(60_000),
+  QUEUE_RETRY_MAX_MS: z.coerce.number().int().positive().default(60 * 60_000),
+  QUEUE_GIVE_UP_MS: z.coerce.number().int().positive().default(2 * 24 * 60 * 60_000),
+  QUEUE_POLL_MS: z.coerce.number().int().positive().default(5_000),
+  QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
+  // Operations: admins, quotas, metrics, rate limits, webhooks (issue 5).
+  ADMIN_EMAILS: csv.default([]),
+  DEFAULT_QUOTA_MB: count.default(1024),
+  METRICS_ALLOW: csv.default([]),
+  RATE_LIMIT_LOOPBACK_EXEMPT: bool.default(true),
+  RATE_LIMIT_SMTP_CONNECTIONS_PER_MINUTE: count.default(60),
+  RATE_LIMIT_SMTP_MESSAGES_PER_HOUR: count.default(200),
+  RATE_LIMIT_HTTP_PER_MINUTE: count.default(600),
+  RATE_LIMIT_AUTH_WINDOW_MS: z.coerce.number().int().positive().default(15 * 60_000),
+  RATE_LIMIT_AUTH_PER_IP: count.default(30),
+  RATE_LIMIT_AUTH_PER_EMAIL: count.default(10),
+  WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  WEBHOOK_EVENTS: csv.pipe(z.array(z.enum(WEBHOOK_EVENT_NAMES))).default([...WEBHOOK_EVENT_NAMES]),
+  WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET must be at least 16 characters').optional(),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  WEBHOOK_RETRY_MIN_MS: z.coerce.number().int().positive().default(5_000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().positive().default(60 * 60_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  WEBHOOK_POLL_MS: z.coerce.number().int().positive().default(2_000),
 });
 
 export type Config = Readonly<{
@@ -61,7 +100,20 @@ export type Config = Readonly<{
     maxClients: number;
     socketTimeoutMs: number;
     allowInsecureAuth: boolean;
+    /** STARTTLS is offered only when both are set (paths to PEM files) */
+    tls: Readonly<{ certPath: string; keyPath: string }> | null;
   }>;
+  /** the smarthost for external recipients; null: external mail is refused */
+  relay: Readonly<{
+    host: string;
+    port: number;
+    user: string | undefined;
+    password: string | undefined;
+    secure: boolean;
+    requireTls: boolean;
+    timeoutMs: number;
+  }> | null;
+  queue: Readonly<{ retryMinMs: number; retryMaxMs: number; giveUpMs: number; pollMs: number; concurrency: number }>;
   auth: Readonly<{
     bcryptCost: number;
     jwtSecret: string | undefined;
@@ -70,6 +122,32 @@ export type Config = Readonly<{
     jwtAudience: string;
   }>;
   shutdownTimeoutMs: number;
+  /** addresses that are always admins (besides users whose role is admin) */
+  adminEmails: readonly string[];
+  /** per-user quota when the user has none of their own; 0 = unlimited */
+  quota: Readonly<{ defaultMb: number }>;
+  /** who may read /metrics besides loopback: IPs, or "*" for anyone */
+  metrics: Readonly<{ allow: readonly string[] }>;
+  /** every count is per client IP; 0 switches that limit off */
+  rateLimits: Readonly<{
+    loopbackExempt: boolean;
+    smtpConnectionsPerMinute: number;
+    smtpMessagesPerHour: number;
+    httpPerMinute: number;
+    authWindowMs: number;
+    authPerIp: number;
+    authPerEmail: number;
+  }>;
+  webhooks: Readonly<{
+    url: string | undefined;
+    events: readonly WebhookEventName[];
+    secret: string | undefined;
+    maxAttempts: number;
+    retryMinMs: number;
+    retryMaxMs: number;
+    timeoutMs: number;
+    pollMs: number;
+  }>;
 }>;
 
 export class ConfigError extends Error {}
@@ -90,6 +168,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const filePath = path.resolve(dbUrl.slice('file:'.length).split('?')[0]!);
+  if (!!e.SMTP_TLS_CERT !== !!e.SMTP_TLS_KEY) {
+    throw new ConfigError('Invalid configuration:\n  SMTP_TLS_CERT / SMTP_TLS_KEY: set both (PEM files) or neither');
+  }
   const config: Config = {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
@@ -108,6 +189,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxClients: e.SMTP_MAX_CLIENTS,
       socketTimeoutMs: e.SMTP_SOCKET_TIMEOUT_MS,
       allowInsecureAuth: e.SMTP_ALLOW_INSECURE_AUTH,
+      tls: e.SMTP_TLS_CERT && e.SMTP_TLS_KEY ? { certPath: path.resolve(e.SMTP_TLS_CERT), keyPath: path.resolve(e.SMTP_TLS_KEY) } : null,
+    },
+    relay: e.SMTP_RELAY_HOST
+      ? {
+          host: e.SMTP_RELAY_HOST,
+          port: e.SMTP_RELAY_PORT,
+          user: e.SMTP_RELAY_USER,
+          password: e.SMTP_RELAY_PASSWORD,
+          secure: e.SMTP_RELAY_SECURE,
+          requireTls: e.SMTP_RELAY_REQUIRE_TLS,
+          timeoutMs: e.SMTP_RELAY_TIMEOUT_MS,
+        }
+      : null,
+    queue: {
+      retryMinMs: e.QUEUE_RETRY_MIN_MS,
+      retryMaxMs: Math.max(e.QUEUE_RETRY_MAX_MS, e.QUEUE_RETRY_MIN_MS),
+      giveUpMs: e.QUEUE_GIVE_UP_MS,
+      pollMs: e.QUEUE_POLL_MS,
+      concurrency: e.QUEUE_CONCURRENCY,
     },
     auth: {
       bcryptCost: e.BCRYPT_COST,
@@ -117,6 +217,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwtAudience: e.JWT_AUDIENCE,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    adminEmails: e.ADMIN_EMAILS,
+    quota: { defaultMb: e.DEFAULT_QUOTA_MB },
+    metrics: { allow: e.METRICS_ALLOW },
+    rateLimits: {
+      loopbackExempt: e.RATE_LIMIT_LOOPBACK_EXEMPT,
+      smtpConnectionsPerMinute: e.RATE_LIMIT_SMTP_CONNECTIONS_PER_MINUTE,
+      smtpMessagesPerHour: e.RATE_LIMIT_SMTP_MESSAGES_PER_HOUR,
+      httpPerMinute: e.RATE_LIMIT_HTTP_PER_MINUTE,
+      authWindowMs: e.RATE_LIMIT_AUTH_WINDOW_MS,
+      authPerIp: e.RATE_LIMIT_AUTH_PER_IP,
+      authPerEmail: e.RATE_LIMIT_AUTH_PER_EMAIL,
+    },
+    webhooks: {
+      url: e.WEBHOOK_URL,
+      events: e.WEBHOOK_EVENTS,
+      secret: e.WEBHOOK_SECRET,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryMinMs: e.WEBHOOK_RETRY_MIN_MS,
+      retryMaxMs: Math.max(e.WEBHOOK_RETRY_MAX_MS, e.WEBHOOK_RETRY_MIN_MS),
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      pollMs: e.WEBHOOK_POLL_MS,
+    },
   };
   return deepFreeze(config);
 }

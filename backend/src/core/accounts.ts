@@ -2,14 +2,17 @@
 import { PasswordHasher, passwordLengthProblem } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import { normalizeEmail } from '../mail/addresses.js';
-import { conflict, invalid, unauthorized } from '../shared/app-error.js';
+import { conflict, forbidden, invalid, unauthorized } from '../shared/app-error.js';
 import { UserRepo } from '../storage/user-repo.js';
 import type { UserRecord } from '../storage/records.js';
+import type { EventBus } from './event-bus.js';
 
 export interface AccountDeps {
   users: UserRepo;
   hasher: PasswordHasher;
   tokens: TokenService;
+  /** when given: user.created and auth.failed are published (webhooks, issue 5) */
+  events?: EventBus;
 }
 
 export interface Session {
@@ -22,6 +25,7 @@ export async function register(
   input: { email: string; password: string; name?: string | null; role?: 'user' | 'admin' },
 ): Promise<Session> {
   const user = await createUser(deps, input);
+  deps.events?.publish('user.created', { user: { id: user.id, email: user.email, role: user.role } });
   return { token: deps.tokens.issue({ userId: user.id }), user };
 }
 
@@ -58,14 +62,23 @@ export async function verifyCredentials(
   return (await deps.hasher.verify(password, user.passwordHash)) ? user : null;
 }
 
-export async function login(deps: AccountDeps, input: { email: string; password: string }): Promise<Session> {
+export async function login(
+  deps: AccountDeps, input: { email: string; password: string; remoteAddress?: string | null },
+): Promise<Session> {
   const user = await verifyCredentials(deps, input.email, input.password);
-  if (!user) throw unauthorized('invalid_credentials', 'wrong email or password');
+  if (!user) {
+    deps.events?.publish('auth.failed', { username: input.email, remoteAddress: input.remoteAddress ?? null, via: 'http' });
+    throw unauthorized('invalid_credentials', 'wrong email or password');
+  }
+  // Only after the right password, so this tells a stranger nothing.
+  if (!user.enabled) throw forbidden('account_disabled', 'this account is disabled');
   return { token: deps.tokens.issue({ userId: user.id }), user };
 }
 
 /** Resolves a bearer token to its user, or null when the token or the user is gone. */
 export async function authenticateToken(deps: AccountDeps, token: string): Promise<UserRecord | null> {
   const claims = deps.tokens.verify(token);
-  return claims ? deps.users.findById(claims.userId) : null;
+  const user = claims ? await deps.users.findById(claims.userId) : null;
+  // A disabled account's tokens stop working at once.
+  return user?.enabled ? user : null;
 }

@@ -8,6 +8,16 @@ export interface CoreEvents {
   'message.stored': { message: MessageRecord; source: 'inbound' | 'sent'; committedAt: bigint };
   'message.updated': { userId: number; message: MessageRecord; previousFolderId: number };
   'message.deleted': { userId: number; id: number; threadId: number; folderId: number };
+  /** an account was created (HTTP register, admin API or CLI) */
+  'user.created': { user: { id: number; email: string; role: 'user' | 'admin' } };
+  /** a login or SMTP AUTH was refused; never carries the password */
+  'auth.failed': { username: string; remoteAddress: string | null; via: 'http' | 'smtp' };
+  /** a message for external recipients entered the outbound queue (wakes the worker) */
+  'outbound.queued': { queueId: number };
+  /** the outbound queue handed a message to the next hop (published by the queue worker) */
+  'message.sent': { queueId: number; userId: number; mailFrom: string; recipients: string[] };
+  /** the outbound queue gave up on a message (published by the queue worker) */
+  'message.failed': { queueId: number; userId: number; mailFrom: string; recipients: string[]; error: string };
 }
 
 export type CoreEventName = keyof CoreEvents;

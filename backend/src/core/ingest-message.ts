@@ -10,8 +10,8 @@ import { buildReceivedHeader, type TraceInfo } from '../mail/received-header.js'
 import { tempFail } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
 import { BlobStore } from '../storage/blob-store.js';
-import type { Database } from '../storage/database.js';
-import { insertMessageCopy, type NewMessageCopy, type StoredCopy } from '../storage/message-store.js';
+import type { IngestWriter } from '../storage/ingest-writer.js';
+import type { NewMessageCopy, StoredCopy } from '../storage/message-store.js';
 import type { MessageRepo } from '../storage/message-repo.js';
 import type { MessageRecord } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
@@ -29,7 +29,7 @@ export interface IngestInput {
 }
 
 export interface IngestDeps {
-  db: Database;
+  writer: IngestWriter;
   blobs: BlobStore;
   messages: MessageRepo;
   events: EventBus;
@@ -42,14 +42,11 @@ export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promi
   const recipients = uniqueByUser(input.recipients);
   const { stored: blobs, rawSha256 } = await storeBlobs(deps.blobs, input.raw, parsed);
   const release = once(() => blobs.all.forEach((sha) => deps.blobs.unpin(sha)));
-  const drafts = recipients.map((r) => copyFor(r, parsed, input, rawSha256, blobs.attachmentShas, receivedAt));
+  const bodyHtml = parsed.html ? sanitizeHtml(parsed.html) : '';
+  const drafts = recipients.map((r) => copyFor(r, parsed, bodyHtml, input, rawSha256, blobs.attachmentShas, receivedAt));
   let copies: StoredCopy[];
   try {
-    copies = await deps.db.write(async (tx) => {
-      const out: StoredCopy[] = [];
-      for (const d of drafts) out.push(await insertMessageCopy(tx, d));
-      return out;
-    });
+    copies = await deps.writer.store(drafts);
   } catch (err) {
     release();
     await discardBlobs(deps, blobs.created);
@@ -58,7 +55,7 @@ export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promi
   } finally {
     release();
   }
-  const records = await withAttachments(deps.messages, copies, drafts);
+  const records = copies.map((c, i) => toRecord(c, drafts[i]!));
   const committedAt = process.hrtime.bigint();
   for (const message of records) deps.events.publish('message.stored', { message, source: input.source ?? 'inbound', committedAt });
   return copies;
@@ -109,11 +106,10 @@ function once(fn: () => void): () => void {
 }
 
 function copyFor(
-  r: LocalRecipient, parsed: ParsedMessage, input: IngestInput, rawSha256: string,
+  r: LocalRecipient, parsed: ParsedMessage, bodyHtml: string, input: IngestInput, rawSha256: string,
   attachmentShas: string[], receivedAt: Date,
 ): NewMessageCopy {
   const receivedHeader = buildReceivedHeader(input.trace, r.email, receivedAt);
-  const bodyHtml = parsed.html ? sanitizeHtml(parsed.html) : '';
   return {
     userId: r.userId,
     folderId: input.folderFor?.(r) ?? r.inboxFolderId,
@@ -144,20 +140,16 @@ function copyFor(
   };
 }
 
-async function withAttachments(repo: MessageRepo, copies: StoredCopy[], drafts: NewMessageCopy[]): Promise<MessageRecord[]> {
-  const needIds = drafts.some((d) => d.attachments.length > 0);
-  const attachments = needIds ? await repo.attachmentsOf(copies.map((c) => c.id)) : [];
-  return copies.map((c, i) => {
-    const { attachments: _drafted, ...d } = drafts[i]!;
-    return {
-      ...d,
-      id: c.id,
-      threadId: c.threadId,
-      isStarred: false,
-      hasAttachments: _drafted.length > 0,
-      attachments: attachments.filter((a) => a.messageId === c.id),
-    };
-  });
+function toRecord(copy: StoredCopy, draft: NewMessageCopy): MessageRecord {
+  const { attachments, ...fields } = draft;
+  return {
+    ...fields,
+    id: copy.id,
+    threadId: copy.threadId,
+    isStarred: false,
+    hasAttachments: attachments.length > 0,
+    attachments: copy.attachments,
+  };
 }
 
 function uniqueByUser(recipients: LocalRecipient[]): LocalRecipient[] {

@@ -1,11 +1,13 @@
 // The use cases behind an SMTP session, in protocol-free terms: who may
 // authenticate, which senders and recipients are allowed, and delivery.
-import { unauthorized } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
 import type { AccountDeps } from './accounts.js';
 import { verifyCredentials } from './accounts.js';
-import { ingestMessage, type IngestDeps } from './ingest-message.js';
-import type { LocalRecipient, RecipientResolver } from './recipients.js';
+import { AuthGuard } from './auth-guard.js';
+import { ingestMessage } from './ingest-message.js';
+import type { RecipientResolver } from './recipients.js';
+import { resolveRecipientFor, submitMessage, type SendDeps } from './send-message.js';
+import { checkEnvelopeSender, isLocal, type Recipient } from './submission-policy.js';
 
 export interface SmtpSessionInfo {
   id: string;
@@ -17,33 +19,39 @@ export interface SmtpSessionInfo {
 }
 
 export class MailIntake {
+  private readonly authGuard = new AuthGuard();
+
   constructor(
-    private readonly deps: IngestDeps & Pick<AccountDeps, 'users' | 'hasher'>,
+    private readonly deps: SendDeps & Pick<AccountDeps, 'users' | 'hasher'>,
     private readonly recipients: RecipientResolver,
     private readonly hostname: string,
     private readonly log: Logger,
   ) {}
 
-  async authenticate(username: string, password: string): Promise<{ id: number; email: string }> {
-    const user = await verifyCredentials(this.deps, username, password);
-    if (!user) throw unauthorized('auth_failed', 'Authentication credentials invalid');
+  /** Same reply for unknown user and wrong password; brute force gets 421 / 454 (AuthGuard). */
+  async authenticate(username: string, password: string, session: Pick<SmtpSessionInfo, 'id' | 'remoteAddress'>): Promise<{ id: number; email: string }> {
+    const user = await this.authGuard.attempt(session.id, session.remoteAddress, () => verifyCredentials(this.deps, username, password));
     return { id: user.id, email: user.email };
   }
 
-  /** Hook for sender policy (issue: authenticated submission). */
-  async checkSender(_address: string, _session: SmtpSessionInfo): Promise<void> {}
-
-  resolveRecipient(address: string, _session: SmtpSessionInfo): Promise<LocalRecipient> {
-    return this.recipients.resolveLocal(address);
+  /** An authenticated session sends only as itself (553 5.7.1). */
+  async checkSender(address: string, session: SmtpSessionInfo): Promise<void> {
+    if (session.user) checkEnvelopeSender(address, session.user);
   }
 
-  async deliver(raw: Buffer, recipients: LocalRecipient[], session: SmtpSessionInfo): Promise<number[]> {
+  /** Local users for everyone; external addresses only for users, and only with a relay. */
+  resolveRecipient(address: string, session: SmtpSessionInfo): Promise<Recipient> {
+    return resolveRecipientFor(this.deps, address, session.user);
+  }
+
+  async deliver(raw: Buffer, recipients: Recipient[], session: SmtpSessionInfo): Promise<number[]> {
     const protocol = `ESMTP${session.secure ? 'S' : ''}${session.user ? 'A' : ''}`;
-    const copies = await ingestMessage(this.deps, {
-      raw,
-      recipients,
-      trace: { helo: session.helo, remoteAddress: session.remoteAddress, hostname: this.hostname, protocol, sessionId: session.id },
-    });
+    const trace = { helo: session.helo, remoteAddress: session.remoteAddress, hostname: this.hostname, protocol, sessionId: session.id };
+    if (session.user) {
+      const { sent, delivered } = await submitMessage(this.deps, { raw, sender: session.user, recipients, trace });
+      return [...delivered.map((c) => c.id), sent.id];
+    }
+    const copies = await ingestMessage(this.deps, { raw, recipients: recipients.filter(isLocal), trace });
     this.log.debug({ sessionId: session.id, ids: copies.map((c) => c.id) }, 'message stored');
     return copies.map((c) => c.id);
   }

@@ -4,6 +4,7 @@ import { permFail } from '../shared/app-error.js';
 import type { FolderRepo } from '../storage/folder-repo.js';
 import type { UserRepo } from '../storage/user-repo.js';
 import { parseMailbox } from '../mail/addresses.js';
+import { checkMailboxAccepts } from './quota.js';
 
 export interface LocalRecipient {
   userId: number;
@@ -16,6 +17,8 @@ export class RecipientResolver {
     private readonly users: UserRepo,
     private readonly folders: FolderRepo,
     private readonly mailDomains: readonly string[],
+    /** DEFAULT_QUOTA_MB: a full or disabled mailbox is refused at RCPT */
+    private readonly defaultQuotaMb = 1024,
   ) {}
 
   /**
@@ -26,11 +29,9 @@ export class RecipientResolver {
     const mailbox = parseMailbox(address);
     // Source routes, %-hacks, quoted @ and literals are relay tricks, never local.
     if (!mailbox) throw permFail('relay_denied', 'Relaying denied: not a local address');
-    const user = await this.users.findByEmail(mailbox.address);
-    if (user) {
-      const inbox = await this.folders.findByKind(user.id, 'inbox');
-      if (inbox) return { userId: user.id, email: user.email, inboxFolderId: inbox.id };
-    }
+    const found = await this.users.findMailbox(mailbox.address);
+    if (found) checkMailboxAccepts(found, this.defaultQuotaMb);
+    if (found) return { userId: found.userId, email: found.email, inboxFolderId: found.inboxFolderId };
     if (await this.isLocalDomain(mailbox.domain)) {
       throw permFail('unknown_user', `No such user here: ${mailbox.address}`);
     }

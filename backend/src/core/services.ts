@@ -7,7 +7,9 @@ import type { Logger } from '../shared/logger.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { openDatabase, type Database } from '../storage/database.js';
 import { FolderRepo } from '../storage/folder-repo.js';
+import { IngestWriter } from '../storage/ingest-writer.js';
 import { MessageRepo } from '../storage/message-repo.js';
+import { OutboundRepo } from '../storage/outbound-repo.js';
 import { UserRepo } from '../storage/user-repo.js';
 import { EventBus } from './event-bus.js';
 import { MailIntake } from './mail-intake.js';
@@ -17,10 +19,12 @@ export interface Services {
   config: Config;
   log: Logger;
   db: Database;
+  writer: IngestWriter;
   blobs: BlobStore;
   users: UserRepo;
   folders: FolderRepo;
   messages: MessageRepo;
+  outbound: OutboundRepo;
   events: EventBus;
   hasher: PasswordHasher;
   tokens: TokenService;
@@ -43,7 +47,12 @@ export async function buildServices(config: Config, log: Logger): Promise<Servic
     issuer: config.auth.jwtIssuer,
     audience: config.auth.jwtAudience,
   });
-  const recipients = new RecipientResolver(users, folders, config.mailDomains);
-  const intake = new MailIntake({ db, blobs, messages, events, log, users, hasher }, recipients, config.smtp.hostname, log);
-  return { config, log, db, blobs, users, folders, messages, events, hasher, tokens, recipients, intake };
+  const recipients = new RecipientResolver(users, folders, config.mailDomains, config.quota.defaultMb);
+  const writer = new IngestWriter(db);
+  const outbound = new OutboundRepo(db);
+  const intake = new MailIntake(
+    { writer, blobs, messages, events, log, users, hasher, config, folders, outbound, recipients },
+    recipients, config.smtp.hostname, log,
+  );
+  return { config, log, db, writer, blobs, users, folders, messages, outbound, events, hasher, tokens, recipients, intake };
 }

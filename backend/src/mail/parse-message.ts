@@ -1,6 +1,7 @@
 // Pure parsing: raw bytes in, a ParsedMessage out (STYLE.md practice 9).
 // Mail that parses badly is still mail: on a parser failure we fall back to
 // the headers we can read and keep the raw bytes untouched elsewhere.
+import { htmlToText } from 'html-to-text';
 import { simpleParser, type AddressObject, type ParsedMail, type Attachment } from 'mailparser';
 import type { MailAddress, ParsedAttachment, ParsedMessage } from './parsed-message.js';
 import { extensionFor } from './content-types.js';
@@ -23,6 +24,7 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
 
 function fromMailparser(mail: ParsedMail): ParsedMessage {
   const from = addressList(mail.from)[0] ?? { address: '', name: '' };
+  const html = typeof mail.html === 'string' ? mail.html : null;
   return {
     messageId: stripBrackets(mail.messageId),
     inReplyTo: firstId(mail.inReplyTo),
@@ -32,11 +34,24 @@ function fromMailparser(mail: ParsedMail): ParsedMessage {
     cc: addressList(mail.cc),
     subject: (mail.subject ?? '').trim(),
     date: validDate(mail.date),
-    text: mail.text ?? '',
-    html: typeof mail.html === 'string' ? mail.html : null,
+    text: mail.text || (html ? textFromHtml(html) : ''),
+    html,
     attachments: mail.attachments.map(toAttachment),
     parseError: null,
   };
+}
+
+// CONTRACT.md: for HTML-only mail, bodyText is derived from the HTML.
+// mailparser does this only when the HTML part is the whole message; an HTML
+// body inside multipart/related or /mixed (inline images, attachments) leaves
+// `text` undefined. Same converter and size cap as mailparser's own.
+function textFromHtml(html: string): string {
+  if (html.length > PARSE_OPTIONS.maxHtmlLengthToParse) return '';
+  try {
+    return htmlToText(html);
+  } catch {
+    return '';
+  }
 }
 
 function toAttachment(a: Attachment, index: number): ParsedAttachment {

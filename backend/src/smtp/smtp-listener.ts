@@ -4,12 +4,15 @@ import net from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerSession } from 'smtp-server';
 import './enhanced-status.js';
 import type { Config } from '../config/config.js';
-import type { LocalRecipient } from '../core/recipients.js';
+import type { Recipient } from '../core/submission-policy.js';
 import type { MailIntake, SmtpSessionInfo } from '../core/mail-intake.js';
+import type { SmtpGuard } from '../core/smtp-guard.js';
+import { closeGracefully } from './graceful-close.js';
 import { AppError, permFail, tempFail } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
 import { readMessage } from './read-message.js';
 import { toSmtpError } from './smtp-replies.js';
+import { loadTlsMaterial, watchTlsMaterial } from './tls-context.js';
 
 export interface SmtpListener {
   readonly port: number;
@@ -18,11 +21,13 @@ export interface SmtpListener {
   close(timeoutMs: number): Promise<void>;
 }
 
-export async function startSmtpListener(config: Config, core: MailIntake, log: Logger): Promise<SmtpListener> {
-  const recipients = new WeakMap<SMTPServerAddress, LocalRecipient>();
+export async function startSmtpListener(config: Config, core: MailIntake, log: Logger, guard?: SmtpGuard): Promise<SmtpListener> {
+  const recipients = new WeakMap<SMTPServerAddress, Recipient>();
   const inFlight = new Set<Promise<unknown>>();
   const smtp = config.smtp;
   let totalConnections = 0;
+  // STARTTLS only with a configured certificate (issue 4).
+  const tls = smtp.tls ? loadTlsMaterial(smtp.tls) : null;
 
   const server = new SMTPServer({
     name: smtp.hostname,
@@ -32,7 +37,9 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     authOptional: true,
     // We decide ourselves (onAuth) when cleartext AUTH is fine: TLS or loopback.
     allowInsecureAuth: true,
-    hideSTARTTLS: true,
+    hideSTARTTLS: !tls,
+    disabledCommands: tls ? [] : ['STARTTLS'],
+    ...(tls ?? {}),
     rejectOversized: true,
     hideENHANCEDSTATUSCODES: false,
     hidePIPELINING: false,
@@ -41,11 +48,17 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     hideDSN: true,
     maxClients: smtp.maxClients,
     socketTimeout: smtp.socketTimeoutMs,
-    closeTimeout: 1_000,
+    // close() ends idle sessions itself and lets DATA finish (graceful-close.ts).
+    closeTimeout: config.shutdownTimeoutMs + 1_000,
     disableReverseLookup: true,
     logger: false,
 
-    onConnect(_session, callback) {
+    onConnect(session, callback) {
+      try {
+        guard?.admitConnection(session);
+      } catch (err) {
+        return callback(toSmtpError(err));
+      }
       totalConnections++;
       callback();
     },
@@ -55,12 +68,23 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
         return callback(toSmtpError(permFail('auth_insecure', 'Must issue a STARTTLS command first')));
       }
       core
-        .authenticate(auth.username ?? '', auth.password ?? '')
-        .then((user) => callback(null, { user }))
-        .catch((err) => callback(toSmtpError(err)));
+        .authenticate(auth.username ?? '', auth.password ?? '', sessionInfo(session))
+        .then((user) => {
+          guard?.authResult(session, auth.username ?? '', true);
+          callback(null, { user });
+        })
+        .catch((err) => {
+          guard?.authResult(session, auth.username ?? '', false);
+          callback(toSmtpError(err));
+        });
     },
 
     onMailFrom(address, session, callback) {
+      try {
+        guard?.admitMessage(sessionInfo(session));
+      } catch (err) {
+        return callback(toSmtpError(err));
+      }
       core.checkSender(address.address, sessionInfo(session)).then(() => callback(), (err) => callback(toSmtpError(err)));
     },
 
@@ -78,13 +102,17 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     },
 
     onData(stream, session, callback) {
-      const local = session.envelope.rcptTo.map((a) => recipients.get(a)).filter((r): r is LocalRecipient => !!r);
+      const local = session.envelope.rcptTo.map((a) => recipients.get(a)).filter((r): r is Recipient => !!r);
       const work = readMessage(stream)
         .then(async ({ raw, sizeExceeded }) => {
           // smtp-server itself answers 552 5.3.4 when the size limit was hit.
-          if (sizeExceeded) return callback(null);
+          if (sizeExceeded) {
+            guard?.rejected(0);
+            return callback(null);
+          }
           if (local.length === 0) throw tempFail('no_recipients', 'No valid recipients');
-          const ids = await core.deliver(raw, local, sessionInfo(session));
+          const deliver = () => core.deliver(raw, local, sessionInfo(session));
+          const ids = await (guard ? guard.process(sessionInfo(session), local, raw.length, deliver) : deliver());
           callback(null, `Ok: stored as ${ids.join(',')}`);
         })
         .catch((err) => {
@@ -105,14 +133,23 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     });
   });
   const port = (server.server.address() as net.AddressInfo).port;
+  const unwatchTls = smtp.tls
+    ? watchTlsMaterial(
+        smtp.tls,
+        (m) => {
+          server.updateSecureContext(m);
+          log.info('TLS certificate reloaded');
+        },
+        (err) => log.warn({ err: err.message }, 'TLS certificate change not applied'),
+      )
+    : () => undefined;
 
   return {
     port,
     connections: () => ({ active: (server as unknown as { connections: Set<unknown> }).connections.size, total: totalConnections }),
     async close(timeoutMs) {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.race([Promise.allSettled([...inFlight]), delay(timeoutMs)]);
-      await Promise.race([closed, delay(1_500)]);
+      unwatchTls();
+      await closeGracefully(server, inFlight, timeoutMs);
     },
   };
 }

@@ -57,7 +57,7 @@ export class BlobStore {
       const fh = await fs.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o640);
       try {
         await fh.writeFile(bytes);
-        await fh.sync();
+        await fh.datasync();
       } finally {
         await fh.close();
       }
@@ -118,7 +118,7 @@ async function exists(p: string): Promise<boolean> {
 async function fsyncDir(dir: string): Promise<void> {
   const fh = await fs.open(dir, fsc.O_RDONLY);
   try {
-    await fh.sync();
+    await fh.datasync();
   } finally {
     await fh.close();
   }

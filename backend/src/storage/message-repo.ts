@@ -3,6 +3,7 @@
 import type { Prisma } from '@prisma/client';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Database } from './database.js';
+import { ACTIVE_OUTBOUND } from './outbound-repo.js';
 import type {
   AddressRecord,
   AttachmentRecord,
@@ -134,11 +135,13 @@ export class MessageRepo {
       await tx.mailThread.deleteMany({ where: { id: { in: threadIds }, userId, messages: { none: {} } } });
       const orphans: string[] = [];
       for (const h of hashes) {
-        const [m, a] = await Promise.all([
+        const [m, a, q] = await Promise.all([
           tx.mailMessage.count({ where: { rawSha256: h } }),
           tx.attachment.count({ where: { sha256: h } }),
+          // a Sent copy deleted while its message still waits in the outbound queue
+          tx.outboundMessage.count({ where: { rawSha256: h, status: { in: ACTIVE_OUTBOUND } } }),
         ]);
-        if (m + a === 0) orphans.push(h);
+        if (m + a + q === 0) orphans.push(h);
       }
       return orphans;
     });
@@ -146,11 +149,12 @@ export class MessageRepo {
 
   /** Whether any row still references the blob (used after a failed ingest). */
   async blobReferenced(sha256: string): Promise<boolean> {
-    const [m, a] = await Promise.all([
+    const [m, a, q] = await Promise.all([
       this.db.read.mailMessage.count({ where: { rawSha256: sha256 } }),
       this.db.read.attachment.count({ where: { sha256 } }),
+      this.db.read.outboundMessage.count({ where: { rawSha256: sha256, status: { in: ACTIVE_OUTBOUND } } }),
     ]);
-    return m + a > 0;
+    return m + a + q > 0;
   }
 }
 

@@ -7,7 +7,20 @@ export interface UserRecord {
   name: string | null;
   passwordHash: string;
   role: 'user' | 'admin';
+  /** a disabled account cannot sign in or receive mail */
+  enabled: boolean;
   createdAt: Date;
+}
+
+/** What delivery needs to know about a recipient. */
+export interface MailboxRecord {
+  userId: number;
+  email: string;
+  inboxFolderId: number;
+  enabled: boolean;
+  /** null: the configured default */
+  quotaMb: number | null;
+  usedBytes: number;
 }
 
 export interface FolderRecord {

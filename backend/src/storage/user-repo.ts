@@ -1,7 +1,7 @@
 // Users and their system folders.
 import type { FolderKind } from '../contracts/api.js';
 import type { Database } from './database.js';
-import type { UserRecord } from './records.js';
+import type { MailboxRecord, UserRecord } from './records.js';
 
 export const SYSTEM_FOLDERS: ReadonlyArray<{ name: string; kind: FolderKind }> = [
   { name: 'Inbox', kind: 'inbox' },
@@ -12,7 +12,7 @@ export const SYSTEM_FOLDERS: ReadonlyArray<{ name: string; kind: FolderKind }> =
   { name: 'Archive', kind: 'archive' },
 ];
 
-type UserRow = { id: number; email: string; name: string | null; passwordHash: string; role: string; createdAt: Date };
+type UserRow = { id: number; email: string; name: string | null; passwordHash: string; role: string; enabled: boolean; createdAt: Date };
 const toUser = (u: UserRow): UserRecord => ({ ...u, role: u.role === 'admin' ? 'admin' : 'user' });
 
 export class UserRepo {
@@ -42,6 +42,30 @@ export class UserRepo {
   async findById(id: number): Promise<UserRecord | null> {
     const u = await this.db.read.user.findUnique({ where: { id } });
     return u ? toUser(u) : null;
+  }
+
+  /**
+   * The delivery facts for one address in a single statement: it runs for
+   * every RCPT, where one Prisma model query per fact would cost more than
+   * parsing the message.
+   */
+  async findMailbox(email: string): Promise<MailboxRecord | null> {
+    const rows = await this.db.read.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT u.id AS id, u.email AS email, u.enabled AS enabled, u.quota_mb AS quotaMb,
+             u.used_bytes AS usedBytes, f.id AS inboxFolderId
+      FROM users u JOIN folders f ON f.user_id = u.id AND f.kind = 'inbox'
+      WHERE u.email = ${email}
+      ORDER BY f.id LIMIT 1`;
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      userId: Number(r.id),
+      email: String(r.email),
+      inboxFolderId: Number(r.inboxFolderId),
+      enabled: Number(r.enabled) === 1 || r.enabled === true,
+      quotaMb: r.quotaMb === null || r.quotaMb === undefined ? null : Number(r.quotaMb),
+      usedBytes: Number(r.usedBytes),
+    };
   }
 
   async first(): Promise<UserRecord | null> {

@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { io, type Socket } from 'socket.io-client';
 import { startChitbox, type RunningChitbox } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -17,7 +17,7 @@ export interface TestServer {
   register(email: string, password?: string): Promise<{ token: string; user: { id: number; email: string } }>;
   api(token?: string): ApiClient;
   socket(token: string): Promise<Socket>;
-  mailer(): nodemailer.Transporter;
+  mailer(): Transporter;
   stop(): Promise<void>;
 }
 
@@ -57,7 +57,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
   const chitbox = await startChitbox(config, log);
   const baseUrl = `http://127.0.0.1:${chitbox.httpPort}`;
   const sockets: Socket[] = [];
-  const transports: nodemailer.Transporter[] = [];
+  const transports: Transporter[] = [];
 
   const api = (token?: string): ApiClient => {
     const raw = async (method: string, p: string, init: RequestInit = {}): Promise<ApiResponse> => {

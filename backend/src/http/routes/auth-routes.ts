@@ -23,7 +23,7 @@ export function authRoutes(s: Services): Router {
   });
   r.post('/login', async (req, res) => {
     const body = parseInput(loginBody, req.body, 'body');
-    const session = await login(s, body);
+    const session = await login(s, { ...body, remoteAddress: req.ip ?? null });
     res.json({ token: session.token, user: presentUser(session.user) });
   });
   r.get('/me', requireUser(s), (req, res) => {

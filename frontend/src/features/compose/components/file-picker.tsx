@@ -1,4 +1,5 @@
 import { useRef } from 'react';
+import { Icon } from '../../../components/icons';
 import { formatBytes } from '../../../lib/format';
 
 /** Chosen attachments with remove buttons, plus the hidden file input behind "Attach". */
@@ -7,7 +8,7 @@ export function FilePicker({ files, onChange }: { files: File[]; onChange: (file
   return (
     <div className="file-picker">
       <button type="button" onClick={() => input.current?.click()}>
-        📎 Attach
+        <Icon name="clip" size={14} /> Attach
       </button>
       <input
         ref={input}

@@ -2,6 +2,7 @@
 // through fetch (the API needs the bearer header), then a blob URL.
 import type { AttachmentDto } from '@contracts/api';
 import { useState } from 'react';
+import { Icon } from '../../../components/icons';
 import { useToast } from '../../../components/toast';
 import { errorMessage } from '../../../lib/api-error';
 import { formatBytes } from '../../../lib/format';
@@ -51,7 +52,7 @@ function AttachmentItem({ attachment }: { attachment: AttachmentDto }) {
     <li className="attachment" data-attachment-id={attachment.id}>
       {isImage && (
         <div className="attachment-preview">
-          {previewUrl ? <img src={previewUrl} alt={attachment.filename} /> : <span aria-hidden="true">🖼</span>}
+          {previewUrl ? <img src={previewUrl} alt={attachment.filename} /> : <Icon name="image" size={28} />}
         </div>
       )}
       <div className="attachment-info">

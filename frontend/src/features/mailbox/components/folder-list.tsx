@@ -1,16 +1,7 @@
 import type { FolderDto } from '@contracts/api';
+import { folderIcon, Icon } from '../../../components/icons';
 import { ErrorState, LoadingState } from '../../../components/view-states';
 import type { FoldersState } from '../hooks/use-folders';
-
-const ICONS: Record<FolderDto['kind'], string> = {
-  inbox: '📥',
-  sent: '📤',
-  drafts: '📝',
-  archive: '🗄',
-  spam: '⚠',
-  trash: '🗑',
-  custom: '📁',
-};
 
 interface Props {
   folders: FoldersState;
@@ -33,9 +24,7 @@ export function FolderList({ folders, selectedId, onSelect }: Props) {
               data-folder-kind={folder.kind}
               onClick={() => onSelect(folder)}
             >
-              <span className="folder-icon" aria-hidden="true">
-                {ICONS[folder.kind]}
-              </span>
+              <Icon name={folderIcon(folder.kind)} />
               <span className="folder-name">{folder.name}</span>
               {folder.unreadCount > 0 && (
                 <span className="folder-unread" data-testid={`unread-${folder.kind}`} aria-label={`${folder.unreadCount} unread`}>

@@ -2,6 +2,7 @@
 // On a phone-sized screen only one pane shows at a time (`data-pane`).
 import type { FolderDto, ThreadSummaryDto } from '@contracts/api';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Icon } from '../../../components/icons';
 import { useToast } from '../../../components/toast';
 import { errorMessage } from '../../../lib/api-error';
 import type { SocketState } from '../../../lib/socket';
@@ -185,7 +186,7 @@ export function MailboxPage({ socket, onCompose, renderReply }: Props) {
     <div className="mailbox" data-pane={pane} data-socket-status={socket.status}>
       <aside className="pane pane-folders">
         <button type="button" className="primary compose-button" onClick={onCompose} title="Compose (c)">
-          ✎ Compose
+          <Icon name="compose" /> Compose
         </button>
         <FolderList folders={folders} selectedId={folderId} onSelect={selectFolder} />
       </aside>

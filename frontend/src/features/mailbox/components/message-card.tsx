@@ -2,6 +2,7 @@
 // body (HTML in the sandbox, or linkified text), attachments.
 import type { AddressDto, MessageDto } from '@contracts/api';
 import { useMemo, useState } from 'react';
+import { Icon } from '../../../components/icons';
 import { formatFullTime } from '../../../lib/format';
 import { inlineAttachmentIds } from '../model/srcdoc-builder';
 import { AttachmentList } from './attachment-list';
@@ -52,7 +53,7 @@ export function MessageCard({ message, folderName, initiallyExpanded, onToggleSt
             {message.isStarred ? '★' : '☆'}
           </button>
           <button type="button" className="icon-button" aria-label="Delete message" title="Delete message" onClick={() => onDelete(message)}>
-            🗑
+            <Icon name="trash" />
           </button>
         </div>
       </header>

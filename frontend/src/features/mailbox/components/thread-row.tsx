@@ -1,5 +1,6 @@
 import type { ThreadSummaryDto } from '@contracts/api';
 import { memo } from 'react';
+import { Icon } from '../../../components/icons';
 import { formatListTime } from '../../../lib/format';
 
 interface Props {
@@ -42,8 +43,8 @@ export const ThreadRow = memo(function ThreadRow({ thread, isSelected, isOpen, o
             {thread.messageCount > 1 && <span className="thread-count"> {thread.messageCount}</span>}
           </span>
           {thread.hasAttachments && (
-            <span className="thread-clip" aria-label="Has attachments" title="Has attachments">
-              📎
+            <span className="thread-clip" title="Has attachments">
+              <Icon name="clip" label="Has attachments" size={14} />
             </span>
           )}
           <time className="thread-time" dateTime={thread.lastMessageAt}>

@@ -184,7 +184,8 @@ function rewriteCss(
   let out = css.replace(CSS_URL, (_whole, inner: string) => {
     const { value, blocked: wasBlocked } = resolveUrl(unquoteCssUrl(inner));
     if (wasBlocked) blocked++;
-    return value === null ? 'none' : `url("${value.replace(/"/g, '%22')}")`;
+    // Single quotes: the CSS often ends up inside a double-quoted style="" attribute.
+    return value === null ? 'none' : `url('${value.replace(/['"]/g, encodeURIComponent)}')`;
   });
   // @import "http://..." without url(): fetches a stylesheet, so treat it the same way.
   out = out.replace(/@import\s+(["'])([^"']*)\1[^;]*;?/gi, (whole, _q: string, target: string) => {

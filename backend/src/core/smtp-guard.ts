@@ -1,0 +1,100 @@
+// The operator's policy around an SMTP session, in protocol-free terms:
+// connection and message rate limits per client IP, quota at DATA time, and
+// the numbers /metrics and /api/admin/stats report. The SMTP adapter calls it
+// from its hooks; smtp-replies.ts turns the errors into reply codes.
+import type { Config } from '../config/config.js';
+import { AppError, isAppError } from '../shared/app-error.js';
+import type { Logger } from '../shared/logger.js';
+import type { UserRepo } from '../storage/user-repo.js';
+import type { EventBus } from './event-bus.js';
+import type { Metrics } from './metrics.js';
+import { checkMailboxAccepts } from './quota.js';
+import { limitsApply, WindowCounter } from './rate-limits.js';
+import { isLocal, type Recipient } from './submission-policy.js';
+
+export interface GuardSession {
+  id: string;
+  remoteAddress: string;
+  user: { id: number; email: string } | null;
+}
+
+export class SmtpGuard {
+  private readonly connections: WindowCounter;
+  private readonly messages: WindowCounter;
+
+  constructor(
+    private readonly config: Config,
+    private readonly users: UserRepo,
+    private readonly metrics: Metrics,
+    private readonly events: EventBus,
+    private readonly log: Logger,
+  ) {
+    this.connections = new WindowCounter(config.rateLimits.smtpConnectionsPerMinute, 60_000);
+    this.messages = new WindowCounter(config.rateLimits.smtpMessagesPerHour, 60 * 60_000);
+  }
+
+  /** onConnect: counts the connection, or refuses it (421 4.7.0) over the per-minute limit. */
+  admitConnection(session: Pick<GuardSession, 'id' | 'remoteAddress'>): void {
+    if (this.applies(session.remoteAddress) && !this.connections.hit(session.remoteAddress).allowed) {
+      this.metrics.connectionRejected();
+      this.metrics.limited('smtp_connections');
+      this.log.warn({ sessionId: session.id, remoteAddress: session.remoteAddress }, 'smtp connection refused: rate limit');
+      throw new AppError('rateLimited', 'rate_limited_connections', 'Too many connections from your address, try again later');
+    }
+    this.metrics.connectionOpened();
+  }
+
+  authResult(session: Pick<GuardSession, 'id' | 'remoteAddress'>, username: string, ok: boolean): void {
+    this.metrics.authAttempt(ok);
+    if (ok) return;
+    this.log.info({ sessionId: session.id, remoteAddress: session.remoteAddress }, 'smtp auth failed');
+    this.events.publish('auth.failed', { username, remoteAddress: session.remoteAddress, via: 'smtp' });
+  }
+
+  /** MAIL FROM: unauthenticated senders get a number of messages per hour (451 4.7.1). */
+  admitMessage(session: GuardSession): void {
+    if (session.user || !this.applies(session.remoteAddress)) return;
+    if (!this.messages.check(session.remoteAddress).allowed) {
+      this.metrics.limited('smtp_messages');
+      this.log.warn({ sessionId: session.id, remoteAddress: session.remoteAddress }, 'smtp message refused: rate limit');
+      throw new AppError('rateLimited', 'rate_limited_messages', 'Too many messages from your address, try again later');
+    }
+  }
+
+  /**
+   * Runs a delivery: quota for the real size first (552 5.2.2), then `deliver`,
+   * timing it and counting the outcome.
+   */
+  async process<T>(session: GuardSession, recipients: Recipient[], bytes: number, deliver: () => Promise<T>): Promise<T> {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      await this.checkQuota(recipients, bytes);
+      const result = await deliver();
+      this.metrics.messageProcessed('accepted', bytes, seconds());
+      if (!session.user && this.applies(session.remoteAddress)) this.messages.add(session.remoteAddress);
+      return result;
+    } catch (err) {
+      const refused = isAppError(err) && err.kind !== 'tempFail';
+      this.metrics.messageProcessed(refused ? 'rejected' : 'failed', bytes, seconds());
+      throw err;
+    }
+  }
+
+  /** A message refused before delivery (over the size limit). */
+  rejected(bytes: number): void {
+    this.metrics.messageProcessed('rejected', bytes, 0);
+  }
+
+  /** Every recipient must have room for the whole message: SMTP has one reply per DATA. */
+  async checkQuota(recipients: Recipient[], bytes: number): Promise<void> {
+    for (const r of recipients.filter(isLocal)) {
+      const mailbox = await this.users.findMailbox(r.email);
+      if (mailbox) checkMailboxAccepts(mailbox, this.config.quota.defaultMb, bytes);
+    }
+  }
+
+  private applies(address: string): boolean {
+    return limitsApply(address, this.config.rateLimits.loopbackExempt);
+  }
+}

@@ -1,0 +1,150 @@
+// Webhooks: core events become rows in a durable outbox (webhook_outbox), and
+// a worker POSTs them to WEBHOOK_URL with retries and exponential backoff.
+// Nothing here runs on an SMTP or HTTP request path: the subscriber only
+// queues the insert, and a slow or dead receiver delays nobody but the worker.
+import { createHmac } from 'node:crypto';
+import type { Config, WebhookEventName } from '../config/config.js';
+import type { Logger } from '../shared/logger.js';
+import type { WebhookRepo, WebhookRow } from '../storage/webhook-repo.js';
+import type { EventBus } from './event-bus.js';
+import type { Metrics } from './metrics.js';
+
+export const SIGNATURE_HEADER = 'X-ChitBox-Signature';
+
+/** `sha256=<hex>` of HMAC-SHA256(secret, raw body), like GitHub's X-Hub-Signature-256. */
+export function signBody(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** Turns the events a receiver asked for into outbox rows. Returns the unsubscribe. */
+export function recordWebhookEvents(
+  config: Config, events: EventBus, repo: WebhookRepo, log: Logger, onQueued?: () => void, pending?: Set<Promise<unknown>>,
+): () => void {
+  const wanted = new Set<WebhookEventName>(config.webhooks.events);
+  if (!config.webhooks.url || wanted.size === 0) return () => undefined;
+  const enqueue = (event: WebhookEventName, data: Record<string, unknown>) => {
+    if (!wanted.has(event)) return;
+    const payload = JSON.stringify({ event, timestamp: new Date().toISOString(), data });
+    const p = repo.enqueue(event, payload).then(
+      () => onQueued?.(),
+      (err) => log.error({ err, event }, 'could not queue a webhook event'),
+    );
+    pending?.add(p);
+    void p.finally(() => pending?.delete(p));
+  };
+  // No bodies, passwords or tokens ever go into a payload.
+  const offs = [
+    events.subscribe('message.stored', ({ message, source }) => {
+      if (source !== 'inbound') return;
+      enqueue('message.received', {
+        id: message.id, user_id: message.userId, folder_id: message.folderId, thread_id: message.threadId,
+        message_id: message.messageId, from: message.fromEmail, subject: message.subject,
+        size_bytes: message.sizeBytes, has_attachments: message.hasAttachments,
+      });
+    }),
+    events.subscribe('message.sent', (e) =>
+      enqueue('message.sent', { queue_id: e.queueId, user_id: e.userId, from: e.mailFrom, recipients: e.recipients }),
+    ),
+    events.subscribe('message.failed', (e) =>
+      enqueue('message.failed', { queue_id: e.queueId, user_id: e.userId, from: e.mailFrom, recipients: e.recipients, error: e.error }),
+    ),
+    events.subscribe('user.created', ({ user }) => enqueue('user.created', { id: user.id, email: user.email, role: user.role })),
+    events.subscribe('auth.failed', (e) =>
+      enqueue('auth.failed', { username: e.username.slice(0, 320), remote_address: e.remoteAddress, via: e.via }),
+    ),
+  ];
+  return () => offs.forEach((off) => off());
+}
+
+export interface WebhookWorker {
+  /** wakes the worker now (a row was just queued) */
+  poke(): void;
+  stop(): Promise<void>;
+}
+
+/** Delivers due outbox rows one at a time, oldest first. */
+export function startWebhookWorker(config: Config, repo: WebhookRepo, metrics: Metrics, log: Logger): WebhookWorker {
+  const w = config.webhooks;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  const inFlight = new AbortController();
+
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(tick, ms);
+    timer.unref();
+  };
+  const tick = () => {
+    if (running || stopped) return;
+    running = drain()
+      .catch((err) => log.error({ err }, 'webhook worker failed; will try again'))
+      .finally(() => {
+        running = null;
+        schedule(w.pollMs);
+      });
+  };
+  const drain = async () => {
+    for (;;) {
+      const due = await repo.due(new Date(), 20);
+      if (due.length === 0 || stopped) return;
+      for (const row of due) {
+        if (stopped) return;
+        await deliver(row);
+      }
+    }
+  };
+  const deliver = async (row: WebhookRow) => {
+    const attempts = row.attempts + 1;
+    const error = await post(w.url!, row, w.secret, w.timeoutMs, inFlight.signal);
+    if (error === null) {
+      metrics.webhookDelivery('sent');
+      await repo.markSent(row.id, attempts);
+    } else if (attempts >= w.maxAttempts) {
+      metrics.webhookDelivery('failed');
+      log.warn({ webhookId: row.id, event: row.event, attempts, error }, 'webhook given up');
+      await repo.markFailed(row.id, attempts, error);
+    } else {
+      metrics.webhookDelivery('retry');
+      const delay = Math.min(w.retryMaxMs, w.retryMinMs * 2 ** (attempts - 1));
+      log.info({ webhookId: row.id, event: row.event, attempts, error, retryInMs: delay }, 'webhook delivery failed; will retry');
+      await repo.markRetry(row.id, attempts, new Date(Date.now() + delay), error);
+    }
+  };
+
+  if (w.url) schedule(0);
+  return {
+    poke: () => {
+      if (w.url && !running) schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      inFlight.abort();
+      await running;
+    },
+  };
+}
+
+/** One POST; null on a 2xx, else a short reason. */
+async function post(url: string, row: WebhookRow, secret: string | undefined, timeoutMs: number, stop: AbortSignal): Promise<string | null> {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'User-Agent': 'ChitBox-Webhooks',
+    'X-ChitBox-Event': row.event,
+    'X-ChitBox-Delivery': String(row.id),
+  };
+  if (secret) headers[SIGNATURE_HEADER] = signBody(secret, row.payload);
+  try {
+    const res = await fetch(url, {
+      method: 'POST', headers, body: row.payload, redirect: 'manual',
+      signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]),
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    return res.ok ? null : `HTTP ${res.status}`;
+  } catch (err) {
+    const e = err as { name?: string; cause?: { code?: string }; message?: string };
+    return e.name === 'TimeoutError' ? 'timeout' : (e.cause?.code ?? e.message ?? 'network error');
+  }
+}

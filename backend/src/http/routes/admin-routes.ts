@@ -1,0 +1,150 @@
+// /api/admin: stats, users, outbound queue. Bearer JWT or HTTP Basic; admins
+// only, except that a user may read and update their own account (not their
+// role, quota or enabled flag). Field names follow the operations API
+// operators already script against (snake_case).
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  createAccount, deleteAccount, findAccount, isAdmin, presentAccount, updateAccount, type AdminDeps,
+} from '../../core/admin-users.js';
+import type { Operations } from '../../core/operations.js';
+import type { Services } from '../../core/services.js';
+import { conflict, forbidden, notFound } from '../../shared/app-error.js';
+import type { QueueRow } from '../../storage/queue-admin-repo.js';
+import { caller, requireAdmin, requireCaller } from '../admin-auth.js';
+import { idParam, parseInput } from '../validate.js';
+
+const offsetQuery = z.object({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+const queueQuery = offsetQuery.extend({ status: z.enum(['pending', 'sending', 'retry', 'sent', 'failed']).optional() });
+const emailParam = z.object({ email: z.string().min(3).max(320) });
+const quota = z.number().int().min(0).max(1_048_576).nullable();
+const createBody = z
+  .object({
+    email: z.string().max(320),
+    password: z.string().max(1024),
+    name: z.string().max(200).nullish(),
+    role: z.enum(['user', 'admin']).optional(),
+    quota_mb: quota.optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+const updateBody = z
+  .object({
+    email: z.string().max(320).optional(),
+    name: z.string().max(200).nullable().optional(),
+    password: z.string().max(1024).optional(),
+    role: z.enum(['user', 'admin']).optional(),
+    quota_mb: quota.optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+
+export function adminRoutes(s: Services, ops: Operations, connections: () => { active: number; total: number }): Router {
+  const r = Router();
+  const deps: AdminDeps = { ...s, admins: ops.admins };
+  const adminOnly = requireAdmin(s.config);
+  r.use(requireCaller(s));
+
+  r.get('/stats', adminOnly, async (_req, res) => {
+    const [storage, queue] = await Promise.all([ops.admins.storage(), ops.queue.counts()]);
+    // received/rejected/failed-to-store count since start; the queue numbers are the table's.
+    const t = ops.metrics.totals;
+    const current = connections();
+    res.json({
+      messages: {
+        received: t.received,
+        rejected: t.rejected,
+        sent: queue.sent ?? 0,
+        queued: (queue.pending ?? 0) + (queue.retry ?? 0) + (queue.sending ?? 0),
+        failed: t.failed + (queue.failed ?? 0),
+      },
+      connections: { current: current.active, total: current.total, rejected: t.connectionsRejected },
+      authentication: { attempts: t.authAttempts, successful: t.authSucceeded, failed: t.authFailed },
+      storage: {
+        messages_stored: storage.messagesStored,
+        total_size_mb: Math.round((storage.totalBytes / 1024 / 1024) * 100) / 100,
+      },
+      performance: ops.metrics.processingSummary(),
+    });
+  });
+
+  r.get('/users', adminOnly, async (req, res) => {
+    const { offset, limit } = parseInput(offsetQuery, req.query, 'query');
+    const { users, total } = await ops.admins.list(offset, limit);
+    res.json({ users: users.map((u) => presentAccount(s.config, u)), total, offset, limit });
+  });
+
+  r.post('/users', adminOnly, async (req, res) => {
+    const body = parseInput(createBody, req.body ?? {}, 'body');
+    const { account } = await createAccount(deps, {
+      email: body.email, password: body.password, name: body.name, role: body.role, quotaMb: body.quota_mb, enabled: body.enabled,
+    });
+    res.status(201).json({ user: presentAccount(s.config, account) });
+  });
+
+  r.get('/users/:email', async (req, res) => {
+    const { email } = parseInput(emailParam, req.params, 'path');
+    const me = caller(req);
+    // A non-admin asking about someone else learns nothing, not even existence.
+    if (!isAdmin(s.config, me) && me.email !== email.toLowerCase()) throw forbidden('admin_required', 'this needs an admin account');
+    res.json({ user: presentAccount(s.config, await findAccount(ops, email)) });
+  });
+
+  r.put('/users/:email', async (req, res) => {
+    const { email } = parseInput(emailParam, req.params, 'path');
+    const me = caller(req);
+    if (!isAdmin(s.config, me) && me.email !== email.toLowerCase()) throw forbidden('admin_required', 'this needs an admin account');
+    const body = parseInput(updateBody, req.body ?? {}, 'body');
+    const account = await updateAccount(deps, me, email, {
+      email: body.email, name: body.name, password: body.password, role: body.role, quotaMb: body.quota_mb, enabled: body.enabled,
+    });
+    res.json({ user: presentAccount(s.config, account) });
+  });
+
+  r.delete('/users/:email', adminOnly, async (req, res) => {
+    const { email } = parseInput(emailParam, req.params, 'path');
+    await deleteAccount(deps, caller(req), email);
+    res.status(204).end();
+  });
+
+  r.get('/queue', adminOnly, async (req, res) => {
+    const { status, offset, limit } = parseInput(queueQuery, req.query, 'query');
+    const { items, total } = await ops.queue.list(status, offset, limit);
+    res.json({ messages: items.map(presentQueueRow), total, offset, limit });
+  });
+
+  r.post('/queue/:id/retry', adminOnly, async (req, res) => {
+    const { id } = parseInput(idParam, req.params, 'path');
+    const result = await ops.queue.retryNow(id);
+    if (!result.ok) {
+      if (result.reason === 'not_found') throw notFound('queued message');
+      throw conflict(result.reason === 'in_progress' ? 'queue_in_progress' : 'queue_already_sent',
+        result.reason === 'in_progress' ? 'the message is being sent right now' : 'the message was already sent');
+    }
+    res.json({ message: presentQueueRow(result.row) });
+  });
+
+  r.delete('/queue/:id', adminOnly, async (req, res) => {
+    const { id } = parseInput(idParam, req.params, 'path');
+    const result = await ops.queue.drop(id);
+    if (!result.ok) {
+      if (result.reason === 'not_found') throw notFound('queued message');
+      throw conflict('queue_in_progress', 'the message is being sent right now');
+    }
+    if (result.orphan) await s.blobs.remove(result.orphan);
+    res.status(204).end();
+  });
+
+  return r;
+}
+
+function presentQueueRow(q: QueueRow) {
+  return {
+    id: q.id, user_id: q.userId, from: q.mailFrom, recipients: q.recipients, size_bytes: q.sizeBytes,
+    status: q.status, attempts: q.attempts, next_attempt_at: q.nextAttemptAt.toISOString(),
+    last_error: q.lastError, created_at: q.createdAt.toISOString(),
+  };
+}

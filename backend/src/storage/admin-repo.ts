@@ -1,0 +1,106 @@
+// Accounts as an operator sees them (role, quota, usage, enabled) and the
+// counts behind /api/admin/stats. Removing a user removes every row they own
+// (foreign keys cascade) and reports the blobs nobody references any more.
+import type { Database, Tx } from './database.js';
+import { ACTIVE_OUTBOUND } from './outbound-repo.js';
+
+export interface AccountRecord {
+  id: number;
+  email: string;
+  name: string | null;
+  role: 'user' | 'admin';
+  /** null: the configured default */
+  quotaMb: number | null;
+  usedBytes: number;
+  enabled: boolean;
+  createdAt: Date;
+}
+
+export interface AccountChange {
+  email?: string;
+  name?: string | null;
+  role?: 'user' | 'admin';
+  quotaMb?: number | null;
+  enabled?: boolean;
+  passwordHash?: string;
+}
+
+type Row = {
+  id: number; email: string; name: string | null; role: string; quotaMb: number | null;
+  usedBytes: bigint; enabled: boolean; createdAt: Date;
+};
+const SELECT = { id: true, email: true, name: true, role: true, quotaMb: true, usedBytes: true, enabled: true, createdAt: true } as const;
+const toAccount = (r: Row): AccountRecord => ({
+  ...r, role: r.role === 'admin' ? 'admin' : 'user', usedBytes: Number(r.usedBytes),
+});
+
+export class AdminRepo {
+  constructor(private readonly db: Database) {}
+
+  async list(offset: number, limit: number): Promise<{ users: AccountRecord[]; total: number }> {
+    const [rows, total] = await Promise.all([
+      this.db.read.user.findMany({ orderBy: { id: 'asc' }, skip: offset, take: limit, select: SELECT }),
+      this.db.read.user.count(),
+    ]);
+    return { users: rows.map(toAccount), total };
+  }
+
+  async findByEmail(email: string): Promise<AccountRecord | null> {
+    const r = await this.db.read.user.findUnique({ where: { email }, select: SELECT });
+    return r ? toAccount(r) : null;
+  }
+
+  async findById(id: number): Promise<AccountRecord | null> {
+    const r = await this.db.read.user.findUnique({ where: { id }, select: SELECT });
+    return r ? toAccount(r) : null;
+  }
+
+  async update(id: number, change: AccountChange): Promise<AccountRecord> {
+    const r = await this.db.write((tx) => tx.user.update({ where: { id }, data: change, select: SELECT }));
+    return toAccount(r);
+  }
+
+  /** Promotes every listed address that has an account; returns how many changed. */
+  async promoteAll(emails: readonly string[]): Promise<number> {
+    if (emails.length === 0) return 0;
+    const { count } = await this.db.write((tx) =>
+      tx.user.updateMany({ where: { email: { in: [...emails] }, role: { not: 'admin' } }, data: { role: 'admin' } }),
+    );
+    return count;
+  }
+
+  /** Deletes the user and all their mail; returns the blob hashes no longer referenced. */
+  async deleteUser(id: number): Promise<string[]> {
+    return this.db.write(async (tx) => {
+      const [messages, attachments, queued] = await Promise.all([
+        tx.mailMessage.findMany({ where: { userId: id }, select: { rawSha256: true }, distinct: ['rawSha256'] }),
+        tx.attachment.findMany({ where: { userId: id }, select: { sha256: true }, distinct: ['sha256'] }),
+        tx.outboundMessage.findMany({ where: { userId: id }, select: { rawSha256: true }, distinct: ['rawSha256'] }),
+      ]);
+      // Their queued outbound mail goes with them: nobody is left to bounce it to.
+      await tx.outboundMessage.deleteMany({ where: { userId: id } });
+      await tx.user.delete({ where: { id } });
+      const hashes = new Set([...messages.map((m) => m.rawSha256), ...attachments.map((a) => a.sha256), ...queued.map((q) => q.rawSha256)]);
+      const orphans: string[] = [];
+      for (const h of hashes) if (!(await referenced(tx, h))) orphans.push(h);
+      return orphans;
+    });
+  }
+
+  async storage(): Promise<{ messagesStored: number; totalBytes: number }> {
+    const [messagesStored, usage] = await Promise.all([
+      this.db.read.mailMessage.count(),
+      this.db.read.user.aggregate({ _sum: { usedBytes: true } }),
+    ]);
+    return { messagesStored, totalBytes: Number(usage._sum.usedBytes ?? 0n) };
+  }
+}
+
+export async function referenced(tx: Tx, sha256: string): Promise<boolean> {
+  const [m, a, q] = await Promise.all([
+    tx.mailMessage.count({ where: { rawSha256: sha256 } }),
+    tx.attachment.count({ where: { sha256 } }),
+    tx.outboundMessage.count({ where: { rawSha256: sha256, status: { in: ACTIVE_OUTBOUND } } }),
+  ]);
+  return m + a + q > 0;
+}

@@ -1,0 +1,76 @@
+// What operators do to the outbound queue by hand: look, retry now, drop.
+// Delivery itself belongs to the queue worker (outbound-repo.ts).
+import { referenced } from './admin-repo.js';
+import type { Database } from './database.js';
+import type { OutboundStatus } from './outbound-repo.js';
+
+export interface QueueRow {
+  id: number;
+  userId: number;
+  mailFrom: string;
+  recipients: string[];
+  sizeBytes: number;
+  status: OutboundStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+}
+
+type Row = Omit<QueueRow, 'recipients' | 'status'> & { recipients: string; status: string; rawSha256: string };
+const toRow = ({ rawSha256: _raw, ...r }: Row): QueueRow => ({
+  ...r, recipients: safeList(r.recipients), status: r.status as OutboundStatus,
+});
+
+export type RetryResult = { ok: true; row: QueueRow } | { ok: false; reason: 'not_found' | 'in_progress' | 'already_sent' };
+export type DropResult = { ok: true; orphan: string | null } | { ok: false; reason: 'not_found' | 'in_progress' };
+
+export class QueueAdminRepo {
+  constructor(private readonly db: Database) {}
+
+  async list(status: OutboundStatus | undefined, offset: number, limit: number): Promise<{ items: QueueRow[]; total: number }> {
+    const where = status ? { status } : {};
+    const [rows, total] = await Promise.all([
+      this.db.read.outboundMessage.findMany({ where, orderBy: { id: 'asc' }, skip: offset, take: limit }),
+      this.db.read.outboundMessage.count({ where }),
+    ]);
+    return { items: rows.map(toRow), total };
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    const groups = await this.db.read.outboundMessage.groupBy({ by: ['status'], _count: { _all: true } });
+    return Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
+  }
+
+  /** Due now, attempts kept; a row being sent or already sent is left alone. */
+  async retryNow(id: number): Promise<RetryResult> {
+    return this.db.write(async (tx) => {
+      const row = await tx.outboundMessage.findUnique({ where: { id } });
+      if (!row) return { ok: false, reason: 'not_found' };
+      if (row.status === 'sending') return { ok: false, reason: 'in_progress' };
+      if (row.status === 'sent') return { ok: false, reason: 'already_sent' };
+      const updated = await tx.outboundMessage.update({ where: { id }, data: { status: 'retry', nextAttemptAt: new Date() } });
+      return { ok: true, row: toRow(updated) };
+    });
+  }
+
+  /** Drops a row that is not mid-delivery; returns its raw blob when nothing else uses it. */
+  async drop(id: number): Promise<DropResult> {
+    return this.db.write(async (tx) => {
+      const row = await tx.outboundMessage.findUnique({ where: { id } });
+      if (!row) return { ok: false, reason: 'not_found' };
+      if (row.status === 'sending') return { ok: false, reason: 'in_progress' };
+      await tx.outboundMessage.delete({ where: { id } });
+      return { ok: true, orphan: (await referenced(tx, row.rawSha256)) ? null : row.rawSha256 };
+    });
+  }
+}
+
+function safeList(json: string): string[] {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,148 @@
+// A storage failure during DATA answers 451 4.3.0 and leaves no rows and no
+// blobs behind; once storage works again the same SMTP session delivers.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../support/mail-helpers.js';
+import { SmtpLineClient } from '../support/smtp-line-client.js';
+import { startTestServer, type ApiClient, type TestServer } from '../support/test-server.js';
+
+let server: TestServer;
+let client: SmtpLineClient;
+let bob: ApiClient;
+let inboxId: number;
+
+/** A message with one base64 attachment, unique per call so its blobs are new. */
+function uniqueMessage(subject: string): { raw: Buffer; attachment: Buffer } {
+  const attachment = randomBytes(3000);
+  const b64 = attachment.toString('base64').replace(/.{76}/g, '$&\r\n');
+  const raw = Buffer.from(
+    'From: Alice <alice@remote.test>\r\nTo: bob@example.test\r\n' +
+      `Subject: ${subject}\r\nMessage-ID: <${randomBytes(8).toString('hex')}@remote.test>\r\n` +
+      'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n' +
+      '--b1\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n' +
+      '--b1\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="data.bin"\r\n' +
+      `Content-Transfer-Encoding: base64\r\n\r\n${b64}\r\n--b1--\r\n`,
+  );
+  return { raw, attachment };
+}
+
+/** One full transaction on the reused session; returns the reply to the final dot. */
+async function send(raw: Buffer): Promise<string> {
+  expect(await client.command('MAIL FROM:<alice@remote.test>')).toMatch(/^250 /);
+  expect(await client.command('RCPT TO:<bob@example.test>')).toMatch(/^250 /);
+  expect(await client.command('DATA')).toMatch(/^354 /);
+  client.write(Buffer.concat([raw, Buffer.from('.\r\n')]));
+  return client.reply();
+}
+
+function dbCounts(): Record<string, number> {
+  const db = new Database(path.join(server.dataDir, 'chitbox.db'), { readonly: true, fileMustExist: true });
+  try {
+    const out: Record<string, number> = {};
+    for (const table of ['mail_messages', 'attachments', 'mail_threads']) {
+      out[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+async function inboxTotal(): Promise<number> {
+  const folders = (await bob.get('/api/folders')).body.folders;
+  return folders.find((f: { id: number }) => f.id === inboxId).totalCount;
+}
+
+async function blobFiles(): Promise<string[]> {
+  const root = path.join(server.dataDir, 'blobs');
+  const entries = await fs.readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
+    .filter((p) => p !== 'tmp')
+    .sort();
+}
+
+const blobPath = (sha: string) => path.join(server.dataDir, 'blobs', sha.slice(0, 2), sha.slice(2, 4), sha);
+const exists = (p: string) => fs.access(p).then(() => true, () => false);
+
+beforeAll(async () => {
+  // The database case needs a lock held longer than the server waits for it.
+  server = await startTestServer({ SQLITE_BUSY_TIMEOUT_MS: '200' });
+  const { token } = await server.register('bob@example.test');
+  bob = server.api(token);
+  inboxId = (await bob.get('/api/folders')).body.folders.find((f: { kind: string }) => f.kind === 'inbox').id;
+  client = await SmtpLineClient.connect(server.smtpPort);
+  expect(await client.reply()).toMatch(/^220 /);
+  expect(await client.command('EHLO client.test')).toMatch(/^250/);
+  expect(await send(uniqueMessage('warm-up').raw)).toMatch(/^250 /);
+});
+
+afterAll(async () => {
+  client.destroy();
+  await server.stop();
+});
+
+describe('storage failure during DATA', () => {
+  it('answers 451 4.3.0 when the blob store cannot write, and keeps nothing', async () => {
+    const countsBefore = dbCounts();
+    const totalBefore = await inboxTotal();
+    const filesBefore = await blobFiles();
+    const tmp = path.join(server.dataDir, 'blobs', 'tmp');
+    // The tests run as root, so permissions would not stop the writes: a file
+    // where the temp directory should be does.
+    await fs.rm(tmp, { recursive: true, force: true });
+    await fs.writeFile(tmp, 'not a directory');
+    const { raw, attachment } = uniqueMessage('blob store broken');
+    try {
+      expect(await send(raw)).toMatch(/^451 4\.3\.0 /);
+    } finally {
+      await fs.rm(tmp, { force: true });
+      await fs.mkdir(tmp);
+    }
+    expect(dbCounts()).toEqual(countsBefore);
+    expect(await inboxTotal()).toBe(totalBefore);
+    expect(await blobFiles()).toEqual(filesBefore);
+    expect(await exists(blobPath(sha256(raw)))).toBe(false);
+    expect(await exists(blobPath(sha256(attachment)))).toBe(false);
+
+    // Storage restored: the same session delivers the same message.
+    expect(await send(raw)).toMatch(/^250 /);
+    expect(await inboxTotal()).toBe(totalBefore + 1);
+    expect(dbCounts()).toEqual({
+      mail_messages: countsBefore.mail_messages! + 1,
+      attachments: countsBefore.attachments! + 1,
+      mail_threads: countsBefore.mail_threads! + 1,
+    });
+    expect(await exists(blobPath(sha256(raw)))).toBe(true);
+    expect(await exists(blobPath(sha256(attachment)))).toBe(true);
+  });
+
+  it('answers 451 4.3.0 when the database stays locked, and removes the blobs it wrote', async () => {
+    const countsBefore = dbCounts();
+    const totalBefore = await inboxTotal();
+    const filesBefore = await blobFiles();
+    const { raw, attachment } = uniqueMessage('database locked');
+    const locker = new Database(path.join(server.dataDir, 'chitbox.db'), { fileMustExist: true });
+    try {
+      locker.exec('BEGIN EXCLUSIVE');
+      expect(await send(raw)).toMatch(/^451 4\.3\.0 /);
+    } finally {
+      locker.exec('ROLLBACK');
+      locker.close();
+    }
+    expect(dbCounts()).toEqual(countsBefore);
+    expect(await inboxTotal()).toBe(totalBefore);
+    // The DATA bytes were stored under their sha256 before the commit failed; now they are gone.
+    expect(await exists(blobPath(sha256(raw)))).toBe(false);
+    expect(await exists(blobPath(sha256(attachment)))).toBe(false);
+    expect(await blobFiles()).toEqual(filesBefore);
+
+    expect(await send(raw)).toMatch(/^250 /);
+    expect(await inboxTotal()).toBe(totalBefore + 1);
+    expect(await exists(blobPath(sha256(raw)))).toBe(true);
+  });
+});

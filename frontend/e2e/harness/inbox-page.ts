@@ -1,0 +1,37 @@
+// What a person does in the inbox, as Playwright steps.
+import type { Page } from 'playwright-core';
+
+export const PASSWORD = 'correct horse battery';
+
+export async function register(page: Page, inboxUrl: string, email: string, name: string): Promise<void> {
+  await page.goto(inboxUrl);
+  await page.getByRole('button', { name: 'No account yet? Create one' }).click();
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await waitUntilLive(page);
+}
+
+export async function signIn(page: Page, inboxUrl: string, email: string): Promise<void> {
+  await page.goto(inboxUrl);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await waitUntilLive(page);
+}
+
+/** The inbox is loaded and the live socket is connected (so new mail will show). */
+export async function waitUntilLive(page: Page): Promise<void> {
+  await page.locator('.mailbox[data-socket-status="connected"]').waitFor({ timeout: 10_000 });
+  await page.locator('.pane-list .view-state[aria-busy="true"]').waitFor({ state: 'detached', timeout: 10_000 });
+}
+
+export function threadRow(page: Page, subject: string) {
+  return page.locator('.thread-row', { hasText: subject });
+}
+
+export async function openFolder(page: Page, name: string): Promise<void> {
+  await page.locator('.folder', { hasText: name }).click();
+  await page.locator('.pane-list .view-state[aria-busy="true"]').waitFor({ state: 'detached' });
+}
