@@ -8,6 +8,7 @@ import { buildOperations, type Operations } from './core/operations.js';
 import { OutboundWorker } from './core/outbound-queue.js';
 import { buildServices, type Services } from './core/services.js';
 import { createHttpApp } from './http/http-app.js';
+import { startInboxServer, type InboxServer } from './http/inbox-server.js';
 import { startRealtime } from './realtime/realtime-server.js';
 import { createSmtpRelay } from './relay/smtp-relay.js';
 import type { Logger } from './shared/logger.js';
@@ -19,6 +20,8 @@ export interface RunningChitbox {
   ops: Operations;
   httpPort: number;
   smtpPort: number;
+  /** the port of the built web inbox, when this process serves it */
+  inboxPort: number | null;
   stop(): Promise<void>;
 }
 
@@ -39,6 +42,7 @@ export async function startChitbox(config: Config, log: Logger): Promise<Running
   const relay = config.relay ? createSmtpRelay(config.relay, config.smtp.hostname) : null;
   const outbound = new OutboundWorker(services, relay, log.child({ component: 'outbound' }));
   await outbound.start();
+  const inbox = config.inbox.serve ? await startInbox(config, httpPort, log) : null;
 
   let stopping: Promise<void> | null = null;
   return {
@@ -46,8 +50,10 @@ export async function startChitbox(config: Config, log: Logger): Promise<Running
     ops,
     httpPort,
     smtpPort: smtp.port,
+    inboxPort: inbox?.port ?? null,
     stop() {
       stopping ??= (async () => {
+        await inbox?.close();
         await smtp.close(config.shutdownTimeoutMs);
         await outbound.stop(config.shutdownTimeoutMs);
         await ops.stop();
@@ -59,6 +65,23 @@ export async function startChitbox(config: Config, log: Logger): Promise<Running
       return stopping;
     },
   };
+}
+
+/** The built inbox is optional: without a build, API and SMTP still run. */
+async function startInbox(config: Config, httpPort: number, log: Logger): Promise<InboxServer | null> {
+  const apiHost = ['0.0.0.0', '::'].includes(config.http.host) ? '127.0.0.1' : config.http.host;
+  try {
+    return await startInboxServer({
+      port: config.frontendPort,
+      host: config.http.host,
+      distDir: config.inbox.distDir,
+      apiOrigin: `http://${apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${httpPort}`,
+      log: log.child({ component: 'inbox' }),
+    });
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'web inbox not served');
+    return null;
+  }
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     {
       api: `http://${config.http.host}:${chitbox.httpPort}`,
       smtp: `${config.smtp.host}:${chitbox.smtpPort}`,
+      inbox: chitbox.inboxPort ? `http://${config.http.host}:${chitbox.inboxPort}` : 'not served here (npm run dev serves it with Vite)',
       database: config.database.filePath,
       dataDir: config.dataDir,
       migrationsApplied: migrations.applied,
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
     'ChitBox started',
   );
   // A plain line for scripts and tests that wait for start-up.
-  process.stdout.write(`chitbox ready api=${chitbox.httpPort} smtp=${chitbox.smtpPort} migrations=${migrations.applied.length}\n`);
+  process.stdout.write(`chitbox ready api=${chitbox.httpPort} smtp=${chitbox.smtpPort} migrations=${migrations.applied.length} inbox=${chitbox.inboxPort ?? 'off'}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -27,6 +27,8 @@ const envSchema = z.object({
   HTTP_BODY_LIMIT: z.string().default('1mb'),
   CORS_ORIGIN: z.string().optional(),
   FRONTEND_PORT: port.default(3004),
+  SERVE_INBOX: bool.optional(),
+  INBOX_DIST_DIR: z.string().default('./frontend/dist'),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
   SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
@@ -87,6 +89,8 @@ export type Config = Readonly<{
   logLevel: string;
   http: Readonly<{ port: number; host: string; bodyLimit: string; corsOrigin: string | undefined }>;
   frontendPort: number;
+  /** serve the built web inbox on frontendPort (production); Vite does it in dev */
+  inbox: Readonly<{ serve: boolean; distDir: string }>;
   dataDir: string;
   database: Readonly<{ url: string; filePath: string; busyTimeoutMs: number }>;
   mailDomains: readonly string[];
@@ -176,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     http: { port: e.PORT, host: e.HTTP_HOST, bodyLimit: e.HTTP_BODY_LIMIT, corsOrigin: e.CORS_ORIGIN },
     frontendPort: e.FRONTEND_PORT,
+    inbox: { serve: e.SERVE_INBOX ?? e.NODE_ENV === 'production', distDir: path.resolve(e.INBOX_DIST_DIR) },
     dataDir,
     database: { url: `file:${filePath}`, filePath, busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS },
     mailDomains: e.MAIL_DOMAINS,

@@ -30,7 +30,10 @@ export class MailIntake {
 
   /** Same reply for unknown user and wrong password; brute force gets 421 / 454 (AuthGuard). */
   async authenticate(username: string, password: string, session: Pick<SmtpSessionInfo, 'id' | 'remoteAddress'>): Promise<{ id: number; email: string }> {
-    const user = await this.authGuard.attempt(session.id, session.remoteAddress, () => verifyCredentials(this.deps, username, password));
+    const user = await this.authGuard.attempt(session.id, session.remoteAddress, async () => {
+      const found = await verifyCredentials(this.deps, username, password);
+      return found?.enabled ? found : null; // a disabled account fails like a wrong password
+    });
     return { id: user.id, email: user.email };
   }
 

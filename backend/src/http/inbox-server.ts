@@ -25,7 +25,8 @@ export interface InboxServer {
   close(): Promise<void>;
 }
 
-const PROXIED_PATHS = ['/api', '/socket.io', '/health', '/metrics'];
+// /metrics stays on the API port: it is for scrapers, not browsers.
+const PROXIED_PATHS = ['/api', '/socket.io', '/health'];
 
 export async function startInboxServer(opts: InboxServerOptions): Promise<InboxServer> {
   const indexFile = path.join(opts.distDir, 'index.html');

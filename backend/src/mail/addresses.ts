@@ -19,7 +19,7 @@ export function parseMailbox(input: string): Mailbox | null {
   if (at <= 0 || at === value.length - 1) return null;
   const local = value.slice(0, at);
   const domain = value.slice(at + 1).toLowerCase();
-  if (!LOCAL.test(local) || local.includes('%') || !DOMAIN.test(domain)) return null;
+  if (!LOCAL.test(local) || /[%!]/.test(local) || !DOMAIN.test(domain)) return null;
   return { address: `${local.toLowerCase()}@${domain}`, local: local.toLowerCase(), domain };
 }
 

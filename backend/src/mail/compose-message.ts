@@ -2,6 +2,7 @@
 // nodemailer's MIME composer. Pure: the same input gives a message with the
 // same structure; ids and dates are supplied by the caller.
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { toCrlf } from './line-endings.js';
 
 export interface ComposeAddress {
   address: string;
@@ -46,5 +47,7 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
     // Stay 7-bit/quoted-printable friendly for any relay on the way.
     textEncoding: 'quoted-printable',
   });
-  return composer.compile().build();
+  // The composer can leave a bare LF inside quoted-printable text; stored and
+  // relayed mail is CRLF only.
+  return toCrlf(await composer.compile().build());
 }

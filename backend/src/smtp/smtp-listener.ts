@@ -3,6 +3,7 @@
 import net from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerSession } from 'smtp-server';
 import './enhanced-status.js';
+import './relay-trick-replies.js';
 import type { Config } from '../config/config.js';
 import type { Recipient } from '../core/submission-policy.js';
 import type { MailIntake, SmtpSessionInfo } from '../core/mail-intake.js';

@@ -24,14 +24,19 @@ export function fetchThread(threadId: number, signal?: AbortSignal): Promise<Thr
   return api.get<ThreadDetailResponse>(`/api/threads/${threadId}`, { signal });
 }
 
-/** Applies to every message of the thread (ChitBox extension to the contract). */
-export async function updateThread(threadId: number, patch: UpdateMessageRequest): Promise<ThreadDto> {
-  return (await api.patch<{ thread: ThreadDto }>(`/api/threads/${threadId}`, patch)).thread;
+const scope = (folderId?: number) => (folderId === undefined ? '' : `?folderId=${folderId}`);
+
+/**
+ * Applies to every message of the thread, or only to those in `inFolderId`
+ * (ChitBox extension to the contract).
+ */
+export async function updateThread(threadId: number, patch: UpdateMessageRequest, inFolderId?: number): Promise<ThreadDto> {
+  return (await api.patch<{ thread: ThreadDto }>(`/api/threads/${threadId}${scope(inFolderId)}`, patch)).thread;
 }
 
-/** To Trash, or for good when the thread is already there. */
-export function deleteThread(threadId: number): Promise<void> {
-  return api.delete(`/api/threads/${threadId}`);
+/** To Trash, or for good when already there; only the copies in `inFolderId` when given. */
+export function deleteThread(threadId: number, inFolderId?: number): Promise<void> {
+  return api.delete(`/api/threads/${threadId}${scope(inFolderId)}`);
 }
 
 export async function updateMessage(messageId: number, patch: UpdateMessageRequest) {

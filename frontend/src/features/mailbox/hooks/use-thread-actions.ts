@@ -49,7 +49,7 @@ export function useThreadActions(deps: Deps): ThreadActions {
     const target = folders.folders.find((f) => f.id === folderId);
     deps.onThreadLeaves(threadId);
     list.dispatch({ type: 'threadRemoved', threadId });
-    updateThread(threadId, { folderId }).then(() => done(`Moved to ${target?.name ?? 'folder'}`), fail);
+    updateThread(threadId, { folderId }, currentFolder?.id).then(() => done(`Moved to ${target?.name ?? 'folder'}`), fail);
   }
 
   function setStarred(threadId: number, starred: boolean) {
@@ -72,7 +72,7 @@ export function useThreadActions(deps: Deps): ThreadActions {
       const forGood = currentFolder?.kind === 'trash';
       deps.onThreadLeaves(threadId);
       list.dispatch({ type: 'threadRemoved', threadId });
-      deleteThread(threadId).then(() => done(forGood ? 'Deleted forever' : 'Moved to Trash'), fail);
+      deleteThread(threadId, currentFolder?.id).then(() => done(forGood ? 'Deleted forever' : 'Moved to Trash'), fail);
     },
     markUnread(threadId) {
       const summary = list.state.threads.find((t) => t.id === threadId);

@@ -1,0 +1,149 @@
+// `chitbox user <command>`: the account commands, on the same core and
+// storage modules as the server (safe while it runs: SQLite WAL, one writer
+// at a time per process, busy timeout across processes).
+import {
+  createAccount, deleteAccount, findAccount, presentAccount, quotaUsage, updateAccount, type AccountDto, type AdminDeps,
+} from '../core/admin-users.js';
+import { verifyCredentials } from '../core/accounts.js';
+import type { AccountRecord } from '../storage/admin-repo.js';
+import { intOption, stringOption, UsageError, type ParsedArgs } from './cli-args.js';
+
+export interface Output {
+  json: boolean;
+  print(text: string): void;
+}
+
+export const USER_USAGE = `Usage: npm run cli -- user <command> [arguments] [--json]
+
+Commands:
+  create <email> [--password <pw> | --password-stdin] [--name <name>] [--admin] [--quota <MB>]
+  list [--offset <n>] [--limit <n>]
+  info <email>
+  update-password <email> (--password <pw> | --password-stdin)
+  set-quota <email> <MB | default>      (0 = unlimited)
+  enable <email>
+  disable <email>
+  delete <email>
+  verify <email> (--password <pw> | --password-stdin)   checks the password, exit 1 when wrong
+  promote <email>                       make admin
+  demote <email>                        back to a normal user`;
+
+export async function runUserCommand(deps: AdminDeps, args: ParsedArgs, out: Output, readStdin: () => Promise<string>): Promise<number> {
+  const [command, email, extra] = args.positionals;
+  const needEmail = () => {
+    if (!email) throw new UsageError(`user ${command} needs an email address`);
+    return email;
+  };
+  const password = async (required: boolean) => {
+    if (args.options.has('password-stdin')) return (await readStdin()).replace(/\r?\n$/, '');
+    const pw = stringOption(args, 'password');
+    if (pw === undefined && required) throw new UsageError(`user ${command} needs --password <pw> or --password-stdin`);
+    return pw;
+  };
+  const show = (title: string, a: AccountRecord, more: Record<string, string> = {}) => {
+    const dto = presentAccount(deps.config, a);
+    if (out.json) return out.print(JSON.stringify({ user: dto, ...snake(more) }, null, 2));
+    out.print(`${title}\n${describe(deps, a, dto, more)}`);
+  };
+
+  switch (command) {
+    case 'create': {
+      const quota = intOption(args, 'quota');
+      const { account, generatedPassword } = await createAccount(deps, {
+        email: needEmail(),
+        password: await password(false),
+        name: stringOption(args, 'name') ?? null,
+        role: args.options.has('admin') ? 'admin' : 'user',
+        quotaMb: quota,
+      });
+      show('User created successfully:', account, generatedPassword ? { Password: generatedPassword } : {});
+      return 0;
+    }
+    case 'list': {
+      const offset = intOption(args, 'offset') ?? 0;
+      const limit = Math.min(intOption(args, 'limit') ?? 1000, 1000);
+      const { users, total } = await deps.admins.list(offset, limit);
+      const dtos = users.map((u) => presentAccount(deps.config, u));
+      if (out.json) {
+        out.print(JSON.stringify({ users: dtos, total, offset, limit }, null, 2));
+        return 0;
+      }
+      if (dtos.length === 0) out.print('No users.');
+      else out.print(table(dtos));
+      out.print(`${total} user${total === 1 ? '' : 's'}`);
+      return 0;
+    }
+    case 'info':
+      show('User:', await findAccount(deps, needEmail()));
+      return 0;
+    case 'update-password': {
+      const target = needEmail();
+      const account = await updateAccount(deps, null, target, { password: await password(true) });
+      show('Password updated:', account);
+      return 0;
+    }
+    case 'set-quota': {
+      const target = needEmail();
+      if (extra === undefined) throw new UsageError('user set-quota needs a size in MB, or "default"');
+      if (extra !== 'default' && !/^\d+$/.test(extra)) throw new UsageError(`quota must be a whole number of MB or "default", got "${extra}"`);
+      const account = await updateAccount(deps, null, target, { quotaMb: extra === 'default' ? null : Number(extra) });
+      show('Quota updated:', account);
+      return 0;
+    }
+    case 'enable':
+    case 'disable': {
+      const account = await updateAccount(deps, null, needEmail(), { enabled: command === 'enable' });
+      show(command === 'enable' ? 'User enabled:' : 'User disabled:', account);
+      return 0;
+    }
+    case 'promote':
+    case 'demote': {
+      const account = await updateAccount(deps, null, needEmail(), { role: command === 'promote' ? 'admin' : 'user' });
+      show(command === 'promote' ? 'User promoted to admin:' : 'User demoted to user:', account);
+      return 0;
+    }
+    case 'delete': {
+      const account = await deleteAccount(deps, null, needEmail());
+      if (out.json) out.print(JSON.stringify({ deleted: presentAccount(deps.config, account) }, null, 2));
+      else out.print(`User deleted: ${account.email} (id ${account.id}), with all their mail.`);
+      return 0;
+    }
+    case 'verify': {
+      const account = await findAccount(deps, needEmail());
+      const ok = (await verifyCredentials(deps, account.email, (await password(true))!)) !== null;
+      if (out.json) out.print(JSON.stringify({ email: account.email, valid: ok, enabled: account.enabled }));
+      else out.print(ok ? `Password is correct for ${account.email}${account.enabled ? '' : ' (account disabled)'}.` : `Password does NOT match for ${account.email}.`);
+      return ok ? 0 : 1;
+    }
+    case undefined:
+      throw new UsageError('missing command');
+    default:
+      throw new UsageError(`unknown command "user ${command}"`);
+  }
+}
+
+function describe(deps: AdminDeps, a: AccountRecord, dto: AccountDto, more: Record<string, string>): string {
+  const usage = quotaUsage(deps.config, a);
+  const rows: Array<[string, string]> = [
+    ['Username', dto.username],
+    ['Email', dto.email],
+    ['ID', String(dto.id)],
+    ['Name', dto.name ?? '-'],
+    ['Role', dto.role],
+    ['Enabled', dto.enabled ? 'yes' : 'no'],
+    ['Quota', dto.quota_mb === 0 ? 'unlimited' : `${dto.quota_mb} MB${dto.quota_is_default ? ' (default)' : ''}`],
+    ['Used', `${dto.used_mb} MB${usage === null ? '' : ` (${usage}%)`}`],
+    ['Created', dto.created_at],
+    ...Object.entries(more),
+  ];
+  return rows.map(([k, v]) => `  ${`${k}:`.padEnd(10)} ${v}`).join('\n');
+}
+
+function table(users: AccountDto[]): string {
+  const head = ['ID', 'EMAIL', 'ROLE', 'ENABLED', 'QUOTA_MB', 'USED_MB'];
+  const rows = users.map((u) => [String(u.id), u.email, u.role, u.enabled ? 'yes' : 'no', u.quota_mb === 0 ? 'unlimited' : String(u.quota_mb), String(u.used_mb)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+const snake = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
