@@ -60,7 +60,7 @@ export function presentAccount(config: Config, a: AccountRecord): AccountDto {
 export async function findAccount(deps: Pick<AdminDeps, 'admins'>, email: string): Promise<AccountRecord> {
   const normalized = normalizeEmail(email);
   const account = normalized ? await deps.admins.findByEmail(normalized) : null;
-  if (!account) throw notFound('user');
+  if (!account) throw notFound(`user ${email}`);
   return account;
 }
 

@@ -1,19 +1,24 @@
 // Brute-force brakes for SMTP AUTH (issue 4). Per connection: the third
 // failure ends the session (421 4.7.0). Per client IP: more than 10 failures
 // in a minute get 454 4.7.0 without a password check, until the minute has
-// passed. Loopback clients are never rate limited (CONTRACT.md), but a
-// loopback connection is still closed after its third failure.
-import net from 'node:net';
-import { AppError, isAppError } from '../shared/app-error.js';
+// passed. Loopback clients are not rate limited unless configured
+// (CONTRACT.md, RATE_LIMIT_LOOPBACK_EXEMPT), but every connection is closed
+// after its third failure.
+import { AppError } from '../shared/app-error.js';
+import { isLoopbackAddress } from './rate-limits.js';
 
 export interface AuthGuardOptions {
   failuresPerConnection: number;
   failuresPerIpPerWindow: number;
   windowMs: number;
+  /** clients the per-IP limit never applies to (loopback by default) */
+  exempt: (ip: string) => boolean;
   now?: () => number;
 }
 
-const DEFAULTS: AuthGuardOptions = { failuresPerConnection: 3, failuresPerIpPerWindow: 10, windowMs: 60_000 };
+const DEFAULTS: AuthGuardOptions = {
+  failuresPerConnection: 3, failuresPerIpPerWindow: 10, windowMs: 60_000, exempt: isLoopbackAddress,
+};
 // Bounds the bookkeeping when many connections fail once and go away.
 const MAX_TRACKED = 10_000;
 
@@ -54,7 +59,7 @@ export class AuthGuard {
   }
 
   private ipLimited(ip: string): boolean {
-    if (isLoopback(ip)) return false;
+    if (this.opts.exempt(ip)) return false;
     return this.recentIpFailures(ip).length >= this.opts.failuresPerIpPerWindow;
   }
 
@@ -67,7 +72,7 @@ export class AuthGuard {
   }
 
   private recordFailure(ip: string): void {
-    if (isLoopback(ip)) return;
+    if (this.opts.exempt(ip)) return;
     if (this.byIp.size > MAX_TRACKED) this.prune();
     this.byIp.set(ip, [...this.recentIpFailures(ip), this.now()]);
   }
@@ -88,12 +93,3 @@ export class AuthGuard {
     for (const [id, e] of this.byConnection) if (e.lastAt < since - 3_600_000) this.byConnection.delete(id);
   }
 }
-
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.replace(/^::ffff:/i, '');
-  return a === '::1' || (net.isIPv4(a) && a.startsWith('127.'));
-}
-
-export const isAuthRefusal = (err: unknown): boolean =>
-  isAppError(err) && ['auth_failed', 'auth_locked', 'auth_rate_limited'].includes(err.code);

@@ -5,6 +5,7 @@ import type { AccountDeps } from './accounts.js';
 import { verifyCredentials } from './accounts.js';
 import { AuthGuard } from './auth-guard.js';
 import { ingestMessage } from './ingest-message.js';
+import { limitsApply } from './rate-limits.js';
 import type { RecipientResolver } from './recipients.js';
 import { resolveRecipientFor, submitMessage, type SendDeps } from './send-message.js';
 import { checkEnvelopeSender, isLocal, type Recipient } from './submission-policy.js';
@@ -19,14 +20,16 @@ export interface SmtpSessionInfo {
 }
 
 export class MailIntake {
-  private readonly authGuard = new AuthGuard();
+  private readonly authGuard: AuthGuard;
 
   constructor(
     private readonly deps: SendDeps & Pick<AccountDeps, 'users' | 'hasher'>,
     private readonly recipients: RecipientResolver,
     private readonly hostname: string,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.authGuard = new AuthGuard({ exempt: (ip) => !limitsApply(ip, deps.config.rateLimits.loopbackExempt) });
+  }
 
   /** Same reply for unknown user and wrong password; brute force gets 421 / 454 (AuthGuard). */
   async authenticate(username: string, password: string, session: Pick<SmtpSessionInfo, 'id' | 'remoteAddress'>): Promise<{ id: number; email: string }> {

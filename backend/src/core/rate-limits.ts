@@ -1,8 +1,6 @@
 // Fixed-window counters per key (client IP, or IP + purpose), in memory: one
 // ChitBox process owns its listeners, so nothing needs sharing. Loopback
 // clients are exempt unless RATE_LIMIT_LOOPBACK_EXEMPT=false (CONTRACT.md).
-import net from 'node:net';
-
 export class WindowCounter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
   private nextSweep = 0;
@@ -49,10 +47,15 @@ export class WindowCounter {
   }
 }
 
+/**
+ * The host's own clients: 127.0.0.1 and ::1. Other 127/8 addresses count as
+ * remote on purpose, so an operator (or a test) can exercise the limits from
+ * this machine by binding 127.0.0.2.
+ */
 export function isLoopbackAddress(address: string | null | undefined): boolean {
   if (!address) return false;
   const a = address.replace(/^::ffff:/i, '');
-  return a === '::1' || (net.isIPv4(a) && a.startsWith('127.'));
+  return a === '::1' || a === '127.0.0.1';
 }
 
 /** Whether limits apply to this client at all. */

@@ -33,7 +33,7 @@ function fromMailparser(mail: ParsedMail): ParsedMessage {
     to: addressList(mail.to),
     cc: addressList(mail.cc),
     subject: (mail.subject ?? '').trim(),
-    date: validDate(mail.date),
+    date: dateOf(mail),
     text: mail.text || (html ? textFromHtml(html) : ''),
     html,
     attachments: mail.attachments.map(toAttachment),
@@ -93,6 +93,15 @@ function idList(value: string | string[] | undefined): string[] {
 
 function firstId(value: string | undefined): string | null {
   return idList(value)[0] ?? null;
+}
+
+// mailparser replaces a Date header it cannot parse with the time of parsing;
+// ParsedMessage (and CONTRACT.md's sentAt) want an invalid Date to be null.
+function dateOf(mail: ParsedMail): Date | null {
+  const line = mail.headerLines.find((h) => h.key === 'date')?.line;
+  if (!line) return null;
+  const value = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  return Number.isNaN(new Date(value).getTime()) ? null : validDate(mail.date);
 }
 
 function validDate(d: Date | undefined): Date | null {

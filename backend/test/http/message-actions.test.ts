@@ -40,7 +40,7 @@ beforeAll(async () => {
     from: 'a@remote.test', to: 'bob@example.test', subject: 'To file', text: 'body',
     attachments: [{ filename: 'only.txt', content: attachmentBytes }],
   });
-  [messageId] = storedIds(info.response ?? '');
+  messageId = storedIds(info.response ?? '')[0]!;
   const toCarol = await mailer.sendMail({
     from: 'a@remote.test', to: 'carol@example.test', subject: 'Carol only', text: 'c',
     attachments: [{ filename: 'c.txt', content: 'carol' }],

@@ -57,3 +57,11 @@ export async function listFolder(api: ApiClient, kind: string): Promise<any[]> {
   const res = await api.get(`/api/folders/${await folderId(api, kind)}/messages?limit=200`);
   return res.body.messages;
 }
+
+/** /raw minus the one Received: field (with its folded lines) the server prepends. */
+export function withoutTrace(raw: Buffer): Buffer {
+  const text = raw.toString('latin1');
+  if (!text.startsWith('Received:')) throw new Error('raw does not start with Received:');
+  const end = text.search(/\r\n(?![\t ])/);
+  return raw.subarray(end + 2);
+}

@@ -113,7 +113,7 @@ describe('restart', () => {
       const transport = nodemailer.createTransport({ host: '127.0.0.1', port: first.smtp, secure: false, ignoreTLS: true });
       try {
         const info = await transport.sendMail({ envelope: { from: 'alice@remote.test', to: ['bob@example.test'] }, raw });
-        [messageId] = storedIds(info.response ?? '');
+        messageId = storedIds(info.response ?? '')[0]!;
       } finally {
         transport.close();
       }

@@ -27,8 +27,9 @@ export class SmtpLineClient {
     socket.on('error', () => undefined);
   }
 
-  static async connect(port: number, host = '127.0.0.1'): Promise<SmtpLineClient> {
-    const socket = net.connect(port, host);
+  /** localAddress: e.g. 127.0.0.2, to look like a non-loopback-exempt client to rate limits. */
+  static async connect(port: number, host = '127.0.0.1', localAddress?: string): Promise<SmtpLineClient> {
+    const socket = net.connect({ port, host, ...(localAddress ? { localAddress } : {}) });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('error', reject);

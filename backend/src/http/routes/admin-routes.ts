@@ -65,7 +65,8 @@ export function adminRoutes(s: Services, ops: Operations, connections: () => { a
       authentication: { attempts: t.authAttempts, successful: t.authSucceeded, failed: t.authFailed },
       storage: {
         messages_stored: storage.messagesStored,
-        total_size_mb: Math.round((storage.totalBytes / 1024 / 1024) * 100) / 100,
+        total_size_mb: Math.round((storage.totalBytes / 1024 / 1024) * 1000) / 1000,
+        total_size_bytes: storage.totalBytes,
       },
       performance: ops.metrics.processingSummary(),
     });

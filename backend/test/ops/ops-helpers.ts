@@ -1,0 +1,122 @@
+// Small helpers for the operations tests: HTTP from a chosen local address,
+// Prometheus text parsing, the CLI as a child process, and bounded waiting.
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { SmtpLineClient } from '../support/smtp-line-client.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '../../..');
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+}
+
+/** HTTP with a chosen local address (127.0.0.2 is not exempt from rate limits). */
+export function request(
+  baseUrl: string, method: string, p: string,
+  opts: { body?: unknown; headers?: Record<string, string>; localAddress?: string } = {},
+): Promise<RawResponse> {
+  const url = new URL(p, baseUrl);
+  const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: url.hostname, port: url.port, path: url.pathname + url.search, method, localAddress: opts.localAddress,
+        headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          if ((res.headers['content-type'] ?? '').includes('json') && text) body = JSON.parse(text);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error('HTTP timeout')));
+    req.end(payload);
+  });
+}
+
+/** Sum of the samples of a metric whose labels include all of `labels`. */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  let found = false;
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(\{([^}]*)\})? ([-\d.eE+]+|NaN)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[3] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) {
+      sum += Number(m[4]);
+      found = true;
+    }
+  }
+  if (!found) throw new Error(`metric ${name}${JSON.stringify(labels)} not found`);
+  return sum;
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run cli -- ...` the way an operator does (without npm's banner). */
+export function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'backend/src/cli/main.ts'), ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', BCRYPT_COST: '4', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+/** Polls until `check` returns a value (not undefined/false), or throws after timeoutMs. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** One plain unauthenticated SMTP transaction over a raw socket; returns the final reply. */
+export async function sendRaw(
+  port: number, to: string, body: string, opts: { localAddress?: string; from?: string } = {},
+): Promise<{ replies: string[]; client: SmtpLineClient }> {
+  const client = await SmtpLineClient.connect(port, '127.0.0.1', opts.localAddress);
+  const replies = [await client.reply()];
+  for (const cmd of ['EHLO client.test', `MAIL FROM:<${opts.from ?? 'sender@remote.test'}>`, `RCPT TO:<${to}>`, 'DATA']) {
+    const r = await client.command(cmd);
+    replies.push(r);
+    if (!/^[23]/.test(r)) {
+      client.destroy();
+      return { replies, client };
+    }
+  }
+  client.write(`${body.replace(/\n/g, '\r\n')}\r\n.\r\n`);
+  replies.push(await client.reply());
+  await client.command('QUIT').catch(() => undefined);
+  client.destroy();
+  return { replies, client };
+}

@@ -1,0 +1,374 @@
+// npm run test:corpus: sends every message of the third-party corpus
+// (../shared/fixtures/eml, see its README) through a real ChitBox over SMTP
+// and checks that /raw gives back the wire form byte for byte.
+//
+// The corpus is read in place and never copied into this repository. When it
+// is missing the script says so on one line and exits 0 (or 1 with
+// CORPUS_REQUIRED=1): a missing corpus must never look like a pass.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const defaultDir = path.resolve(repoRoot, '../shared/fixtures/eml');
+const corpusDir = process.env.CHITBOX_CORPUS_DIR ? path.resolve(process.env.CHITBOX_CORPUS_DIR) : defaultDir;
+const required = process.env.CORPUS_REQUIRED === '1';
+
+interface Entry {
+  path: string;
+  bytes: number;
+  note: string;
+  wire: {
+    bytes_crlf: number;
+    sha256_crlf: string;
+    has_8bit: boolean;
+    has_8bit_in_header: boolean;
+    has_line_starting_with_dot: boolean;
+  };
+}
+
+interface Failure {
+  path: string;
+  note: string;
+  why: string;
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+// ---------------------------------------------------------------- the server
+
+interface Server {
+  child: ChildProcess;
+  api: number;
+  smtp: number;
+  stderr: () => string;
+}
+
+function startServer(dataDir: string): Promise<Server> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'error',
+    BCRYPT_COST: '4',
+    PORT: '0',
+    HTTP_HOST: '127.0.0.1',
+    SMTP_SERVER_PORT: '0',
+    SMTP_SERVER_HOST: '127.0.0.1',
+    SMTP_HOSTNAME: 'mx.corpus.test',
+    MAIL_DOMAINS: 'corpus.test',
+    DATA_DIR: dataDir,
+    SHUTDOWN_TIMEOUT_MS: '5000',
+  };
+  // node itself, not npm, so SIGTERM reaches the server.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server not ready within 30 s\n${out}\n${err}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /chitbox ready api=(\d+) smtp=(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, api: Number(m[1]), smtp: Number(m[2]), stderr: () => err });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before it was ready\n${out}\n${err}`));
+    });
+  });
+}
+
+function stopServer(s: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
+    const kill = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
+    s.child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    s.child.kill('SIGTERM');
+  });
+}
+
+// ------------------------------------------------------------ the SMTP client
+
+/** A minimal SMTP client over one socket: whole replies, binary-safe writes. */
+class SmtpSession {
+  private buffer = '';
+  private lines: string[] = [];
+  private waiter: (() => void) | null = null;
+  closed = false;
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      this.buffer += chunk;
+      let i: number;
+      while ((i = this.buffer.indexOf('\r\n')) >= 0) {
+        this.lines.push(this.buffer.slice(0, i));
+        this.buffer = this.buffer.slice(i + 2);
+      }
+      this.wake();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
+    socket.on('error', () => undefined);
+  }
+
+  static async open(port: number): Promise<SmtpSession> {
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    const session = new SmtpSession(socket);
+    const greeting = await session.reply();
+    if (!greeting.startsWith('220')) throw new Error(`greeting: ${greeting}`);
+    const ehlo = await session.command('EHLO corpus-check.test');
+    if (!ehlo.startsWith('250')) throw new Error(`EHLO: ${ehlo}`);
+    return session;
+  }
+
+  /** One full reply (multi-line joined by \n); "<closed>" when the server hung up. */
+  async reply(timeoutMs = 120_000): Promise<string> {
+    const out: string[] = [];
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const line = this.lines.shift();
+      if (line !== undefined) {
+        out.push(line);
+        if (!/^\d{3}-/.test(line)) return out.join('\n');
+        continue;
+      }
+      if (this.closed) return out.concat('<closed>').join('\n');
+      if (Date.now() > deadline) return out.concat('<timeout>').join('\n');
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.max(1, deadline - Date.now()));
+        this.waiter = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  }
+
+  command(line: string): Promise<string> {
+    this.socket.write(`${line}\r\n`);
+    return this.reply();
+  }
+
+  write(data: Buffer): void {
+    this.socket.write(data);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  }
+}
+
+// ----------------------------------------------------------------- wire form
+
+/** The manifest's wire form: every line ending CRLF, plus a final CRLF when missing. */
+function wireForm(file: Buffer): Buffer {
+  const text = file.toString('latin1');
+  const lines = text.split(/\r?\n/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'latin1');
+}
+
+/** RFC 5321 4.5.2: a line that starts with "." gets one more. */
+function dotStuff(wire: Buffer): Buffer {
+  return Buffer.from(wire.toString('latin1').replace(/(^|\r\n)\./g, '$1..'), 'latin1');
+}
+
+/** /raw without the first Received: field and its folded continuation lines. */
+function stripFirstReceived(raw: Buffer): Buffer | null {
+  if (!/^Received:/i.test(raw.subarray(0, 9).toString('latin1'))) return null;
+  let end = raw.indexOf('\r\n') + 2;
+  while (raw[end] === 0x20 || raw[end] === 0x09) end = raw.indexOf('\r\n', end) + 2;
+  return raw.subarray(end);
+}
+
+/** Whether raw is exactly one Received: field (with its folded lines) followed by the wire bytes. */
+function isReceivedThenWire(raw: Buffer, wire: Buffer): boolean {
+  if (raw.length <= wire.length || !raw.subarray(raw.length - wire.length).equals(wire)) return false;
+  return /^Received:[^\r\n]*\r\n(?:[ \t][^\r\n]*\r\n)*$/.test(raw.subarray(0, raw.length - wire.length).toString('latin1'));
+}
+
+function firstDifference(a: Buffer, b: Buffer): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return n;
+}
+
+// ---------------------------------------------------------------------- main
+
+async function main(): Promise<number> {
+  let manifest: { files: Entry[] };
+  try {
+    manifest = JSON.parse(await fs.readFile(path.join(corpusDir, 'manifest.json'), 'utf8'));
+  } catch {
+    const shown = process.env.CHITBOX_CORPUS_DIR ? corpusDir : path.relative(repoRoot, defaultDir);
+    console.log(`corpus-check: SKIPPED - ${shown} not found (set CHITBOX_CORPUS_DIR); no corpus messages were tested`);
+    return required ? 1 : 0;
+  }
+
+  const files = manifest.files;
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'chitbox-corpus-'));
+  const started = Date.now();
+  let server: Server | null = null;
+  let session: SmtpSession | null = null;
+  const failures: Failure[] = [];
+  const perSource = new Map<string, { pass: number; total: number }>();
+  const slow: string[] = [];
+  const folded: string[] = [];
+
+  try {
+    server = await startServer(dataDir);
+    const base = `http://127.0.0.1:${server.api}`;
+    const reg = await fetch(`${base}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'corpus@corpus.test', password: 'corpus-check-password' }),
+    });
+    if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
+    const token = ((await reg.json()) as { token: string }).token;
+    session = await SmtpSession.open(server.smtp);
+
+    for (const [index, entry] of files.entries()) {
+      const source = entry.path.split('/')[0]!;
+      const counts = perSource.get(source) ?? { pass: 0, total: 0 };
+      perSource.set(source, counts);
+      counts.total++;
+      const fail = (why: string) => failures.push({ path: entry.path, note: entry.note, why });
+
+      const file = await fs.readFile(path.join(corpusDir, entry.path));
+      const wire = wireForm(file);
+      if (sha256(wire) !== entry.wire.sha256_crlf) {
+        fail(`checker: the computed wire form does not match the manifest (${wire.length} vs ${entry.wire.bytes_crlf} bytes)`);
+        continue;
+      }
+
+      if (!session || session.closed) session = await SmtpSession.open(server.smtp);
+      if (index > 0) {
+        const rset = await session.command('RSET');
+        if (!rset.startsWith('250')) {
+          fail(`RSET: ${rset}`);
+          session.close();
+          session = null;
+          continue;
+        }
+      }
+      const params = [entry.wire.has_8bit ? 'BODY=8BITMIME' : '', entry.wire.has_8bit_in_header ? 'SMTPUTF8' : ''].filter(Boolean);
+      const mail = await session.command(`MAIL FROM:<corpus-sender@remote.test>${params.length ? ` ${params.join(' ')}` : ''}`);
+      if (!mail.startsWith('250')) {
+        fail(`MAIL FROM: ${mail}`);
+        continue;
+      }
+      const rcpt = await session.command('RCPT TO:<corpus@corpus.test>');
+      if (!rcpt.startsWith('250')) {
+        fail(`RCPT TO: ${rcpt}`);
+        continue;
+      }
+      const data = await session.command('DATA');
+      if (!data.startsWith('354')) {
+        fail(`DATA: ${data}`);
+        continue;
+      }
+      const t0 = Date.now();
+      session.write(Buffer.concat([dotStuff(wire), Buffer.from('.\r\n')]));
+      const reply = await session.reply();
+      if (entry.bytes > 500_000) slow.push(`${entry.path} (${entry.bytes} bytes): 250 after ${Date.now() - t0} ms`);
+      const stored = /^250 .*stored as (\d+)/.exec(reply);
+      if (!stored) {
+        fail(`after DATA: ${reply.replace(/\n/g, ' | ')}`);
+        if (reply.includes('<closed>') || reply.includes('<timeout>')) {
+          session.close();
+          session = null;
+        }
+        continue;
+      }
+
+      const res = await fetch(`${base}/api/messages/${stored[1]}/raw`, { headers: { authorization: `Bearer ${token}` } });
+      if (res.status !== 200) {
+        fail(`GET /raw: ${res.status}`);
+        continue;
+      }
+      const raw = Buffer.from(await res.arrayBuffer());
+      const back = stripFirstReceived(raw);
+      if (!back) {
+        fail('/raw does not start with a Received: field');
+        continue;
+      }
+      if (sha256(back) !== entry.wire.sha256_crlf && isReceivedThenWire(raw, wire)) {
+        // The message itself starts with a line that begins with white space,
+        // so after our trace field it reads as that field's folded continuation
+        // and a plain "strip the first field" removes it too. /raw is still
+        // exactly one Received: field followed by the wire bytes.
+        folded.push(entry.path);
+        counts.pass++;
+        continue;
+      }
+      if (sha256(back) !== entry.wire.sha256_crlf) {
+        const at = firstDifference(back, wire);
+        const show = (b: Buffer) => JSON.stringify(b.subarray(Math.max(0, at - 20), at + 20).toString('latin1'));
+        fail(`/raw differs: ${back.length} bytes vs ${wire.length} expected; first difference at byte ${at}: got ${show(back)}, sent ${show(wire)}`);
+        continue;
+      }
+      counts.pass++;
+    }
+
+    session?.close();
+    session = null;
+    const alive = server.child.exitCode === null && server.child.signalCode === null;
+    let health = 0;
+    try {
+      health = (await fetch(`${base}/health`)).status;
+    } catch {
+      health = 0;
+    }
+
+    const passed = [...perSource.values()].reduce((n, c) => n + c.pass, 0);
+    console.log(`corpus-check: ${corpusDir}`);
+    for (const [source, c] of [...perSource.entries()].sort()) {
+      console.log(`  ${source.padEnd(24)} ${String(c.pass).padStart(3)}/${c.total}${c.pass === c.total ? '' : '  FAIL'}`);
+    }
+    for (const line of slow) console.log(`  large: ${line}`);
+    for (const p of folded) console.log(`  note: ${p} starts with a white-space line that folds into the Received: field; checked as Received: + exact wire bytes`);
+    for (const f of failures) console.log(`  FAIL ${f.path} (${f.note}): ${f.why}`);
+    console.log(`  server process alive: ${alive ? 'yes' : 'NO'}; GET /health: ${health || 'no answer'}`);
+    const ok = failures.length === 0 && passed === files.length && alive && health === 200;
+    console.log(
+      `corpus-check: ${ok ? 'PASS' : 'FAIL'} - ${passed}/${files.length} messages came back byte for byte in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    if (!alive) console.log(server.stderr());
+    return ok ? 0 : 1;
+  } finally {
+    session?.close();
+    if (server) await stopServer(server);
+    await fs.rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error('corpus-check: ERROR -', err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
