@@ -30,8 +30,16 @@ const OPTIONS: sanitize.IOptions = {
   },
 };
 
+// Kept <style> blocks are raw text to an HTML parser, but a parser-confusion
+// input (<math><mtext><table><mglyph><style>...) can leave markup-looking text
+// inside one. Real CSS never needs '<' beyond the legacy '<!--', so a block
+// that has one is emptied rather than trusted to stay inert.
+const STYLE_BLOCK = /(<style\b[^>]*>)([\s\S]*?)(<\/style>|$)/gi;
+
 export function sanitizeHtml(html: string): string {
-  return sanitize(html, OPTIONS);
+  return sanitize(html, OPTIONS).replace(STYLE_BLOCK, (block, open: string, css: string, close: string) =>
+    /<(?!!--)/.test(css) ? `${open}${close}` : block,
+  );
 }
 
 /** Points cid: references at attachment URLs, given contentId -> url. */
