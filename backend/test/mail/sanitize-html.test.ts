@@ -66,12 +66,21 @@ describe('sanitizeHtml', () => {
     expect(out).not.toMatch(/data:text\/html/i);
   });
 
-  it('leaves nothing textually dangerous outside <style> either', () => {
-    // <style> is allowed, and its content is raw text to both the sanitiser and
-    // the browser; outside it no handler, script or javascript: may appear at all.
-    for (const html of ['<p onclick="a()">x</p><script>b()</script>', '<a href="javascript:c()">x</a><img src=x onerror=d()>']) {
-      expect(sanitizeHtml(html).replace(/<style[\s\S]*?<\/style>/gi, '')).not.toMatch(DANGER);
+  it('leaves nothing textually dangerous, <style> blocks included', () => {
+    // The parser-confusion input used to leave "<img ... onerror=" as inert
+    // text inside a kept <style>; a style block holding markup is now emptied.
+    for (const html of [
+      '<p onclick="a()">x</p><script>b()</script>',
+      '<a href="javascript:c()">x</a><img src=x onerror=d()>',
+      '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+    ]) {
+      expect(sanitizeHtml(html)).not.toMatch(DANGER);
     }
+  });
+
+  it('keeps ordinary CSS, legacy <!-- --> wrappers included', () => {
+    const css = '<style><!-- p { color: red } --></style>';
+    expect(sanitizeHtml(`${css}<p>x</p>`)).toContain(css);
   });
 
   it('keeps cid: and https images, and data: images only on img', () => {
