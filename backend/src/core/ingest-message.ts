@@ -9,7 +9,7 @@ import { snippetOf } from '../mail/snippet.js';
 import { buildReceivedHeader, type TraceInfo } from '../mail/received-header.js';
 import { tempFail } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
-import { BlobStore } from '../storage/blob-store.js';
+import type { BlobStore, StoredBlob } from '../storage/blob-store.js';
 import type { IngestWriter } from '../storage/ingest-writer.js';
 import type { NewMessageCopy, StoredCopy } from '../storage/message-store.js';
 import type { MessageRepo } from '../storage/message-repo.js';
@@ -17,15 +17,27 @@ import type { MessageRecord } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
 import type { LocalRecipient } from './recipients.js';
 
+/** One stored copy: whose, in which folder, and why. */
+export interface DeliveryTarget {
+  recipient: LocalRecipient;
+  /** default: the recipient's Inbox */
+  folderId?: number;
+  /** 'sent' is the sender's own copy: stored read, announced as sent */
+  source?: 'inbound' | 'sent';
+}
+
 export interface IngestInput {
   /** DATA bytes after dot-unstuffing, CRLF line ends */
   raw: Buffer;
-  recipients: LocalRecipient[];
+  targets: DeliveryTarget[];
   trace: TraceInfo;
-  /** the folder each copy goes to, by recipient; Inbox when absent */
-  folderFor?: (r: LocalRecipient) => number;
-  source?: 'inbound' | 'sent';
-  markRead?: boolean;
+  /** external recipients, queued for the relay in the same transaction */
+  outbound?: { userId: number; mailFrom: string; recipients: string[] } | null;
+}
+
+export interface IngestResult {
+  copies: StoredCopy[];
+  outboundId: number | null;
 }
 
 export interface IngestDeps {
@@ -36,17 +48,21 @@ export interface IngestDeps {
   log: Logger;
 }
 
-export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promise<StoredCopy[]> {
+export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
   const receivedAt = new Date();
+  // The raw bytes go to disk while the parser runs: the fsyncs are the slow part.
+  const rawPut = deps.blobs.put(input.raw);
+  rawPut.catch(() => undefined);
   const parsed = await parseMessage(input.raw);
-  const recipients = uniqueByUser(input.recipients);
-  const { stored: blobs, rawSha256 } = await storeBlobs(deps.blobs, input.raw, parsed);
+  const targets = uniqueTargets(input.targets);
+  const { stored: blobs, rawSha256 } = await storeBlobs(deps.blobs, rawPut, parsed);
   const release = once(() => blobs.all.forEach((sha) => deps.blobs.unpin(sha)));
   const bodyHtml = parsed.html ? sanitizeHtml(parsed.html) : '';
-  const drafts = recipients.map((r) => copyFor(r, parsed, bodyHtml, input, rawSha256, blobs.attachmentShas, receivedAt));
-  let copies: StoredCopy[];
+  const drafts = targets.map((t) => copyFor(t, parsed, bodyHtml, input, rawSha256, blobs.attachmentShas, receivedAt));
+  const outbound = input.outbound ? { ...input.outbound, rawSha256, sizeBytes: input.raw.length } : null;
+  let committed: IngestResult;
   try {
-    copies = await deps.writer.store(drafts);
+    committed = await deps.writer.store({ copies: drafts, outbound });
   } catch (err) {
     release();
     await discardBlobs(deps, blobs.created);
@@ -55,10 +71,11 @@ export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promi
   } finally {
     release();
   }
-  const records = copies.map((c, i) => toRecord(c, drafts[i]!));
   const committedAt = process.hrtime.bigint();
-  for (const message of records) deps.events.publish('message.stored', { message, source: input.source ?? 'inbound', committedAt });
-  return copies;
+  committed.copies.forEach((copy, i) => {
+    deps.events.publish('message.stored', { message: toRecord(copy, drafts[i]!), source: targets[i]!.source ?? 'inbound', committedAt });
+  });
+  return committed;
 }
 
 interface BlobSet {
@@ -67,8 +84,10 @@ interface BlobSet {
   attachmentShas: string[];
 }
 
-async function storeBlobs(blobs: BlobStore, raw: Buffer, parsed: ParsedMessage): Promise<{ stored: BlobSet; rawSha256: string }> {
-  const results = await Promise.allSettled([raw, ...parsed.attachments.map((a) => a.content)].map((b) => blobs.put(b)));
+async function storeBlobs(
+  blobs: BlobStore, rawPut: Promise<StoredBlob>, parsed: ParsedMessage,
+): Promise<{ stored: BlobSet; rawSha256: string }> {
+  const results = await Promise.allSettled([rawPut, ...parsed.attachments.map((a) => blobs.put(a.content))]);
   const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const stored: BlobSet = {
     all: ok.map((b) => b.sha256),
@@ -106,13 +125,14 @@ function once(fn: () => void): () => void {
 }
 
 function copyFor(
-  r: LocalRecipient, parsed: ParsedMessage, bodyHtml: string, input: IngestInput, rawSha256: string,
+  t: DeliveryTarget, parsed: ParsedMessage, bodyHtml: string, input: IngestInput, rawSha256: string,
   attachmentShas: string[], receivedAt: Date,
 ): NewMessageCopy {
+  const r = t.recipient;
   const receivedHeader = buildReceivedHeader(input.trace, r.email, receivedAt);
   return {
     userId: r.userId,
-    folderId: input.folderFor?.(r) ?? r.inboxFolderId,
+    folderId: t.folderId ?? r.inboxFolderId,
     messageId: parsed.messageId,
     inReplyTo: parsed.inReplyTo,
     references: parsed.references,
@@ -124,7 +144,7 @@ function copyFor(
     snippet: snippetOf(parsed.text),
     bodyText: parsed.text,
     bodyHtml,
-    isRead: input.markRead ?? false,
+    isRead: t.source === 'sent',
     sentAt: parsed.date ?? receivedAt,
     createdAt: receivedAt,
     receivedHeader,
@@ -152,8 +172,12 @@ function toRecord(copy: StoredCopy, draft: NewMessageCopy): MessageRecord {
   };
 }
 
-function uniqueByUser(recipients: LocalRecipient[]): LocalRecipient[] {
-  const seen = new Map<number, LocalRecipient>();
-  for (const r of recipients) if (!seen.has(r.userId)) seen.set(r.userId, r);
+/** The same user named twice gets one copy per folder (a note to self: Inbox and Sent). */
+function uniqueTargets(targets: DeliveryTarget[]): DeliveryTarget[] {
+  const seen = new Map<string, DeliveryTarget>();
+  for (const t of targets) {
+    const key = `${t.recipient.userId}/${t.folderId ?? t.recipient.inboxFolderId}`;
+    if (!seen.has(key)) seen.set(key, t);
+  }
   return [...seen.values()];
 }

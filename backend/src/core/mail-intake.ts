@@ -57,7 +57,7 @@ export class MailIntake {
       const { sent, delivered } = await submitMessage(this.deps, { raw, sender: session.user, recipients, trace });
       return [...delivered.map((c) => c.id), sent.id];
     }
-    const copies = await ingestMessage(this.deps, { raw, recipients: recipients.filter(isLocal), trace });
+    const { copies } = await ingestMessage(this.deps, { raw, targets: recipients.filter(isLocal).map((recipient) => ({ recipient })), trace });
     this.log.debug({ sessionId: session.id, ids: copies.map((c) => c.id) }, 'message stored');
     return copies.map((c) => c.id);
   }

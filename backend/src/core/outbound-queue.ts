@@ -209,7 +209,7 @@ export class OutboundWorker {
       });
       await ingestMessage(this.deps, {
         raw,
-        recipients: [self],
+        targets: [{ recipient: self }],
         trace: { helo: hostname, remoteAddress: '127.0.0.1', hostname, protocol: 'local', sessionId: `queue-${row.id}` },
       });
     } catch (err) {

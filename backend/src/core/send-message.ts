@@ -51,48 +51,34 @@ export async function resolveRecipientFor(deps: SendDeps, address: string, user:
   }
 }
 
+/**
+ * One transaction stores the recipients' copies, the sender's Sent copy and
+ * the outbound queue row: a submission is either wholly accepted or, with a
+ * temporary failure, not at all (so a client's retry cannot duplicate copies).
+ */
 export async function submitMessage(deps: SendDeps, sub: Submission): Promise<SubmissionResult> {
   checkHeaderSender(sub.raw, sub.sender);
   const local = sub.recipients.filter(isLocal);
   const external = uniqueBy(sub.recipients.filter(isExternal).map((r) => r.email), (a) => a.toLowerCase());
-  // Partial failure (rare: the store fails between steps) answers a temporary
-  // error; the client's retry may then repeat a local copy, never lose one.
-  const delivered = local.length > 0 ? await ingestMessage(deps, { raw: sub.raw, recipients: local, trace: sub.trace }) : [];
-  const sent = await storeSentCopy(deps, sub);
-  const queuedId = external.length > 0 ? await enqueue(deps, sub, external) : null;
-  deps.log.debug({ sender: sub.sender.id, sent: sent.id, delivered: delivered.length, queuedId }, 'message submitted');
-  return { sent, delivered, queuedId };
-}
-
-async function storeSentCopy(deps: SendDeps, sub: Submission): Promise<StoredCopy> {
   const [self, sentFolder] = await Promise.all([
     deps.recipients.resolveLocal(sub.sender.email),
     deps.folders.findByKind(sub.sender.id, 'sent'),
   ]);
   if (!sentFolder) throw tempFail('store_failed', 'The Sent folder is missing');
-  const [copy] = await ingestMessage(deps, {
+  const { copies, outboundId } = await ingestMessage(deps, {
     raw: sub.raw,
-    recipients: [self],
+    targets: [
+      ...local.map((recipient) => ({ recipient })),
+      { recipient: self, folderId: sentFolder.id, source: 'sent' as const },
+    ],
     trace: sub.trace,
-    folderFor: () => sentFolder.id,
-    markRead: true,
-    source: 'sent',
+    outbound: external.length > 0 ? { userId: sub.sender.id, mailFrom: sub.sender.email, recipients: external } : null,
   });
-  return copy!;
-}
-
-async function enqueue(deps: SendDeps, sub: Submission, recipients: string[]): Promise<number> {
-  // Already stored by the Sent copy; the pin keeps it until the row exists.
-  const blob = await deps.blobs.put(sub.raw);
-  try {
-    const row = await deps.outbound.enqueue({
-      userId: sub.sender.id, mailFrom: sub.sender.email, recipients, rawSha256: blob.sha256, sizeBytes: sub.raw.length,
-    });
-    deps.events.publish('outbound.queued', { queueId: row.id });
-    return row.id;
-  } finally {
-    deps.blobs.unpin(blob.sha256);
-  }
+  if (outboundId !== null) deps.events.publish('outbound.queued', { queueId: outboundId });
+  const sent = copies.find((c) => c.folderId === sentFolder.id)!;
+  const delivered = copies.filter((c) => c !== sent);
+  deps.log.debug({ sender: sub.sender.id, sent: sent.id, delivered: delivered.length, queuedId: outboundId }, 'message submitted');
+  return { sent, delivered, queuedId: outboundId };
 }
 
 export interface ComposeRequest {

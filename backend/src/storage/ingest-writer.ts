@@ -1,13 +1,24 @@
 // Group commit for incoming mail. Deliveries that arrive while a transaction
 // is running wait and are committed together in the next one: one WAL fsync
-// and a few statements for many messages. A failed batch is retried one
-// delivery at a time, so one bad message cannot fail its neighbours.
+// for many messages. A failed batch is retried one delivery at a time, so one
+// bad message cannot fail its neighbours.
 import type { Database } from './database.js';
-import { insertMessageCopies, type NewMessageCopy, type StoredCopy } from './message-store.js';
+import { insertMessageCopies, insertOutbound, type NewMessageCopy, type NewOutbound, type StoredCopy } from './message-store.js';
+
+export interface Delivery {
+  copies: NewMessageCopy[];
+  /** external recipients to queue atomically with the copies */
+  outbound?: NewOutbound | null;
+}
+
+export interface CommittedDelivery {
+  copies: StoredCopy[];
+  outboundId: number | null;
+}
 
 interface Pending {
-  copies: NewMessageCopy[];
-  resolve: (stored: StoredCopy[]) => void;
+  delivery: Delivery;
+  resolve: (done: CommittedDelivery) => void;
   reject: (err: unknown) => void;
 }
 
@@ -20,10 +31,10 @@ export class IngestWriter {
     private readonly maxCopiesPerBatch = 256,
   ) {}
 
-  /** Resolves once the copies are committed, in the same order. */
-  store(copies: NewMessageCopy[]): Promise<StoredCopy[]> {
+  /** Resolves once the delivery is committed; its copies come back in order. */
+  store(delivery: Delivery): Promise<CommittedDelivery> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ copies, resolve, reject });
+      this.queue.push({ delivery, resolve, reject });
       if (!this.running) void this.drain();
     });
   }
@@ -40,24 +51,28 @@ export class IngestWriter {
   private takeBatch(): Pending[] {
     let count = 0;
     let n = 0;
-    while (n < this.queue.length && (n === 0 || count + this.queue[n]!.copies.length <= this.maxCopiesPerBatch)) {
-      count += this.queue[n]!.copies.length;
+    while (n < this.queue.length && (n === 0 || count + this.queue[n]!.delivery.copies.length <= this.maxCopiesPerBatch)) {
+      count += this.queue[n]!.delivery.copies.length;
       n++;
     }
     return this.queue.splice(0, n);
   }
 
   private async commit(batch: Pending[]): Promise<void> {
+    let results: CommittedDelivery[];
     try {
-      const stored = await this.db.write((tx) => insertMessageCopies(tx, batch.flatMap((p) => p.copies)));
-      let offset = 0;
-      for (const p of batch) {
-        p.resolve(stored.slice(offset, offset + p.copies.length));
-        offset += p.copies.length;
-      }
+      const now = new Date();
+      results = await this.db.writeSql((sql) =>
+        batch.map(({ delivery }) => ({
+          copies: insertMessageCopies(sql, delivery.copies),
+          outboundId: delivery.outbound ? insertOutbound(sql, delivery.outbound, now) : null,
+        })),
+      );
     } catch (err) {
       if (batch.length === 1) return batch[0]!.reject(err);
       for (const p of batch) await this.commit([p]);
+      return;
     }
+    batch.forEach((p, i) => p.resolve(results[i]!));
   }
 }

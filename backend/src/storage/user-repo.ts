@@ -16,6 +16,8 @@ type UserRow = { id: number; email: string; name: string | null; passwordHash: s
 const toUser = (u: UserRow): UserRecord => ({ ...u, role: u.role === 'admin' ? 'admin' : 'user' });
 
 export class UserRepo {
+  private mailboxQuery: ReturnType<Database['sqliteReader']['prepare']> | null = null;
+
   constructor(private readonly db: Database) {}
 
   /** Creates the user and its six system folders in one transaction. */
@@ -45,27 +47,35 @@ export class UserRepo {
   }
 
   /**
-   * The delivery facts for one address in a single statement: it runs for
-   * every RCPT, where one Prisma model query per fact would cost more than
-   * parsing the message.
+   * The delivery facts for one address in a single prepared statement on the
+   * reader connection: it runs for every RCPT (and again at DATA for the
+   * quota), where a compiled Prisma query would cost more than parsing the mail.
    */
   async findMailbox(email: string): Promise<MailboxRecord | null> {
-    const rows = await this.db.read.$queryRaw<Array<Record<string, unknown>>>`
-      SELECT u.id AS id, u.email AS email, u.enabled AS enabled, u.quota_mb AS quotaMb,
-             u.used_bytes AS usedBytes, f.id AS inboxFolderId
-      FROM users u JOIN folders f ON f.user_id = u.id AND f.kind = 'inbox'
-      WHERE u.email = ${email}
-      ORDER BY f.id LIMIT 1`;
-    const r = rows[0];
+    const r = this.mailboxStatement().get(email) as
+      | { id: number; email: string; enabled: number; quotaMb: number | null; usedBytes: number; inboxFolderId: number }
+      | undefined;
     if (!r) return null;
     return {
-      userId: Number(r.id),
-      email: String(r.email),
-      inboxFolderId: Number(r.inboxFolderId),
-      enabled: Number(r.enabled) === 1 || r.enabled === true,
-      quotaMb: r.quotaMb === null || r.quotaMb === undefined ? null : Number(r.quotaMb),
-      usedBytes: Number(r.usedBytes),
+      userId: r.id,
+      email: r.email,
+      inboxFolderId: r.inboxFolderId,
+      enabled: r.enabled === 1,
+      quotaMb: r.quotaMb,
+      usedBytes: r.usedBytes,
     };
+  }
+
+  private mailboxStatement() {
+    this.mailboxQuery ??= this.db.sqliteReader
+      .prepare(
+        `SELECT u.id AS id, u.email AS email, u.enabled AS enabled, u.quota_mb AS quotaMb,
+                u.used_bytes AS usedBytes, f.id AS inboxFolderId
+         FROM users u JOIN folders f ON f.user_id = u.id AND f.kind = 'inbox'
+         WHERE u.email = ? ORDER BY f.id LIMIT 1`,
+      )
+      .safeIntegers(false);
+    return this.mailboxQuery;
   }
 
   async first(): Promise<UserRecord | null> {

@@ -149,7 +149,7 @@ describe('DELETE /api/messages/:id', () => {
     expect((await bob.del(`/api/messages/${messageId}`)).status).toBe(404);
     expect((await folderMap(bob)).trash.totalCount).toBe(0);
     // The blobs only this message used are gone too.
-    const blob = (sha: string) => path.join(server.dataDir, 'blobs', sha.slice(0, 2), sha.slice(2, 4), sha);
+    const blob = (sha: string) => server.chitbox.services.blobs.pathOf(sha);
     await expect(fs.access(blob(rawSha))).rejects.toThrow();
     await expect(fs.access(blob(sha256(attachmentBytes)))).rejects.toThrow();
   });

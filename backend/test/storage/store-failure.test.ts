@@ -66,7 +66,7 @@ async function blobFiles(): Promise<string[]> {
     .sort();
 }
 
-const blobPath = (sha: string) => path.join(server.dataDir, 'blobs', sha.slice(0, 2), sha.slice(2, 4), sha);
+const blobPath = (sha: string) => server.chitbox.services.blobs.pathOf(sha);
 const exists = (p: string) => fs.access(p).then(() => true, () => false);
 
 beforeAll(async () => {
