@@ -2,9 +2,8 @@
 // store, commit one copy per local recipient in one transaction, then tell
 // the owners. Nothing is acknowledged before the commit; on any failure
 // nothing half-written stays behind and the caller gets a temporary failure.
-import { parseMessage } from '../mail/parse-message.js';
+import { prepareMessage } from '../mail/prepare-message.js';
 import type { ParsedMessage } from '../mail/parsed-message.js';
-import { sanitizeHtml } from '../mail/sanitize-html.js';
 import { snippetOf } from '../mail/snippet.js';
 import { buildReceivedHeader, type TraceInfo } from '../mail/received-header.js';
 import { tempFail } from '../shared/app-error.js';
@@ -53,11 +52,10 @@ export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promi
   // The raw bytes go to disk while the parser runs: the fsyncs are the slow part.
   const rawPut = deps.blobs.put(input.raw);
   rawPut.catch(() => undefined);
-  const parsed = await parseMessage(input.raw);
+  const { parsed, safeHtml: bodyHtml } = await prepareMessage(input.raw);
   const targets = uniqueTargets(input.targets);
   const { stored: blobs, rawSha256 } = await storeBlobs(deps.blobs, rawPut, parsed);
   const release = once(() => blobs.all.forEach((sha) => deps.blobs.unpin(sha)));
-  const bodyHtml = parsed.html ? sanitizeHtml(parsed.html) : '';
   const drafts = targets.map((t) => copyFor(t, parsed, bodyHtml, input, rawSha256, blobs.attachmentShas, receivedAt));
   const outbound = input.outbound ? { ...input.outbound, rawSha256, sizeBytes: input.raw.length } : null;
   let committed: IngestResult;

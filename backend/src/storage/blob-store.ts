@@ -3,7 +3,7 @@
 // so that once `put` resolves the bytes survive a crash, and identical content
 // (the same attachment sent twice, one mail to many users) is stored once.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, constants as fsc } from 'node:fs';
+import fsCb, { existsSync, constants as fsc } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -20,8 +20,8 @@ export class BlobStore {
   /** sha256 -> number of in-flight writers that rely on the blob existing */
   private readonly pins = new Map<string, number>();
   private readonly knownDirs = new Set<string>();
-  /** one open handle per shard directory, so syncing a rename is one call */
-  private readonly dirHandles = new Map<string, Promise<fs.FileHandle>>();
+  /** one open descriptor per shard directory, so syncing a rename is one call */
+  private readonly dirFds = new Map<string, Promise<number>>();
 
   constructor(dataDir: string) {
     this.root = path.join(dataDir, 'blobs');
@@ -64,22 +64,15 @@ export class BlobStore {
       const dir = path.dirname(target);
       await this.ensureDir(dir);
       const tmp = path.join(this.tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
-      // O_DSYNC: the write returns once the bytes (and the size needed to read
-      // them back) are on disk, so no separate fdatasync round trip.
-      const fh = await fs.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_DSYNC, 0o640);
+      await writeDurably(tmp, bytes);
       try {
-        await fh.writeFile(bytes);
-      } finally {
-        await fh.close();
-      }
-      try {
-        await fs.rename(tmp, target);
+        await io.rename(tmp, target);
       } catch (err) {
         await fs.rm(tmp, { force: true });
         throw err;
       }
       // The rename is durable only once its directory is synced.
-      await (await this.dirHandle(dir)).sync();
+      await io.fsync(await this.dirFd(dir));
       return { sha256, size: bytes.byteLength, created: true };
     } catch (err) {
       this.unpin(sha256);
@@ -87,11 +80,11 @@ export class BlobStore {
     }
   }
 
-  /** Closes the directory handles kept for fsync. */
+  /** Closes the directory descriptors kept for fsync. */
   async close(): Promise<void> {
-    const handles = [...this.dirHandles.values()];
-    this.dirHandles.clear();
-    await Promise.all(handles.map(async (h) => (await h).close().catch(() => undefined)));
+    const fds = [...this.dirFds.values()];
+    this.dirFds.clear();
+    await Promise.all(fds.map(async (fd) => io.close(await fd).catch(() => undefined)));
   }
 
   async read(sha256: string): Promise<Buffer> {
@@ -118,19 +111,49 @@ export class BlobStore {
     this.pins.set(sha256, (this.pins.get(sha256) ?? 0) + 1);
   }
 
-  private dirHandle(dir: string): Promise<fs.FileHandle> {
-    let handle = this.dirHandles.get(dir);
-    if (!handle) {
-      handle = fs.open(dir, fsc.O_RDONLY);
-      handle.catch(() => this.dirHandles.delete(dir));
-      this.dirHandles.set(dir, handle);
+  private dirFd(dir: string): Promise<number> {
+    let fd = this.dirFds.get(dir);
+    if (!fd) {
+      fd = io.open(dir, fsc.O_RDONLY, 0);
+      fd.catch(() => this.dirFds.delete(dir));
+      this.dirFds.set(dir, fd);
     }
-    return handle;
+    return fd;
   }
 
   private async ensureDir(dir: string): Promise<void> {
     if (this.knownDirs.has(dir)) return;
     await fs.mkdir(dir, { recursive: true });
     this.knownDirs.add(dir);
+  }
+}
+
+// The callback API on plain descriptors: on the ingest path every store is
+// five thread-pool calls, and fs/promises' FileHandle bookkeeping cost more
+// main-thread time than the calls themselves.
+const io = {
+  open: (p: string, flags: number, mode: number) =>
+    new Promise<number>((resolve, reject) => fsCb.open(p, flags, mode, (err, fd) => (err ? reject(err) : resolve(fd)))),
+  write: (fd: number, bytes: Uint8Array, offset: number) =>
+    new Promise<number>((resolve, reject) =>
+      fsCb.write(fd, bytes, offset, bytes.byteLength - offset, null, (err, n) => (err ? reject(err) : resolve(n))),
+    ),
+  close: (fd: number) => new Promise<void>((resolve, reject) => fsCb.close(fd, (err) => (err ? reject(err) : resolve()))),
+  rename: (from: string, to: string) =>
+    new Promise<void>((resolve, reject) => fsCb.rename(from, to, (err) => (err ? reject(err) : resolve()))),
+  fsync: (fd: number) => new Promise<void>((resolve, reject) => fsCb.fsync(fd, (err) => (err ? reject(err) : resolve()))),
+};
+
+/**
+ * Writes a new file whose bytes are on disk when this resolves. O_DSYNC makes
+ * each write return only once its data (and the size needed to read it back)
+ * is stable, so there is no separate fdatasync call.
+ */
+async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
+  const fd = await io.open(file, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_DSYNC, 0o640);
+  try {
+    for (let offset = 0; offset < bytes.byteLength; ) offset += await io.write(fd, bytes, offset);
+  } finally {
+    await io.close(fd);
   }
 }

@@ -2,14 +2,18 @@
 // serialised through a queue, see SerialQueue) and one reader connection, so
 // reads never see another request's uncommitted transaction.
 //
-// The SMTP hot path (recipient lookup, storing a batch of messages) also gets
-// the same two connections as better-sqlite3 handles: Prisma's JS engine
-// compiles every query (about 0.4 ms of CPU each here), which on the ingest
-// path cost more than parsing the mail. Everything else goes through Prisma.
+// The SMTP hot path does not go through Prisma: its JS engine compiles every
+// query (about 0.4 ms of CPU each here), which cost more than parsing the
+// mail. Recipient lookups use a prepared statement on the reader connection;
+// batches of new messages are committed by a worker thread on a third
+// connection (ingest-db.ts), taking turns with Prisma's writes through the
+// same queue. Everything else goes through Prisma.
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from '@prisma/client';
 import type BetterSqlite3 from 'better-sqlite3';
 import { SerialQueue } from '../shared/serial-queue.js';
+import { IngestDb } from './ingest-db.js';
+import type { CommittedRows, DeliveryRows } from './ingest-db-protocol.js';
 import { applyMigrations, type MigrationResult } from './migrate.js';
 
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
@@ -22,8 +26,8 @@ export interface Database {
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** the reader connection itself, for hot-path lookups with prepared statements */
   readonly sqliteReader: Sqlite;
-  /** runs fn synchronously inside one transaction on the writer, queued like write() */
-  writeSql<T>(fn: (db: Sqlite) => T): Promise<T>;
+  /** commits new messages (and queue rows) in one transaction, queued like write() */
+  commitDeliveries(deliveries: DeliveryRows[]): Promise<CommittedRows[]>;
   readonly migrations: MigrationResult;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -39,18 +43,19 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const writer = await connect(opts);
   const reader = await connect(opts);
   const queue = new SerialQueue();
+  const ingest = new IngestDb({ filePath: opts.filePath, busyTimeoutMs: opts.busyTimeoutMs });
   return {
     read: reader.prisma,
     sqliteReader: reader.sqlite,
     migrations,
     write: (fn) => queue.run(() => writer.prisma.$transaction((tx) => fn(tx), { timeout: 60_000, maxWait: 60_000 })),
-    writeSql: (fn) => queue.run(async () => writer.sqlite.transaction(() => fn(writer.sqlite)).immediate()),
+    commitDeliveries: (deliveries) => queue.run(() => ingest.commit(deliveries)),
     async ping() {
       await reader.prisma.$queryRawUnsafe('SELECT 1');
     },
     async close() {
       await queue.drain();
-      await Promise.all([writer.prisma.$disconnect(), reader.prisma.$disconnect()]);
+      await Promise.all([writer.prisma.$disconnect(), reader.prisma.$disconnect(), ingest.close()]);
     },
   };
 }
@@ -74,13 +79,4 @@ async function connect(opts: DatabaseOptions): Promise<{ prisma: PrismaClient; s
   await prisma.$queryRawUnsafe(`PRAGMA busy_timeout = ${opts.busyTimeoutMs}`);
   if (!sqlite) throw new Error('the SQLite adapter did not open a connection');
   return { prisma, sqlite };
-}
-
-/** How Prisma's SQLite adapter stores DateTime values (ISO 8601, explicit offset). */
-export function sqliteTime(d: Date): string {
-  return d.toISOString().replace('Z', '+00:00');
-}
-
-export function fromSqliteTime(value: string): Date {
-  return new Date(value);
 }

@@ -3,18 +3,11 @@
 // for many messages. A failed batch is retried one delivery at a time, so one
 // bad message cannot fail its neighbours.
 import type { Database } from './database.js';
-import { insertMessageCopies, insertOutbound, type NewMessageCopy, type NewOutbound, type StoredCopy } from './message-store.js';
+import type { CommittedRows, DeliveryRows } from './ingest-db-protocol.js';
 
-export interface Delivery {
-  copies: NewMessageCopy[];
-  /** external recipients to queue atomically with the copies */
-  outbound?: NewOutbound | null;
-}
-
-export interface CommittedDelivery {
-  copies: StoredCopy[];
-  outboundId: number | null;
-}
+/** A message's copies, plus its external recipients to queue atomically with them. */
+export type Delivery = DeliveryRows;
+export type CommittedDelivery = CommittedRows;
 
 interface Pending {
   delivery: Delivery;
@@ -61,13 +54,7 @@ export class IngestWriter {
   private async commit(batch: Pending[]): Promise<void> {
     let results: CommittedDelivery[];
     try {
-      const now = new Date();
-      results = await this.db.writeSql((sql) =>
-        batch.map(({ delivery }) => ({
-          copies: insertMessageCopies(sql, delivery.copies),
-          outboundId: delivery.outbound ? insertOutbound(sql, delivery.outbound, now) : null,
-        })),
-      );
+      results = await this.db.commitDeliveries(batch.map((p) => p.delivery));
     } catch (err) {
       if (batch.length === 1) return batch[0]!.reject(err);
       for (const p of batch) await this.commit([p]);

@@ -4,7 +4,7 @@
 // per row, instead of a compiled Prisma query per row.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Sqlite } from './database.js';
-import { sqliteTime } from './database.js';
+import { sqliteTime } from './sqlite-time.js';
 import type { AddressRecord, AttachmentRecord } from './records.js';
 
 export interface NewAttachment {

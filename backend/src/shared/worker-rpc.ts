@@ -1,0 +1,105 @@
+// Request/response over a worker thread. The worker is started on first use
+// and again after a crash; a crash fails only the requests in flight.
+// Requests carry an id; the worker answers { id, ok, value | error }.
+import { Worker, workerData as currentWorkerData, type MessagePort } from 'node:worker_threads';
+
+export type WorkerReply<T> = { id: number; ok: true; value: T } | { id: number; ok: false; error: { message: string; code: string | null } };
+
+const ENTRY = new URL('./ts-worker-entry.mjs', import.meta.url);
+
+/** In a worker module: the data its WorkerRpc was created with. */
+export function workerOptions<T>(): T {
+  return (currentWorkerData as { data: T }).data;
+}
+
+export class WorkerCallError extends Error {
+  constructor(message: string, readonly code: string | null) {
+    super(message);
+    this.name = 'WorkerCallError';
+  }
+}
+
+interface Waiter {
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+export class WorkerRpc {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly waiting = new Map<number, Waiter>();
+
+  /** module: the worker's TypeScript module; data: what workerOptions() returns there */
+  constructor(
+    private readonly module: URL,
+    private readonly data: unknown,
+  ) {}
+
+  /** Sends `payload` (its id is added) and resolves with the worker's value. */
+  call<T>(payload: (id: number) => unknown): Promise<T> {
+    const id = this.nextId++;
+    const worker = this.ensureWorker();
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage(payload(id));
+    });
+  }
+
+  /** Asks the worker to finish ('close' message), then makes sure it is gone. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage('close');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+    await worker.terminate();
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(ENTRY, { workerData: { module: this.module.href, data: this.data } });
+    worker.on('message', (reply: WorkerReply<unknown>) => {
+      const waiter = this.waiting.get(reply.id);
+      if (!waiter) return;
+      this.waiting.delete(reply.id);
+      if (reply.ok) waiter.resolve(reply.value);
+      else waiter.reject(new WorkerCallError(reply.error.message, reply.error.code));
+    });
+    const fail = (err: Error) => {
+      if (this.worker === worker) this.worker = null;
+      for (const w of this.waiting.values()) w.reject(err);
+      this.waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new WorkerCallError(`worker ${this.module.pathname} exited (${code})`, null)));
+    // An idle worker must not keep the process alive.
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+}
+
+/** The worker side: answers each request with handle's value or error. */
+export function serveRequests<Req extends { id: number }>(
+  port: MessagePort,
+  decode: (message: unknown) => Req,
+  handle: (request: Req) => unknown | Promise<unknown>,
+  onClose: () => void = () => undefined,
+): void {
+  port.on('message', async (message: unknown) => {
+    if (message === 'close') {
+      onClose();
+      port.close();
+      return;
+    }
+    const request = decode(message);
+    try {
+      const value = await handle(request);
+      port.postMessage({ id: request.id, ok: true, value });
+    } catch (err) {
+      const e = err as { message?: string; code?: string };
+      port.postMessage({ id: request.id, ok: false, error: { message: e.message ?? String(err), code: e.code ?? null } });
+    }
+  });
+}
