@@ -1,7 +1,6 @@
 // Composition root: read config once, start everything, stop gracefully.
 // Run it with `node --import tsx backend/src/main.ts` under a process manager
 // (npm does not forward SIGTERM to its child).
-import './runtime-setup.js';
 import 'dotenv/config';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { startChitbox } from './app.js';

@@ -6,7 +6,6 @@ import { verifyCredentials } from './accounts.js';
 import { AuthGuard } from './auth-guard.js';
 import { ingestMessage } from './ingest-message.js';
 import { limitsApply } from './rate-limits.js';
-import type { RecipientResolver } from './recipients.js';
 import { resolveRecipientFor, submitMessage, type SendDeps } from './send-message.js';
 import { checkEnvelopeSender, isLocal, type Recipient } from './submission-policy.js';
 
@@ -24,7 +23,6 @@ export class MailIntake {
 
   constructor(
     private readonly deps: SendDeps & Pick<AccountDeps, 'users' | 'hasher'>,
-    private readonly recipients: RecipientResolver,
     private readonly hostname: string,
     private readonly log: Logger,
   ) {

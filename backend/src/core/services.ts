@@ -47,12 +47,12 @@ export async function buildServices(config: Config, log: Logger): Promise<Servic
     issuer: config.auth.jwtIssuer,
     audience: config.auth.jwtAudience,
   });
-  const recipients = new RecipientResolver(users, folders, config.mailDomains, config.quota.defaultMb);
+  const recipients = new RecipientResolver(users, config.mailDomains, config.quota.defaultMb);
   const writer = new IngestWriter(db);
   const outbound = new OutboundRepo(db);
   const intake = new MailIntake(
     { writer, blobs, messages, events, log, users, hasher, config, folders, outbound, recipients },
-    recipients, config.smtp.hostname, log,
+    config.smtp.hostname, log,
   );
   return { config, log, db, writer, blobs, users, folders, messages, outbound, events, hasher, tokens, recipients, intake };
 }

@@ -1,6 +1,7 @@
 // Collects a DATA stream into one Buffer. smtp-server has already removed the
 // dot-stuffing; bare LF line ends are made CRLF so /raw is always RFC 5322 shaped.
 import type { Readable } from 'node:stream';
+import { toCrlf } from '../mail/line-endings.js';
 
 export interface ReadResult {
   raw: Buffer;
@@ -23,21 +24,4 @@ export function readMessage(stream: Readable & { sizeExceeded?: boolean }): Prom
       resolve({ raw: toCrlf(Buffer.concat(chunks, size)), sizeExceeded: false });
     });
   });
-}
-
-/** Makes every line end CRLF (bare LF and bare CR alike); a no-op for well-formed mail. */
-export function toCrlf(raw: Buffer): Buffer {
-  if (isAllCrlf(raw)) return raw;
-  return Buffer.from(raw.toString('latin1').replace(/\r\n|\r|\n/g, '\r\n'), 'latin1');
-}
-
-// indexOf runs in native code: a 1 MB message is checked in well under a millisecond.
-function isAllCrlf(raw: Buffer): boolean {
-  for (let i = raw.indexOf(0x0a); i !== -1; i = raw.indexOf(0x0a, i + 1)) {
-    if (i === 0 || raw[i - 1] !== 0x0d) return false;
-  }
-  for (let i = raw.indexOf(0x0d); i !== -1; i = raw.indexOf(0x0d, i + 1)) {
-    if (raw[i + 1] !== 0x0a) return false;
-  }
-  return true;
 }

@@ -21,13 +21,23 @@ export interface OutboundRecord {
   createdAt: Date;
 }
 
-type Row = Omit<OutboundRecord, 'recipients' | 'status'> & { recipients: string; status: string };
+/** A row as the database holds it (recipients as JSON text). */
+export type OutboundRow = Omit<OutboundRecord, 'recipients' | 'status'> & { recipients: string; status: string };
 
-const toRecord = (r: Row): OutboundRecord => ({
-  id: r.id, userId: r.userId, mailFrom: r.mailFrom, recipients: JSON.parse(r.recipients) as string[],
+export const toOutboundRecord = (r: OutboundRow): OutboundRecord => ({
+  id: r.id, userId: r.userId, mailFrom: r.mailFrom, recipients: recipientList(r.recipients),
   rawSha256: r.rawSha256, sizeBytes: r.sizeBytes, status: r.status as OutboundStatus, attempts: r.attempts,
   nextAttemptAt: r.nextAttemptAt, lastError: r.lastError, createdAt: r.createdAt,
 });
+
+function recipientList(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.map(String) : [];
+  } catch {
+    return [];
+  }
+}
 
 export class OutboundRepo {
   constructor(private readonly db: Database) {}
@@ -36,7 +46,7 @@ export class OutboundRepo {
     const row = await this.db.write((tx) =>
       tx.outboundMessage.create({ data: { ...input, recipients: JSON.stringify(input.recipients), status: 'pending' } }),
     );
-    return toRecord(row);
+    return toOutboundRecord(row);
   }
 
   /** Marks up to `limit` due rows 'sending' (one attempt more) and returns them. */
@@ -52,7 +62,7 @@ export class OutboundRepo {
         where: { id: { in: due.map((r) => r.id) } },
         data: { status: 'sending', attempts: { increment: 1 } },
       });
-      return due.map((r) => toRecord({ ...r, status: 'sending', attempts: r.attempts + 1 }));
+      return due.map((r) => toOutboundRecord({ ...r, status: 'sending', attempts: r.attempts + 1 }));
     });
   }
 
@@ -93,13 +103,13 @@ export class OutboundRepo {
 
   async get(id: number): Promise<OutboundRecord | null> {
     const row = await this.db.read.outboundMessage.findUnique({ where: { id } });
-    return row ? toRecord(row) : null;
+    return row ? toOutboundRecord(row) : null;
   }
 
   /** Newest first; for the CLI, metrics and tests. */
   async list(filter: { userId?: number; status?: OutboundStatus } = {}, limit = 100): Promise<OutboundRecord[]> {
     const rows = await this.db.read.outboundMessage.findMany({ where: filter, orderBy: { id: 'desc' }, take: limit });
-    return rows.map(toRecord);
+    return rows.map(toOutboundRecord);
   }
 
   async blobInUse(sha256: string): Promise<boolean> {

@@ -2,25 +2,15 @@
 // Delivery itself belongs to the queue worker (outbound-repo.ts).
 import { referenced } from './admin-repo.js';
 import type { Database } from './database.js';
-import type { OutboundStatus } from './outbound-repo.js';
+import { toOutboundRecord, type OutboundRecord, type OutboundRow, type OutboundStatus } from './outbound-repo.js';
 
-export interface QueueRow {
-  id: number;
-  userId: number;
-  mailFrom: string;
-  recipients: string[];
-  sizeBytes: number;
-  status: OutboundStatus;
-  attempts: number;
-  nextAttemptAt: Date;
-  lastError: string | null;
-  createdAt: Date;
-}
+/** A queue row as operators see it: everything but the blob reference. */
+export type QueueRow = Omit<OutboundRecord, 'rawSha256'>;
 
-type Row = Omit<QueueRow, 'recipients' | 'status'> & { recipients: string; status: string; rawSha256: string };
-const toRow = ({ rawSha256: _raw, ...r }: Row): QueueRow => ({
-  ...r, recipients: safeList(r.recipients), status: r.status as OutboundStatus,
-});
+const toRow = (row: OutboundRow): QueueRow => {
+  const { rawSha256: _blob, ...visible } = toOutboundRecord(row);
+  return visible;
+};
 
 export type RetryResult = { ok: true; row: QueueRow } | { ok: false; reason: 'not_found' | 'in_progress' | 'already_sent' };
 export type DropResult = { ok: true; orphan: string | null } | { ok: false; reason: 'not_found' | 'in_progress' };
@@ -63,14 +53,5 @@ export class QueueAdminRepo {
       await tx.outboundMessage.delete({ where: { id } });
       return { ok: true, orphan: (await referenced(tx, row.rawSha256)) ? null : row.rawSha256 };
     });
-  }
-}
-
-function safeList(json: string): string[] {
-  try {
-    const v = JSON.parse(json) as unknown;
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
   }
 }
