@@ -17,7 +17,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger({ level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
+  // Readable lines in development (also under `npm run dev`, where stdout is a pipe).
+  const log = createLogger({ level: config.logLevel, pretty: config.env === 'development' });
   const chitbox = await startChitbox(config, log);
   const { migrations } = chitbox.services.db;
   log.info(

@@ -21,7 +21,7 @@ export function requestContext(log: Logger, metrics: Metrics): RequestHandler {
       const route = routeOf(req);
       metrics.httpRequest(req.method, route, res.statusCode, seconds);
       // The path only: query strings may carry search words, never logged.
-      child.info({ method: req.method, path: req.path, route, status: res.statusCode, ms: Math.round(seconds * 1000), ip: req.ip }, 'http request');
+      child.info({ method: req.method, path: req.originalUrl.split('?')[0], route, status: res.statusCode, ms: Math.round(seconds * 1000), ip: req.ip }, 'http request');
     });
     next();
   };
