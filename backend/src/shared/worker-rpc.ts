@@ -41,6 +41,8 @@ export class WorkerRpc {
     const worker = this.ensureWorker();
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      // Keep the process alive while an answer is due; an idle worker must not.
+      worker.ref();
       worker.postMessage(payload(id));
     });
   }
@@ -51,6 +53,7 @@ export class WorkerRpc {
     this.worker = null;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.ref(); // the process waits for the worker to finish
     worker.postMessage('close');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
     await worker.terminate();
@@ -58,11 +61,14 @@ export class WorkerRpc {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(ENTRY, { workerData: { module: this.module.href, data: this.data } });
+    // execArgv: [] — the entry registers the TypeScript loader itself; inheriting
+    // the parent's --import tsx as well would load it twice.
+    const worker = new Worker(ENTRY, { workerData: { module: this.module.href, data: this.data }, execArgv: [] });
     worker.on('message', (reply: WorkerReply<unknown>) => {
       const waiter = this.waiting.get(reply.id);
       if (!waiter) return;
       this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) worker.unref();
       if (reply.ok) waiter.resolve(reply.value);
       else waiter.reject(new WorkerCallError(reply.error.message, reply.error.code));
     });
@@ -73,8 +79,6 @@ export class WorkerRpc {
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new WorkerCallError(`worker ${this.module.pathname} exited (${code})`, null)));
-    // An idle worker must not keep the process alive.
-    worker.unref();
     this.worker = worker;
     return worker;
   }
