@@ -1,0 +1,21 @@
+// A worker for the WorkerRpc tests: echoes, fails, or dies on request.
+import { parentPort } from 'node:worker_threads';
+import { serveRequests, workerOptions } from '../../src/shared/worker-rpc.js';
+
+interface Request {
+  id: number;
+  action: 'echo' | 'fail' | 'die';
+  value?: unknown;
+}
+
+const prefix = workerOptions<{ prefix: string }>().prefix;
+
+serveRequests(
+  parentPort!,
+  (message) => message as Request,
+  (request: Request) => {
+    if (request.action === 'die') process.exit(3);
+    if (request.action === 'fail') throw Object.assign(new Error('asked to fail'), { code: 'E_ASKED' });
+    return `${prefix}${String(request.value)}`;
+  },
+);
