@@ -171,5 +171,3 @@ export function isLoopback(address: string | undefined): boolean {
   const a = address.replace(/^::ffff:/, '');
   return a === '::1' || (net.isIPv4(a) && a.startsWith('127.'));
 }
-
-const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

@@ -1,7 +1,6 @@
 // PATCH and DELETE on messages, the events they send to the owner's other
 // tabs, and 404 for anything that belongs to someone else.
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256, storedBytes, storedIds } from '../support/mail-helpers.js';

@@ -5,7 +5,7 @@ import type { Transporter } from 'nodemailer';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG_1X1, storedIds } from '../support/mail-helpers.js';
-import { collectEvents, nextEvent, sleep, startTestServer, type ApiClient, type TestServer } from '../support/test-server.js';
+import { collectEvents, sleep, startTestServer, type ApiClient, type TestServer } from '../support/test-server.js';
 
 interface User {
   api: ApiClient;
