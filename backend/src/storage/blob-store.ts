@@ -29,14 +29,17 @@ export class BlobStore {
   }
 
   async init(): Promise<void> {
-    await fs.mkdir(this.tmpDir, { recursive: true });
+    // Leftovers of a crash mid-write are never referenced: clear them.
+    await fs.rm(this.tmpDir, { recursive: true, force: true });
     for (let i = 0; i < 256; i++) {
-      const dir = path.join(this.root, i.toString(16).padStart(2, '0'));
+      const shard = i.toString(16).padStart(2, '0');
+      const dir = path.join(this.root, shard);
       await fs.mkdir(dir, { recursive: true });
+      // Temp files are sharded too: creating files in one directory serialises
+      // on its lock, and every message creates one.
+      await fs.mkdir(path.join(this.tmpDir, shard), { recursive: true });
       this.knownDirs.add(dir);
     }
-    // Leftovers of a crash mid-write are never referenced: clear them.
-    for (const name of await fs.readdir(this.tmpDir)) await fs.rm(path.join(this.tmpDir, name), { force: true });
   }
 
   static hash(bytes: Uint8Array): string {
@@ -63,7 +66,7 @@ export class BlobStore {
       if (existsSync(target)) return { sha256, size: bytes.byteLength, created: false };
       const dir = path.dirname(target);
       await this.ensureDir(dir);
-      const tmp = path.join(this.tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
+      const tmp = path.join(this.tmpDir, sha256.slice(0, 2), `${sha256}.${randomBytes(6).toString('hex')}`);
       await writeDurably(tmp, bytes);
       try {
         await io.rename(tmp, target);
