@@ -67,7 +67,12 @@ export class BlobStore {
       const dir = path.dirname(target);
       await this.ensureDir(dir);
       const tmp = path.join(this.tmpDir, sha256.slice(0, 2), `${sha256}.${randomBytes(6).toString('hex')}`);
-      await writeDurably(tmp, bytes);
+      await writeDurably(tmp, bytes).catch(async (err: NodeJS.ErrnoException) => {
+        // A temp shard that went missing (an operator cleared tmp/) is made again.
+        if (err.code !== 'ENOENT') throw err;
+        await fs.mkdir(path.dirname(tmp), { recursive: true });
+        await writeDurably(tmp, bytes);
+      });
       try {
         await io.rename(tmp, target);
       } catch (err) {
