@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { isAppError, type ErrorKind } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
+import { requestLog } from './request-context.js';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -35,7 +36,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(e.status).json({ error: { code: 'bad_request', message: e.message ?? 'bad request' } });
       return;
     }
-    log.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error in HTTP request');
+    requestLog(req, log).error({ err, method: req.method, path: req.originalUrl.split('?')[0] }, 'unhandled error in HTTP request');
     res.status(500).json({ error: { code: 'internal_error', message: 'something went wrong on our side' } });
   };
 }

@@ -125,7 +125,10 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     },
   });
 
-  server.on('error', (err) => log.warn({ err: err.message }, 'smtp connection error'));
+  // smtp-server reports socket errors without the session; the peer is what it gives.
+  server.on('error', (err: Error & { remoteAddress?: string }) =>
+    log.warn({ err: err.message, remoteAddress: err.remoteAddress }, 'smtp connection error'),
+  );
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(smtp.port, smtp.host, () => {
