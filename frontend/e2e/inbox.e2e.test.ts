@@ -197,6 +197,28 @@ describe('web inbox end to end', () => {
     }
   });
 
+  it('shows when it is offline, and after reconnecting refetches what is on screen', async () => {
+    const context = await chromium.newContext();
+    try {
+      const page = await context.newPage();
+      await signIn(page, stack.inboxUrl, ALICE);
+      await context.setOffline(true);
+      await page.getByTestId('connection-indicator').waitFor({ timeout: 15_000 });
+
+      // Mail that arrives while the socket is down is never pushed to this page...
+      await sendMail(stack.smtpPort, { to: ALICE, subject: 'While you were away', text: 'sent during the outage' });
+      await threadRow(alice, 'While you were away').waitFor({ timeout: 3_000 }); // (the online tab has it)
+      expect(await threadRow(page, 'While you were away').count()).toBe(0);
+
+      // ...so the page asks the API again once it is back.
+      await context.setOffline(false);
+      await page.getByTestId('connection-indicator').waitFor({ state: 'detached', timeout: 15_000 });
+      await threadRow(page, 'While you were away').waitFor({ timeout: 5_000 });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('works from the keyboard: j/k to move, Enter to open, e to archive, # to delete', async () => {
     await openFolder(alice, 'Inbox');
     await alice.locator('body').click({ position: { x: 5, y: 5 } });
