@@ -1,57 +1,26 @@
 // SIGTERM during a large DATA transfer: the message is either acknowledged
 // and stored, or not acknowledged; never acknowledged and lost. The server is
 // a real child process (node --import tsx backend/src/main.ts) and exits 0.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { killChildren, spawnChitbox } from '../support/child-server.js';
 import { SmtpLineClient } from '../support/smtp-line-client.js';
 import { PASSWORD, startTestServer } from '../support/test-server.js';
-import { ROOT } from './ops-helpers.js';
 
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await killChildren();
   for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
 });
-
-async function startChild(dataDir: string, shutdownMs: number): Promise<{ child: ChildProcess; api: number; smtp: number; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'backend/src/main.ts')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', HTTP_HOST: '127.0.0.1',
-      SMTP_SERVER_PORT: '0', SMTP_SERVER_HOST: '127.0.0.1', MAIL_DOMAINS: 'example.test', BCRYPT_COST: '4',
-      SHUTDOWN_TIMEOUT_MS: String(shutdownMs), LOG_LEVEL: 'silent',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let out = '';
-  const ready = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
-    child.stdout!.on('data', (c) => {
-      out += c;
-      const m = /chitbox ready api=(\d+) smtp=(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    });
-    child.stderr!.on('data', (c) => (out += c));
-    child.once('exit', () => reject(new Error(`server exited: ${out}`)));
-  });
-  return { child, api: Number(ready[1]), smtp: Number(ready[2]), exited };
-}
 
 /** Streams a ~10 MB message slowly and sends SIGTERM part-way; returns the DATA reply. */
 async function sigtermDuringData(shutdownMs: number): Promise<{ acked: boolean; reply: string; exitCode: number | null; dataDir: string; marker: string }> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'chitbox-stop-'));
   dirs.push(dataDir);
-  const { child, api, smtp, exited } = await startChild(dataDir, shutdownMs);
+  const { process: child, api, smtp, exited } = await spawnChitbox({ DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_MS: String(shutdownMs) });
   const reg = await fetch(`http://127.0.0.1:${api}/api/auth/register`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'alice@example.test', password: PASSWORD }),
   });

@@ -5,7 +5,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { SmtpLineClient } from '../support/smtp-line-client.js';
 
-export const ROOT = path.resolve(import.meta.dirname, '../../..');
+export { REPO_ROOT as ROOT } from '../support/child-server.js';
+import { REPO_ROOT as ROOT } from '../support/child-server.js';
 
 export interface RawResponse {
   status: number;

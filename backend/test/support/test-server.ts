@@ -59,20 +59,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
   const sockets: Socket[] = [];
   const transports: Transporter[] = [];
 
-  const api = (token?: string): ApiClient => {
-    const raw = async (method: string, p: string, init: RequestInit = {}): Promise<ApiResponse> => {
-      const headers = new Headers(init.headers);
-      if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
-      const res = await fetch(baseUrl + p, { ...init, method, headers });
-      const bytes = Buffer.from(await res.arrayBuffer());
-      const type = res.headers.get('content-type') ?? '';
-      const body = type.includes('json') && bytes.length ? JSON.parse(bytes.toString('utf8')) : undefined;
-      return { status: res.status, headers: res.headers, body, bytes };
-    };
-    const json = (method: string) => (p: string, body?: unknown) =>
-      raw(method, p, body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-    return { get: (p) => raw('GET', p), post: json('POST'), patch: json('PATCH'), del: (p) => raw('DELETE', p), raw };
-  };
+  const api = (token?: string): ApiClient => apiClient(baseUrl, token);
 
   return {
     chitbox,
@@ -109,6 +96,22 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
       if (!dataDir) await fs.rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A small client for the API at baseUrl, sending the token when given. */
+export function apiClient(baseUrl: string, token?: string): ApiClient {
+  const raw = async (method: string, p: string, init: RequestInit = {}): Promise<ApiResponse> => {
+    const headers = new Headers(init.headers);
+    if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
+    const res = await fetch(baseUrl + p, { ...init, method, headers });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const type = res.headers.get('content-type') ?? '';
+    const body = type.includes('json') && bytes.length ? JSON.parse(bytes.toString('utf8')) : undefined;
+    return { status: res.status, headers: res.headers, body, bytes };
+  };
+  const json = (method: string) => (p: string, body?: unknown) =>
+    raw(method, p, body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  return { get: (p) => raw('GET', p), post: json('POST'), patch: json('PATCH'), del: (p) => raw('DELETE', p), raw };
 }
 
 /** Resolves with the next `event` payloads, or rejects after timeoutMs. */
