@@ -1,7 +1,9 @@
 // Content-addressed blob store for raw messages and attachment bytes.
-// A blob is named by its sha256 and written temp -> fsync -> rename -> fsync(dir)
-// so that once `put` resolves the bytes survive a crash, and identical content
-// (the same attachment sent twice, one mail to many users) is stored once.
+// A blob is named by its sha256 (blobs/<first two hex>/<sha256>) and written
+// to a temp file with O_DSYNC (data on disk when the write returns), renamed
+// into place, then its directory fsynced: once `put` resolves the bytes
+// survive a crash, and identical content (the same attachment sent twice, one
+// mail to many users) is stored once.
 import { createHash, randomBytes } from 'node:crypto';
 import fsCb, { existsSync, constants as fsc } from 'node:fs';
 import fs from 'node:fs/promises';
