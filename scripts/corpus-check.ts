@@ -8,9 +8,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+
+import { SmtpLineClient } from '../backend/test/support/smtp-line-client.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const defaultDir = path.resolve(repoRoot, '../shared/fixtures/eml');
@@ -99,86 +100,22 @@ function stopServer(s: Server): Promise<void> {
 
 // ------------------------------------------------------------ the SMTP client
 
-/** A minimal SMTP client over one socket: whole replies, binary-safe writes. */
-class SmtpSession {
-  private buffer = '';
-  private lines: string[] = [];
-  private waiter: (() => void) | null = null;
-  closed = false;
+const REPLY_TIMEOUT_MS = 120_000;
 
-  private constructor(private readonly socket: net.Socket) {
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => {
-      this.buffer += chunk;
-      let i: number;
-      while ((i = this.buffer.indexOf('\r\n')) >= 0) {
-        this.lines.push(this.buffer.slice(0, i));
-        this.buffer = this.buffer.slice(i + 2);
-      }
-      this.wake();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
-    socket.on('error', () => undefined);
-  }
+/** One session to the server under test, greeted and past EHLO. */
+async function openSession(port: number): Promise<SmtpLineClient> {
+  const session = await SmtpLineClient.connect(port);
+  const greeting = await session.reply(REPLY_TIMEOUT_MS);
+  if (!greeting.startsWith('220')) throw new Error(`greeting: ${greeting}`);
+  const ehlo = await session.command('EHLO corpus-check.test', REPLY_TIMEOUT_MS);
+  if (!ehlo.startsWith('250')) throw new Error(`EHLO: ${ehlo}`);
+  return session;
+}
 
-  static async open(port: number): Promise<SmtpSession> {
-    const socket = net.connect(port, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
-    const session = new SmtpSession(socket);
-    const greeting = await session.reply();
-    if (!greeting.startsWith('220')) throw new Error(`greeting: ${greeting}`);
-    const ehlo = await session.command('EHLO corpus-check.test');
-    if (!ehlo.startsWith('250')) throw new Error(`EHLO: ${ehlo}`);
-    return session;
-  }
-
-  /** One full reply (multi-line joined by \n); "<closed>" when the server hung up. */
-  async reply(timeoutMs = 120_000): Promise<string> {
-    const out: string[] = [];
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const line = this.lines.shift();
-      if (line !== undefined) {
-        out.push(line);
-        if (!/^\d{3}-/.test(line)) return out.join('\n');
-        continue;
-      }
-      if (this.closed) return out.concat('<closed>').join('\n');
-      if (Date.now() > deadline) return out.concat('<timeout>').join('\n');
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-        this.waiter = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-    }
-  }
-
-  command(line: string): Promise<string> {
-    this.socket.write(`${line}\r\n`);
-    return this.reply();
-  }
-
-  write(data: Buffer): void {
-    this.socket.write(data);
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = null;
-    w?.();
-  }
+/** A whole reply, or "<timeout>" when none came in time. */
+function ask(session: SmtpLineClient, line: string | null): Promise<string> {
+  const reply = line === null ? session.reply(REPLY_TIMEOUT_MS) : session.command(line, REPLY_TIMEOUT_MS);
+  return reply.catch(() => '<timeout>');
 }
 
 // ----------------------------------------------------------------- wire form
@@ -232,7 +169,7 @@ async function main(): Promise<number> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'chitbox-corpus-'));
   const started = Date.now();
   let server: Server | null = null;
-  let session: SmtpSession | null = null;
+  let session: SmtpLineClient | null = null;
   const failures: Failure[] = [];
   const perSource = new Map<string, { pass: number; total: number }>();
   const slow: string[] = [];
@@ -248,7 +185,7 @@ async function main(): Promise<number> {
     });
     if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
     const token = ((await reg.json()) as { token: string }).token;
-    session = await SmtpSession.open(server.smtp);
+    session = await openSession(server.smtp);
 
     for (const [index, entry] of files.entries()) {
       const source = entry.path.split('/')[0]!;
@@ -264,41 +201,41 @@ async function main(): Promise<number> {
         continue;
       }
 
-      if (!session || session.closed) session = await SmtpSession.open(server.smtp);
+      if (!session || session.closed) session = await openSession(server.smtp);
       if (index > 0) {
-        const rset = await session.command('RSET');
+        const rset = await ask(session, 'RSET');
         if (!rset.startsWith('250')) {
           fail(`RSET: ${rset}`);
-          session.close();
+          session.destroy();
           session = null;
           continue;
         }
       }
       const params = [entry.wire.has_8bit ? 'BODY=8BITMIME' : '', entry.wire.has_8bit_in_header ? 'SMTPUTF8' : ''].filter(Boolean);
-      const mail = await session.command(`MAIL FROM:<corpus-sender@remote.test>${params.length ? ` ${params.join(' ')}` : ''}`);
+      const mail = await ask(session, `MAIL FROM:<corpus-sender@remote.test>${params.length ? ` ${params.join(' ')}` : ''}`);
       if (!mail.startsWith('250')) {
         fail(`MAIL FROM: ${mail}`);
         continue;
       }
-      const rcpt = await session.command('RCPT TO:<corpus@corpus.test>');
+      const rcpt = await ask(session, 'RCPT TO:<corpus@corpus.test>');
       if (!rcpt.startsWith('250')) {
         fail(`RCPT TO: ${rcpt}`);
         continue;
       }
-      const data = await session.command('DATA');
+      const data = await ask(session, 'DATA');
       if (!data.startsWith('354')) {
         fail(`DATA: ${data}`);
         continue;
       }
       const t0 = Date.now();
       session.write(Buffer.concat([dotStuff(wire), Buffer.from('.\r\n')]));
-      const reply = await session.reply();
+      const reply = await ask(session, null);
       if (entry.bytes > 500_000) slow.push(`${entry.path} (${entry.bytes} bytes): 250 after ${Date.now() - t0} ms`);
       const stored = /^250 .*stored as (\d+)/.exec(reply);
       if (!stored) {
         fail(`after DATA: ${reply.replace(/\n/g, ' | ')}`);
         if (reply.includes('<closed>') || reply.includes('<timeout>')) {
-          session.close();
+          session.destroy();
           session = null;
         }
         continue;
@@ -333,7 +270,7 @@ async function main(): Promise<number> {
       counts.pass++;
     }
 
-    session?.close();
+    session?.destroy();
     session = null;
     const alive = server.child.exitCode === null && server.child.signalCode === null;
     let health = 0;
@@ -359,7 +296,7 @@ async function main(): Promise<number> {
     if (!alive) console.log(server.stderr());
     return ok ? 0 : 1;
   } finally {
-    session?.close();
+    session?.destroy();
     if (server) await stopServer(server);
     await fs.rm(dataDir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PNG_1X1, compose, sha256, storedBytes, storedIds } from '../support/mail-helpers.js';
+import { PNG_1X1, compose, sha256, storedBytes, storedIds, fetchMessage } from '../support/mail-helpers.js';
 import { startTestServer, type ApiClient, type TestServer } from '../support/test-server.js';
 
 let server: TestServer;
@@ -22,11 +22,7 @@ async function deliver(raw: Buffer): Promise<number> {
   return ids[0]!;
 }
 
-async function message(id: number) {
-  const res = await bob.get(`/api/messages/${id}`);
-  expect(res.status).toBe(200);
-  return res.body.message;
-}
+const message = (id: number) => fetchMessage(bob, id);
 
 async function download(id: number) {
   const res = await bob.raw('GET', `/api/attachments/${id}`);

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PNG_1X1, compose, encodedWord, sha256, storedBytes, storedIds, swaks } from '../support/mail-helpers.js';
+import { PNG_1X1, compose, encodedWord, sha256, storedBytes, storedIds, swaks, fetchMessage } from '../support/mail-helpers.js';
 import { startTestServer, type ApiClient, type TestServer } from '../support/test-server.js';
 
 let server: TestServer;
@@ -38,11 +38,7 @@ async function swaksSend(raw: Buffer): Promise<number> {
   return ids[0]!;
 }
 
-async function message(id: number) {
-  const res = await bob.get(`/api/messages/${id}`);
-  expect(res.status).toBe(200);
-  return res.body.message;
-}
+const message = (id: number) => fetchMessage(bob, id);
 
 beforeAll(async () => {
   server = await startTestServer();

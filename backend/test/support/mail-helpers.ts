@@ -31,6 +31,13 @@ export function stripFirstReceived(raw: Buffer): Buffer {
   return raw.subarray(end);
 }
 
+/** GET /api/messages/:id, which must answer 200; the message DTO. */
+export async function fetchMessage(api: ApiClient, id: number) {
+  const res = await api.get(`/api/messages/${id}`);
+  if (res.status !== 200) throw new Error(`message ${id}: ${res.status}`);
+  return res.body.message;
+}
+
 /** GET /api/messages/:id/raw without the trace header the server prepended. */
 export async function storedBytes(api: ApiClient, id: number): Promise<Buffer> {
   const res = await api.raw('GET', `/api/messages/${id}/raw`);

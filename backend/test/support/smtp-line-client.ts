@@ -47,9 +47,9 @@ export class SmtpLineClient {
     }
   }
 
-  async command(cmd: string): Promise<string> {
+  async command(cmd: string, timeoutMs = 5000): Promise<string> {
     this.write(`${cmd}\r\n`);
-    return this.reply();
+    return this.reply(timeoutMs);
   }
 
   write(data: string | Buffer): void {
@@ -65,11 +65,16 @@ export class SmtpLineClient {
     if (queued !== undefined) return Promise.resolve(queued);
     if (this.closed) return Promise.resolve('<closed>');
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('SMTP reply timeout')), timeoutMs);
-      this.waiters.push((l) => {
+      const waiter = (l: string) => {
         clearTimeout(timer);
         resolve(l);
-      });
+      };
+      // A reader that gave up must not swallow the line that comes later.
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error('SMTP reply timeout'));
+      }, timeoutMs);
+      this.waiters.push(waiter);
     });
   }
 }
