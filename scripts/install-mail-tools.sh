@@ -30,16 +30,19 @@ refresh_apt_lists() {
   fi
 }
 
-# package name, then the binary that proves it is installed
+# package name, then a command that succeeds once it is installed
 apt_wanted=(
-  "swaks swaks"
-  "msmtp msmtp"
-  "chromium chromium"
+  "swaks command -v swaks"
+  # swaks speaks STARTTLS only with Net::SSLeay, a Recommends that
+  # --no-install-recommends leaves out
+  "libnet-ssleay-perl perl -MNet::SSLeay -e 1"
+  "msmtp command -v msmtp"
+  "chromium command -v chromium"
 )
 apt_missing=()
 for entry in "${apt_wanted[@]}"; do
-  read -r package binary <<<"$entry"
-  if ! command -v "$binary" >/dev/null 2>&1; then
+  read -r package check <<<"$entry"
+  if ! eval "$check" >/dev/null 2>&1; then
     apt_missing+=("$package")
   fi
 done
