@@ -28,7 +28,7 @@ const { values: args } = parseArgs({
 async function firstUserEmail(): Promise<string | null> {
   const config = loadConfig();
   if (!fs.existsSync(config.database.filePath)) return null;
-  const db = await openDatabase({ filePath: config.database.filePath, busyTimeoutMs: config.database.busyTimeoutMs });
+  const db = await openDatabase({ filePath: config.database.filePath, busyTimeoutMs: config.database.busyTimeoutMs }, null);
   try {
     return (await new UserRepo(db).first())?.email ?? null;
   } finally {

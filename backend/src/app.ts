@@ -61,7 +61,6 @@ export async function startChitbox(config: Config, log: Logger): Promise<Running
         httpServer.closeAllConnections();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await services.db.close();
-        await services.blobs.close();
       })();
       return stopping;
     },

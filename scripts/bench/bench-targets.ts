@@ -1,5 +1,6 @@
 // The two servers the bench compares, each started fresh for one load and
 // stopped after it, so every peak RSS belongs to exactly one load.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,11 @@ export async function startBaseline(repoRoot: string, label = 'baseline'): Promi
   return { label, server, smtpPort, stop: () => server.stop() };
 }
 
+/** Compiles the server as npm start does (npm run build:api), once per bench run. */
+export function buildChitbox(repoRoot: string): void {
+  execFileSync('npm', ['run', '--silent', 'build:api'], { cwd: repoRoot, stdio: 'inherit' });
+}
+
 export async function startChitbox(repoRoot: string): Promise<BenchTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chitbox-bench-data-'));
   liveDataDirs.add(dataDir);
@@ -53,7 +59,8 @@ export async function startChitbox(repoRoot: string): Promise<BenchTarget> {
   try {
     server = await startChildServer({
       name: 'chitbox',
-      args: ['--import', 'tsx', join(repoRoot, 'backend/src/main.ts')],
+      // The production build, as npm start runs it (buildChitbox first).
+      args: [join(repoRoot, 'dist/backend/main.js')],
       env: {
         ...inherited,
         NODE_ENV: 'production',

@@ -19,7 +19,7 @@ import {
   type WireMessage,
 } from './bench-messages.js';
 import { formatReport, type BenchReport, type LoadComparison, type ServerRun } from './bench-report.js';
-import { countInbox, startBaseline, startChitbox, type BenchTarget } from './bench-targets.js';
+import { buildChitbox, countInbox, startBaseline, startChitbox, type BenchTarget } from './bench-targets.js';
 import { measureNewEmailLatency } from './new-email-latency.js';
 import { runNodeLoad, type LoadResult } from './node-load-client.js';
 import { hasSmtpSource, runSmtpSourceLoad } from './smtp-source-load.js';
@@ -150,6 +150,7 @@ async function measure(start: () => Promise<BenchTarget>, label: string, plan: L
 }
 
 async function main(): Promise<number> {
+  if (subjectIsChitbox) buildChitbox(repoRoot);
   const startedAt = new Date();
   const subjectLabel = subjectIsChitbox ? 'ChitBox' : 'baseline-as-subject';
   const client = useSmtpSource
@@ -163,6 +164,7 @@ async function main(): Promise<number> {
     latencyTargetMs: 20,
     notes: [
       'each server is started fresh for each load and stopped after it; peak RSS is its VmHWM',
+      'ChitBox runs as npm start runs it: the compiled build (npm run build:api) under plain node; the baseline runs under tsx',
       useSmtpSource
         ? `msg/s counts accepted messages over one smtp-source run (its ${sessions} greetings included), after an untimed warm-up run`
         : 'msg/s counts accepted messages over the timed part only (sessions already greeted, after an untimed warm-up)',

@@ -145,8 +145,7 @@ export async function updateAccount(
 export async function deleteAccount(deps: AdminDeps, actor: { id: number } | null, email: string): Promise<AccountRecord> {
   const target = await findAccount(deps, email);
   if (actor && actor.id === target.id) throw conflict('cannot_delete_self', 'an admin cannot delete their own account');
-  const orphans = await deps.admins.deleteUser(target.id);
-  await Promise.all(orphans.map((sha) => deps.blobs.remove(sha)));
+  await deps.blobs.removeUnreferenced(await deps.admins.deleteUser(target.id));
   return target;
 }
 

@@ -2,16 +2,18 @@
 // store, commit one copy per local recipient in one transaction, then tell
 // the owners. Nothing is acknowledged before the commit; on any failure
 // nothing half-written stays behind and the caller gets a temporary failure.
-import { prepareMessage } from '../mail/prepare-message.js';
+// The HTML body is stored as it came and sanitised when served (presenters.ts):
+// a fix to the sanitiser then protects every stored message too.
+import { parseMessage } from '../mail/parse-message.js';
 import type { ParsedMessage } from '../mail/parsed-message.js';
 import { snippetOf } from '../mail/snippet.js';
 import { buildReceivedHeader, type TraceInfo } from '../mail/received-header.js';
 import { tempFail } from '../shared/app-error.js';
+import { ByteBudget } from '../shared/byte-budget.js';
 import type { Logger } from '../shared/logger.js';
-import type { BlobStore, StoredBlob } from '../storage/blob-store.js';
+import type { BlobStore } from '../storage/blob-store.js';
 import type { IngestWriter } from '../storage/ingest-writer.js';
 import type { NewMessageCopy, StoredCopy } from '../storage/message-store.js';
-import type { MessageRepo } from '../storage/message-repo.js';
 import type { MessageRecord } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
 import type { LocalRecipient } from './recipients.js';
@@ -42,32 +44,29 @@ export interface IngestResult {
 export interface IngestDeps {
   writer: IngestWriter;
   blobs: BlobStore;
-  messages: MessageRepo;
   events: EventBus;
   log: Logger;
 }
 
+// The parser runs on this thread, so parsing twenty big messages interleaved
+// is no faster than a few at a time, but holds twenty working sets in memory.
+const parsingBudget = new ByteBudget(4 * 1024 * 1024);
+
 export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
   const receivedAt = new Date();
-  // The raw bytes go to disk while the parser runs: the fsyncs are the slow part.
-  const rawPut = deps.blobs.put(input.raw);
-  rawPut.catch(() => undefined);
-  const { parsed, safeHtml: bodyHtml } = await prepareMessage(input.raw);
+  const parsing = parsingBudget.run(input.raw.length, () => parseMessage(input.raw));
+  const blobs = await storeBlobs(deps, input.raw, parsing);
+  const parsed = await parsing;
   const targets = uniqueTargets(input.targets);
-  const { stored: blobs, rawSha256 } = await storeBlobs(deps.blobs, rawPut, parsed);
-  const release = once(() => blobs.all.forEach((sha) => deps.blobs.unpin(sha)));
-  const drafts = targets.map((t) => copyFor(t, parsed, bodyHtml, input, rawSha256, blobs.attachmentShas, receivedAt));
-  const outbound = input.outbound ? { ...input.outbound, rawSha256, sizeBytes: input.raw.length } : null;
+  const drafts = targets.map((t) => copyFor(t, parsed, input, blobs, receivedAt));
+  const outbound = input.outbound ? { ...input.outbound, rawSha256: blobs.rawSha256, sizeBytes: input.raw.length } : null;
   let committed: IngestResult;
   try {
-    committed = await deps.writer.store({ copies: drafts, outbound });
+    committed = await deps.writer.store({ copies: drafts, outbound, pinned: blobs.pinned });
   } catch (err) {
-    release();
-    await discardBlobs(deps, blobs.created);
+    await discard(deps, blobs);
     deps.log.error({ err }, 'storing a message failed');
     throw tempFail('store_failed', 'Could not store the message, try again later');
-  } finally {
-    release();
   }
   const committedAt = process.hrtime.bigint();
   committed.copies.forEach((copy, i) => {
@@ -77,55 +76,47 @@ export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promi
 }
 
 interface BlobSet {
-  all: string[];
-  created: string[];
+  rawSha256: string;
   attachmentShas: string[];
+  /** every hash, pinned until the commit */
+  pinned: string[];
+  /** the hashes whose files this delivery created */
+  created: string[];
 }
 
-async function storeBlobs(
-  blobs: BlobStore, rawPut: Promise<StoredBlob>, parsed: ParsedMessage,
-): Promise<{ stored: BlobSet; rawSha256: string }> {
-  const results = await Promise.allSettled([rawPut, ...parsed.attachments.map((a) => blobs.put(a.content))]);
-  const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const stored: BlobSet = {
-    all: ok.map((b) => b.sha256),
-    created: ok.filter((b) => b.created).map((b) => b.sha256),
-    attachmentShas: ok.slice(1).map((b) => b.sha256),
+/**
+ * The raw bytes and each attachment, durably in the blob store before any row
+ * names them. The raw bytes go to disk while the parser runs: the syncs are
+ * the slow part of a delivery, and the parser yields to the event loop often.
+ */
+async function storeBlobs(deps: IngestDeps, raw: Buffer, parsing: Promise<ParsedMessage>): Promise<BlobSet> {
+  const puts = await Promise.allSettled([
+    deps.blobs.put([raw]),
+    parsing.then((p) => (p.attachments.length > 0 ? deps.blobs.put(p.attachments.map((a) => a.content)) : [])),
+  ]);
+  const stored = puts.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+  const blobs: BlobSet = {
+    rawSha256: stored[0]?.sha256 ?? '',
+    attachmentShas: stored.slice(1).map((b) => b.sha256),
+    pinned: stored.map((b) => b.sha256),
+    created: stored.filter((b) => b.created).map((b) => b.sha256),
   };
-  const failure = results.find((r) => r.status === 'rejected');
-  if (failure) {
-    for (const sha of stored.all) blobs.unpin(sha);
-    await Promise.all(stored.created.map((sha) => blobs.remove(sha).catch(() => undefined)));
-    throw tempFail('store_failed', `Could not store the message: ${(failure as PromiseRejectedResult).reason}`);
+  const failed = puts.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    // Each put is all or nothing; what the other one stored goes again.
+    await discard(deps, blobs);
+    const reason = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
+    throw tempFail('store_failed', `Could not store the message: ${reason}`);
   }
-  return { stored, rawSha256: ok[0]!.sha256 };
+  return blobs;
 }
 
-/** Removes blobs this ingest created, unless another write relies on them now. */
-async function discardBlobs(deps: IngestDeps, created: string[]): Promise<void> {
-  for (const sha of created) {
-    try {
-      if (!deps.blobs.isPinned(sha) && !(await deps.messages.blobReferenced(sha))) await deps.blobs.remove(sha);
-    } catch (err) {
-      deps.log.warn({ err, sha }, 'could not remove an orphan blob');
-    }
-  }
+async function discard(deps: IngestDeps, blobs: BlobSet): Promise<void> {
+  if (blobs.pinned.length === 0) return;
+  await deps.blobs.discard(blobs.pinned, blobs.created).catch((err: unknown) => deps.log.warn({ err }, 'could not discard blobs'));
 }
 
-function once(fn: () => void): () => void {
-  let done = false;
-  return () => {
-    if (!done) {
-      done = true;
-      fn();
-    }
-  };
-}
-
-function copyFor(
-  t: DeliveryTarget, parsed: ParsedMessage, bodyHtml: string, input: IngestInput, rawSha256: string,
-  attachmentShas: string[], receivedAt: Date,
-): NewMessageCopy {
+function copyFor(t: DeliveryTarget, parsed: ParsedMessage, input: IngestInput, blobs: BlobSet, receivedAt: Date): NewMessageCopy {
   const r = t.recipient;
   const receivedHeader = buildReceivedHeader(input.trace, r.email, receivedAt);
   return {
@@ -141,19 +132,19 @@ function copyFor(
     subject: parsed.subject,
     snippet: snippetOf(parsed.text),
     bodyText: parsed.text,
-    bodyHtml,
+    untrustedHtml: parsed.html ?? '',
     isRead: t.source === 'sent',
     sentAt: parsed.date ?? receivedAt,
     createdAt: receivedAt,
     receivedHeader,
-    rawSha256,
+    rawSha256: blobs.rawSha256,
     sizeBytes: Buffer.byteLength(receivedHeader) + input.raw.length,
     attachments: parsed.attachments.map((a, i) => ({
       filename: a.filename,
       contentType: a.contentType,
       size: a.content.length,
       contentId: a.contentId,
-      sha256: attachmentShas[i]!,
+      sha256: blobs.attachmentShas[i]!,
     })),
   };
 }

@@ -76,8 +76,7 @@ export async function deleteMessages(deps: MailboxDeps, userId: number, messages
   const elsewhere = messages.filter((m) => m.folderId !== trash.id);
   if (elsewhere.length > 0) await changeMessages(deps, userId, elsewhere, { folderId: trash.id });
   if (inTrash.length === 0) return;
-  const orphans = await deps.messages.deleteForGood(userId, inTrash.map((m) => m.id));
-  await Promise.all(orphans.map((sha) => deps.blobs.remove(sha)));
+  await deps.blobs.removeUnreferenced(await deps.messages.deleteForGood(userId, inTrash.map((m) => m.id)));
   for (const m of inTrash) deps.events.publish('message.deleted', { userId, id: m.id, threadId: m.threadId, folderId: m.folderId });
 }
 

@@ -220,7 +220,7 @@ export class OutboundWorker {
   /** Removes the raw blob once neither a message nor an active queue row needs it. */
   private async releaseBlob(sha256: string): Promise<void> {
     try {
-      if (!this.deps.blobs.isPinned(sha256) && !(await this.deps.messages.blobReferenced(sha256))) await this.deps.blobs.remove(sha256);
+      await this.deps.blobs.removeUnreferenced([sha256]);
     } catch (err) {
       this.log.warn({ err, sha256 }, 'could not remove a relayed blob');
     }

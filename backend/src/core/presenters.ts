@@ -3,7 +3,7 @@ import type {
   AttachmentDto, FolderDto, MessageDto, MessageSummaryDto, ThreadSummaryDto, UserDto,
 } from '../contracts/api.js';
 import type { NewEmailEvent } from '../contracts/events.js';
-import { resolveCidLinks } from '../mail/sanitize-html.js';
+import { resolveCidLinks, sanitizedHtmlFor } from '../mail/sanitize-html.js';
 import type {
   AttachmentRecord, FolderWithCounts, MessageRecord, MessageSummaryRecord, ThreadSummaryRecord, UserRecord,
 } from '../storage/records.js';
@@ -30,11 +30,12 @@ export function presentAttachment(a: AttachmentRecord): AttachmentDto {
   return { id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, contentId: a.contentId, sha256: a.sha256 };
 }
 
-/** bodyHtml is stored sanitised; cid: links are pointed at attachment URLs here. */
-export function servedHtml(m: Pick<MessageRecord, 'bodyHtml' | 'attachments'>): string {
-  if (!m.bodyHtml.includes('cid:') || m.attachments.length === 0) return m.bodyHtml;
+/** The HTML body as served: sanitised, with cid: links pointed at attachment URLs. */
+export function servedHtml(m: Pick<MessageRecord, 'untrustedHtml' | 'rawSha256' | 'attachments'>): string {
+  const safe = sanitizedHtmlFor(m.rawSha256, m.untrustedHtml);
+  if (!safe.includes('cid:') || m.attachments.length === 0) return safe;
   const byCid = new Map(m.attachments.filter((a) => a.contentId).map((a) => [a.contentId!.toLowerCase(), a.id]));
-  return resolveCidLinks(m.bodyHtml, (cid) => {
+  return resolveCidLinks(safe, (cid) => {
     const id = byCid.get(cid.toLowerCase());
     return id === undefined ? undefined : attachmentUrl(id);
   });

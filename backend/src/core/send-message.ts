@@ -10,6 +10,7 @@ import { composeMessage, type ComposeAddress, type ComposeAttachment } from '../
 import type { TraceInfo } from '../mail/received-header.js';
 import { invalid, tempFail, tooLarge } from '../shared/app-error.js';
 import type { FolderRepo } from '../storage/folder-repo.js';
+import type { MessageRepo } from '../storage/message-repo.js';
 import type { StoredCopy } from '../storage/message-store.js';
 import type { OutboundRepo } from '../storage/outbound-repo.js';
 import type { MessageRecord, UserRecord } from '../storage/records.js';
@@ -22,6 +23,7 @@ import {
 
 export interface SendDeps extends IngestDeps {
   config: Config;
+  messages: MessageRepo;
   folders: FolderRepo;
   outbound: OutboundRepo;
   recipients: RecipientResolver;

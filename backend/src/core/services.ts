@@ -1,4 +1,5 @@
 // Builds the core's dependencies once; adapters receive this and nothing else.
+import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { loadOrCreateJwtSecret } from '../auth/jwt-secret.js';
 import { PasswordHasher } from '../auth/passwords.js';
@@ -7,6 +8,7 @@ import type { Logger } from '../shared/logger.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { openDatabase, type Database } from '../storage/database.js';
 import { FolderRepo } from '../storage/folder-repo.js';
+import { IngestWorker } from '../storage/ingest-worker.js';
 import { IngestWriter } from '../storage/ingest-writer.js';
 import { MessageRepo } from '../storage/message-repo.js';
 import { OutboundRepo } from '../storage/outbound-repo.js';
@@ -33,8 +35,12 @@ export interface Services {
 }
 
 export async function buildServices(config: Config, log: Logger): Promise<Services> {
-  const db = await openDatabase({ filePath: config.database.filePath, busyTimeoutMs: config.database.busyTimeoutMs });
-  const blobs = new BlobStore(config.dataDir);
+  const { filePath, busyTimeoutMs } = config.database;
+  const blobRoot = path.join(config.dataDir, 'blobs');
+  // One worker thread writes blob files and commits new messages (ingest-worker-thread.ts).
+  const ingest = new IngestWorker({ filePath, busyTimeoutMs, blobRoot });
+  const db = await openDatabase({ filePath, busyTimeoutMs }, ingest);
+  const blobs = new BlobStore(blobRoot, ingest);
   await blobs.init();
   const users = new UserRepo(db);
   const folders = new FolderRepo(db);

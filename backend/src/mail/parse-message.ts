@@ -11,6 +11,7 @@ const PARSE_OPTIONS = {
   keepCidLinks: true, // we resolve cid: to attachment URLs ourselves; no data: bloat
   skipImageLinks: true,
   skipTextLinks: true,
+  skipTextToHtml: true, // textAsHtml is never used: plain-text mail is shown as text
   maxHtmlLengthToParse: 5 * 1024 * 1024,
 };
 

@@ -33,9 +33,12 @@ export function startRealtime(httpServer: http.Server, s: Services, onEmitLatenc
       .catch(() => next(new Error('unauthorized')));
   });
   io.on('connection', (socket) => void socket.join(roomOf(socket.data.userId as number)));
+  const isListening = (userId: number) => (io.sockets.adapter.rooms.get(roomOf(userId))?.size ?? 0) > 0;
 
   const unsubscribe = [
     s.events.subscribe('message.stored', ({ message, committedAt }) => {
+      // Presenting sanitises the HTML: not worth it for a user with no tab open.
+      if (!isListening(message.userId)) return;
       io.to(roomOf(message.userId)).emit('new_email', presentNewEmail(message));
       onEmitLatency?.(Number(process.hrtime.bigint() - committedAt) / 1e9);
     }),

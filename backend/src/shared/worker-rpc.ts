@@ -5,7 +5,12 @@ import { Worker, workerData as currentWorkerData, type MessagePort } from 'node:
 
 export type WorkerReply<T> = { id: number; ok: true; value: T } | { id: number; ok: false; error: { message: string; code: string | null } };
 
-const ENTRY = new URL('./ts-worker-entry.mjs', import.meta.url);
+const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+
+/** A worker module beside `from` (an import.meta.url): .ts from sources, .js from the build. */
+export function siblingModule(name: string, from: string): URL {
+  return new URL(`./${name}${from.endsWith('.ts') ? '.ts' : '.js'}`, from);
+}
 
 /** In a worker module: the data its WorkerRpc was created with. */
 export function workerOptions<T>(): T {
@@ -35,15 +40,15 @@ export class WorkerRpc {
     private readonly data: unknown,
   ) {}
 
-  /** Sends `payload` (its id is added) and resolves with the worker's value. */
-  call<T>(payload: (id: number) => unknown): Promise<T> {
+  /** Sends `payload` (its id is added) and resolves with the worker's value; `transfer` moves buffers instead of copying. */
+  call<T>(payload: (id: number) => unknown, transfer?: readonly ArrayBuffer[]): Promise<T> {
     const id = this.nextId++;
     const worker = this.ensureWorker();
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
       // Keep the process alive while an answer is due; an idle worker must not.
       worker.ref();
-      worker.postMessage(payload(id));
+      worker.postMessage(payload(id), transfer);
     });
   }
 

@@ -1,8 +1,7 @@
 // Accounts as an operator sees them (role, quota, usage, enabled) and the
 // counts behind /api/admin/stats. Removing a user removes every row they own
 // (foreign keys cascade) and reports the blobs nobody references any more.
-import type { Database, Tx } from './database.js';
-import { ACTIVE_OUTBOUND } from './outbound-repo.js';
+import type { Database } from './database.js';
 
 export interface AccountRecord {
   id: number;
@@ -69,7 +68,7 @@ export class AdminRepo {
     return count;
   }
 
-  /** Deletes the user and all their mail; returns the blob hashes no longer referenced. */
+  /** Deletes the user and all their mail; returns the blob hashes that mail named. */
   async deleteUser(id: number): Promise<string[]> {
     return this.db.write(async (tx) => {
       const [messages, attachments, queued] = await Promise.all([
@@ -80,10 +79,7 @@ export class AdminRepo {
       // Their queued outbound mail goes with them: nobody is left to bounce it to.
       await tx.outboundMessage.deleteMany({ where: { userId: id } });
       await tx.user.delete({ where: { id } });
-      const hashes = new Set([...messages.map((m) => m.rawSha256), ...attachments.map((a) => a.sha256), ...queued.map((q) => q.rawSha256)]);
-      const orphans: string[] = [];
-      for (const h of hashes) if (!(await referenced(tx, h))) orphans.push(h);
-      return orphans;
+      return [...new Set([...messages.map((m) => m.rawSha256), ...attachments.map((a) => a.sha256), ...queued.map((q) => q.rawSha256)])];
     });
   }
 
@@ -94,13 +90,4 @@ export class AdminRepo {
     ]);
     return { messagesStored, totalBytes: Number(usage._sum.usedBytes ?? 0n) };
   }
-}
-
-export async function referenced(tx: Tx, sha256: string): Promise<boolean> {
-  const [m, a, q] = await Promise.all([
-    tx.mailMessage.count({ where: { rawSha256: sha256 } }),
-    tx.attachment.count({ where: { sha256 } }),
-    tx.outboundMessage.count({ where: { rawSha256: sha256, status: { in: ACTIVE_OUTBOUND } } }),
-  ]);
-  return m + a + q > 0;
 }

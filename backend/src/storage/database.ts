@@ -5,15 +5,15 @@
 // The SMTP hot path does not go through Prisma: its JS engine compiles every
 // query (about 0.4 ms of CPU each here), which cost more than parsing the
 // mail. Recipient lookups use a prepared statement on the reader connection;
-// batches of new messages are committed by a worker thread on a third
-// connection (ingest-db.ts), taking turns with Prisma's writes through the
-// same queue. Everything else goes through Prisma.
+// batches of new messages are committed by the ingest worker thread on a
+// third connection (ingest-worker.ts), taking turns with Prisma's writes
+// through the same queue. Everything else goes through Prisma.
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from '@prisma/client';
 import type BetterSqlite3 from 'better-sqlite3';
 import { SerialQueue } from '../shared/serial-queue.js';
-import { IngestDb } from './ingest-db.js';
-import type { CommittedRows, DeliveryRows } from './ingest-db-protocol.js';
+import type { IngestWorker } from './ingest-worker.js';
+import type { CommittedRows, DeliveryRows } from './ingest-worker-protocol.js';
 import { applyMigrations, type MigrationResult } from './migrate.js';
 
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
@@ -38,24 +38,25 @@ export interface DatabaseOptions {
   busyTimeoutMs: number;
 }
 
-export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+/** `ingest` commits the hot path's batches (null: a tool that only reads); the database closes it. */
+export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker | null): Promise<Database> {
   const migrations = applyMigrations(opts.filePath);
   const writer = await connect(opts);
   const reader = await connect(opts);
   const queue = new SerialQueue();
-  const ingest = new IngestDb({ filePath: opts.filePath, busyTimeoutMs: opts.busyTimeoutMs });
   return {
     read: reader.prisma,
     sqliteReader: reader.sqlite,
     migrations,
     write: (fn) => queue.run(() => writer.prisma.$transaction((tx) => fn(tx), { timeout: 60_000, maxWait: 60_000 })),
-    commitDeliveries: (deliveries) => queue.run(() => ingest.commit(deliveries)),
+    commitDeliveries: (deliveries) =>
+      ingest ? queue.run(() => ingest.commit(deliveries)) : Promise.reject(new Error('opened without an ingest worker')),
     async ping() {
       await reader.prisma.$queryRawUnsafe('SELECT 1');
     },
     async close() {
       await queue.drain();
-      await Promise.all([writer.prisma.$disconnect(), reader.prisma.$disconnect(), ingest.close()]);
+      await Promise.all([writer.prisma.$disconnect(), reader.prisma.$disconnect(), ingest?.close()]);
     },
   };
 }

@@ -3,7 +3,7 @@
 // for many messages. A failed batch is retried one delivery at a time, so one
 // bad message cannot fail its neighbours.
 import type { Database } from './database.js';
-import type { CommittedRows, DeliveryRows } from './ingest-db-protocol.js';
+import type { CommittedRows, DeliveryRows } from './ingest-worker-protocol.js';
 
 /** A message's copies, plus its external recipients to queue atomically with them. */
 export type Delivery = DeliveryRows;

@@ -3,7 +3,6 @@
 import type { Prisma } from '@prisma/client';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Database } from './database.js';
-import { ACTIVE_OUTBOUND } from './outbound-repo.js';
 import type {
   AddressRecord,
   AttachmentRecord,
@@ -119,7 +118,10 @@ export class MessageRepo {
     await this.db.write((tx) => tx.mailMessage.updateMany({ where: { id: { in: ids }, userId }, data }));
   }
 
-  /** Deletes rows for good; returns the blob hashes no longer referenced by any row. */
+  /**
+   * Deletes rows for good; returns the blob hashes they named. Whether another
+   * row still needs a blob is decided where blobs are removed (BlobStore).
+   */
   async deleteForGood(userId: number, ids: number[]): Promise<string[]> {
     return this.db.write(async (tx) => {
       const rows = await tx.mailMessage.findMany({
@@ -129,32 +131,11 @@ export class MessageRepo {
       if (rows.length === 0) return [];
       const freed = rows.reduce((sum, r) => sum + r.sizeBytes, 0);
       await tx.user.update({ where: { id: userId }, data: { usedBytes: { decrement: freed } } });
-      const hashes = [...new Set(rows.flatMap((r) => [r.rawSha256, ...r.attachments.map((a) => a.sha256)]))];
       await tx.mailMessage.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, userId } });
       const threadIds = [...new Set(rows.map((r) => r.threadId))];
       await tx.mailThread.deleteMany({ where: { id: { in: threadIds }, userId, messages: { none: {} } } });
-      const orphans: string[] = [];
-      for (const h of hashes) {
-        const [m, a, q] = await Promise.all([
-          tx.mailMessage.count({ where: { rawSha256: h } }),
-          tx.attachment.count({ where: { sha256: h } }),
-          // a Sent copy deleted while its message still waits in the outbound queue
-          tx.outboundMessage.count({ where: { rawSha256: h, status: { in: ACTIVE_OUTBOUND } } }),
-        ]);
-        if (m + a + q === 0) orphans.push(h);
-      }
-      return orphans;
+      return [...new Set(rows.flatMap((r) => [r.rawSha256, ...r.attachments.map((a) => a.sha256)]))];
     });
-  }
-
-  /** Whether any row still references the blob (used after a failed ingest). */
-  async blobReferenced(sha256: string): Promise<boolean> {
-    const [m, a, q] = await Promise.all([
-      this.db.read.mailMessage.count({ where: { rawSha256: sha256 } }),
-      this.db.read.attachment.count({ where: { sha256 } }),
-      this.db.read.outboundMessage.count({ where: { rawSha256: sha256, status: { in: ACTIVE_OUTBOUND } } }),
-    ]);
-    return m + a + q > 0;
   }
 }
 
@@ -198,7 +179,7 @@ function toMessage(row: FullRow): MessageRecord {
     references: parseJson<string[]>(row.references, []),
     to: parseJson<AddressRecord[]>(row.toJson, []),
     cc: parseJson<AddressRecord[]>(row.ccJson, []),
-    bodyText: row.bodyText, bodyHtml: row.bodyHtml, sizeBytes: row.sizeBytes,
+    bodyText: row.bodyText, untrustedHtml: row.untrustedHtml, sizeBytes: row.sizeBytes,
     rawSha256: row.rawSha256, receivedHeader: row.receivedHeader,
     attachments: row.attachments.map((a) => ({
       id: a.id, messageId: a.messageId, filename: a.filename, contentType: a.contentType,

@@ -4,6 +4,7 @@
 // per row, instead of a compiled Prisma query per row.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Sqlite } from './database.js';
+import { ACTIVE_OUTBOUND } from './outbound-repo.js';
 import { sqliteTime } from './sqlite-time.js';
 import type { AddressRecord, AttachmentRecord } from './records.js';
 
@@ -28,7 +29,8 @@ export interface NewMessageCopy {
   subject: string;
   snippet: string;
   bodyText: string;
-  bodyHtml: string;
+  /** the HTML part as received: never served without sanitizeHtml */
+  untrustedHtml: string;
   isRead: boolean;
   sentAt: Date;
   createdAt: Date;
@@ -69,6 +71,10 @@ const SQL = {
   newOutbound: `INSERT INTO outbound_queue (user_id, mail_from, recipients, raw_sha256, size_bytes, status, attempts,
       next_attempt_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+  blobReferenced: `SELECT 1 FROM mail_messages WHERE raw_sha256 = @sha
+    UNION ALL SELECT 1 FROM attachments WHERE sha256 = @sha
+    UNION ALL SELECT 1 FROM outbound_queue WHERE raw_sha256 = @sha AND status IN (${ACTIVE_OUTBOUND.map((s) => `'${s}'`).join(', ')})
+    LIMIT 1`,
 } as const;
 
 type Statements = Record<keyof typeof SQL, BetterSqlite3.Statement<unknown[], unknown>>;
@@ -95,7 +101,7 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[]): Store
       st.newMessage.run(
         c.userId, c.folderId, threadId, c.messageId, c.inReplyTo, JSON.stringify(c.references),
         c.fromEmail, c.fromName, JSON.stringify(c.to), JSON.stringify(c.cc), c.subject, c.snippet,
-        c.bodyText, c.bodyHtml, c.isRead ? 1 : 0, c.attachments.length > 0 ? 1 : 0,
+        c.bodyText, c.untrustedHtml, c.isRead ? 1 : 0, c.attachments.length > 0 ? 1 : 0,
         sqliteTime(c.sentAt), sqliteTime(c.createdAt), c.receivedHeader, c.rawSha256, c.sizeBytes,
       ).lastInsertRowid,
     );
@@ -117,6 +123,11 @@ export function insertOutbound(db: Sqlite, o: NewOutbound, now: Date): number {
     statements(db).newOutbound.run(o.userId, o.mailFrom, JSON.stringify(o.recipients), o.rawSha256, o.sizeBytes, at, at, at)
       .lastInsertRowid,
   );
+}
+
+/** Whether a message, an attachment or an active outbound row still needs the blob. */
+export function blobReferenced(db: Sqlite, sha256: string): boolean {
+  return statements(db).blobReferenced.get({ sha: sha256 }) !== undefined;
 }
 
 // RFC 5322 3.6.4: References lists the thread's ids oldest first, In-Reply-To

@@ -1,6 +1,5 @@
 // What operators do to the outbound queue by hand: look, retry now, drop.
 // Delivery itself belongs to the queue worker (outbound-repo.ts).
-import { referenced } from './admin-repo.js';
 import type { Database } from './database.js';
 import { toOutboundRecord, type OutboundRecord, type OutboundRow, type OutboundStatus } from './outbound-repo.js';
 
@@ -13,7 +12,7 @@ const toRow = (row: OutboundRow): QueueRow => {
 };
 
 export type RetryResult = { ok: true; row: QueueRow } | { ok: false; reason: 'not_found' | 'in_progress' | 'already_sent' };
-export type DropResult = { ok: true; orphan: string | null } | { ok: false; reason: 'not_found' | 'in_progress' };
+export type DropResult = { ok: true; rawSha256: string } | { ok: false; reason: 'not_found' | 'in_progress' };
 
 export class QueueAdminRepo {
   constructor(private readonly db: Database) {}
@@ -44,14 +43,14 @@ export class QueueAdminRepo {
     });
   }
 
-  /** Drops a row that is not mid-delivery; returns its raw blob when nothing else uses it. */
+  /** Drops a row that is not mid-delivery; returns the blob it named. */
   async drop(id: number): Promise<DropResult> {
     return this.db.write(async (tx) => {
       const row = await tx.outboundMessage.findUnique({ where: { id } });
       if (!row) return { ok: false, reason: 'not_found' };
       if (row.status === 'sending') return { ok: false, reason: 'in_progress' };
       await tx.outboundMessage.delete({ where: { id } });
-      return { ok: true, orphan: (await referenced(tx, row.rawSha256)) ? null : row.rawSha256 };
+      return { ok: true, rawSha256: row.rawSha256 };
     });
   }
 }

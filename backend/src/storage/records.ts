@@ -73,7 +73,8 @@ export interface MessageRecord extends MessageSummaryRecord {
   to: AddressRecord[];
   cc: AddressRecord[];
   bodyText: string;
-  bodyHtml: string;
+  /** the HTML part as received: never served without sanitizeHtml */
+  untrustedHtml: string;
   sizeBytes: number;
   rawSha256: string;
   receivedHeader: string;

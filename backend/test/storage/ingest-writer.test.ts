@@ -2,7 +2,7 @@
 // one, and a failing delivery fails alone.
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/storage/database.js';
-import type { CommittedRows, DeliveryRows } from '../../src/storage/ingest-db-protocol.js';
+import type { CommittedRows, DeliveryRows } from '../../src/storage/ingest-worker-protocol.js';
 import { IngestWriter } from '../../src/storage/ingest-writer.js';
 import type { NewMessageCopy } from '../../src/storage/message-store.js';
 

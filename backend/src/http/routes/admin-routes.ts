@@ -135,7 +135,7 @@ export function adminRoutes(s: Services, ops: Operations, connections: () => { a
       if (result.reason === 'not_found') throw notFound('queued message');
       throw conflict('queue_in_progress', 'the message is being sent right now');
     }
-    if (result.orphan) await s.blobs.remove(result.orphan);
+    await s.blobs.removeUnreferenced([result.rawSha256]);
     res.status(204).end();
   });
 

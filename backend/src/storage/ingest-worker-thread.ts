@@ -1,0 +1,80 @@
+// Runs in a worker thread: writes blobs and commits batches of deliveries on
+// its own SQLite connection. The syncs these need (a blob's fdatasync and
+// directory fsync, the WAL fsync of a commit) wait here, not on the thread
+// serving SMTP, HTTP and sockets. This thread is also the only one that
+// creates or removes blob files, so the pins that keep a blob alive between
+// its write and its commit need no locking.
+import { parentPort } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { serveRequests, workerOptions } from '../shared/worker-rpc.js';
+import { BlobFiles, type StoredBlob } from './blob-files.js';
+import { blobReferenced, insertMessageCopies, insertOutbound } from './message-store.js';
+import type { CommitBody, IngestRequest, WorkerOptions } from './ingest-worker-protocol.js';
+
+const options = workerOptions<WorkerOptions>();
+const db = new Database(options.filePath, { timeout: options.busyTimeoutMs });
+db.pragma('synchronous = FULL');
+db.pragma('foreign_keys = ON');
+const blobs = new BlobFiles(options.blobRoot);
+const referenced = (sha: string) => blobReferenced(db, sha);
+
+/** The commit body arrives as JSON: dates come back as strings. */
+function revive(json: string): CommitBody {
+  const body = JSON.parse(json) as CommitBody;
+  body.now = new Date(body.now);
+  for (const d of body.deliveries) {
+    for (const c of d.copies) {
+      c.sentAt = new Date(c.sentAt);
+      c.createdAt = new Date(c.createdAt);
+    }
+  }
+  return body;
+}
+
+function commit(json: string) {
+  const { now, deliveries } = revive(json);
+  const committed = db
+    .transaction(() =>
+      deliveries.map((d) => ({
+        copies: insertMessageCopies(db, d.copies),
+        outboundId: d.outbound ? insertOutbound(db, d.outbound, now) : null,
+      })),
+    )
+    .immediate();
+  // The rows reference their blobs now: the pins have done their job.
+  for (const d of deliveries) d.pinned?.forEach((sha) => blobs.unpin(sha));
+  return committed;
+}
+
+/** All or nothing: when one blob fails, the others this call created go again. */
+async function putBlobs(bytes: Uint8Array[]): Promise<StoredBlob[]> {
+  const results = await Promise.allSettled(bytes.map((b) => blobs.put(b)));
+  const failure = results.find((r) => r.status === 'rejected');
+  if (!failure) return results.map((r) => (r as PromiseFulfilledResult<StoredBlob>).value);
+  const stored = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  discard(stored.map((b) => b.sha256), stored.filter((b) => b.created).map((b) => b.sha256));
+  throw failure.reason;
+}
+
+function discard(pinned: string[], created: string[]): string[] {
+  pinned.forEach((sha) => blobs.unpin(sha));
+  return blobs.removeUnneeded(created, referenced);
+}
+
+function handle(request: IngestRequest): unknown {
+  switch (request.kind) {
+    case 'putBlobs':
+      return putBlobs(request.blobs);
+    case 'commit':
+      return commit(request.json);
+    case 'discard':
+      return discard(request.pinned, request.created);
+    case 'removeBlobs':
+      return blobs.removeUnneeded(request.hashes, referenced);
+  }
+}
+
+serveRequests(parentPort!, (message) => message as IngestRequest, handle, () => {
+  blobs.close();
+  db.close();
+});
