@@ -44,6 +44,11 @@ export async function startBaseline(repoRoot: string, label = 'baseline'): Promi
   return { label, server, smtpPort, stop: () => server.stop() };
 }
 
+// The node flags of package.json's start script. A young generation of 4 MB
+// semi-spaces instead of 16 keeps the peak of the 1 MB load some 20 MB lower
+// at no measurable cost in throughput.
+const CHITBOX_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 /** Compiles the server as npm start does (npm run build:api), once per bench run. */
 export function buildChitbox(repoRoot: string): void {
   execFileSync('npm', ['run', '--silent', 'build:api'], { cwd: repoRoot, stdio: 'inherit' });
@@ -59,8 +64,8 @@ export async function startChitbox(repoRoot: string): Promise<BenchTarget> {
   try {
     server = await startChildServer({
       name: 'chitbox',
-      // The production build, as npm start runs it (buildChitbox first).
-      args: [join(repoRoot, 'dist/backend/main.js')],
+      // The production build, run as npm start runs it (buildChitbox first).
+      args: [...CHITBOX_NODE_FLAGS, join(repoRoot, 'dist/backend/main.js')],
       env: {
         ...inherited,
         NODE_ENV: 'production',

@@ -89,6 +89,19 @@ export class WorkerRpc {
   }
 }
 
+/** A worker's answer whose buffers are moved to the caller rather than copied. */
+export class Transfer<T> {
+  constructor(
+    readonly value: T,
+    readonly buffers: ArrayBuffer[],
+  ) {}
+}
+
+/** Can `bytes` move to another thread without taking anything else with it? */
+export function ownsWholeBuffer(bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+}
+
 /** The worker side: answers each request with handle's value or error. */
 export function serveRequests<Req extends { id: number }>(
   port: MessagePort,
@@ -105,7 +118,8 @@ export function serveRequests<Req extends { id: number }>(
     const request = decode(message);
     try {
       const value = await handle(request);
-      port.postMessage({ id: request.id, ok: true, value });
+      if (value instanceof Transfer) port.postMessage({ id: request.id, ok: true, value: value.value }, value.buffers);
+      else port.postMessage({ id: request.id, ok: true, value });
     } catch (err) {
       const e = err as { message?: string; code?: string };
       port.postMessage({ id: request.id, ok: false, error: { message: e.message ?? String(err), code: e.code ?? null } });

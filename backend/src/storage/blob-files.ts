@@ -15,6 +15,7 @@ import path from 'node:path';
 
 export interface StoredBlob {
   sha256: string;
+  size: number;
   /** true when this call created the file (so a failed commit may remove it) */
   created: boolean;
 }
@@ -44,7 +45,7 @@ export class BlobFiles {
     this.pin(sha256);
     try {
       const target = blobPath(this.root, sha256);
-      if (fs.existsSync(target)) return { sha256, created: false };
+      if (fs.existsSync(target)) return { sha256, size: bytes.byteLength, created: false };
       const tmp = path.join(this.tmpRoot, sha256.slice(0, 2), `${sha256}.${randomBytes(6).toString('hex')}`);
       await writeDurably(tmp, bytes);
       try {
@@ -55,7 +56,7 @@ export class BlobFiles {
       }
       // The rename is durable only once its directory is synced.
       await this.dirSync.sync(path.dirname(target));
-      return { sha256, created: true };
+      return { sha256, size: bytes.byteLength, created: true };
     } catch (err) {
       this.unpin(sha256);
       throw err;

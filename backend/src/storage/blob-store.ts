@@ -39,10 +39,11 @@ export class BlobStore {
   /**
    * Stores the blobs durably, all or none. Each stays pinned (safe from
    * removal) until the delivery naming it in `pinned` is committed, or until
-   * `discard`.
+   * `discard`. With `move` the caller gives the buffers up: they may be
+   * emptied (moved to the writing thread instead of copied).
    */
-  put(blobs: readonly Uint8Array[]): Promise<StoredBlob[]> {
-    return this.worker.putBlobs(blobs);
+  put(blobs: readonly Uint8Array[], move = false): Promise<StoredBlob[]> {
+    return this.worker.putBlobs(blobs, move);
   }
 
   /** For a delivery that will not be committed: unpins, and removes what it created unless needed. */

@@ -1,7 +1,7 @@
 // The main thread's side of the ingest worker (ingest-worker-thread.ts): blob
 // writes and batch commits happen there, off the thread that serves SMTP,
 // HTTP and sockets.
-import { siblingModule, WorkerRpc } from '../shared/worker-rpc.js';
+import { ownsWholeBuffer, siblingModule, WorkerRpc } from '../shared/worker-rpc.js';
 import type { StoredBlob } from './blob-files.js';
 import type { CommitBody, CommittedRows, DeliveryRows, IngestRequest, WorkerOptions } from './ingest-worker-protocol.js';
 
@@ -14,12 +14,27 @@ export class IngestWorker {
     this.rpc = new WorkerRpc(siblingModule('ingest-worker-thread', import.meta.url), options);
   }
 
-  /** Stores the blobs durably, pinned until their delivery is committed or discarded. */
-  putBlobs(blobs: readonly Uint8Array[]): Promise<StoredBlob[]> {
-    // Each blob travels as its own exact-size copy, moved rather than cloned: a
-    // clone would carry the whole backing store of a view into a larger buffer.
-    const copies = blobs.map((b) => new Uint8Array(b));
-    return this.send({ kind: 'putBlobs', blobs: copies }, copies.map((c) => c.buffer));
+  /**
+   * Stores the blobs durably, pinned until their delivery is committed or
+   * discarded. With `move`, a buffer that owns all of its memory is handed
+   * over and left empty here.
+   */
+  putBlobs(blobs: readonly Uint8Array[], move = false): Promise<StoredBlob[]> {
+    const transfer: ArrayBuffer[] = [];
+    const sent = blobs.map((b) => {
+      // Shared memory crosses threads as it is.
+      if (b.buffer instanceof SharedArrayBuffer) return b;
+      if (move && ownsWholeBuffer(b)) {
+        transfer.push(b.buffer as ArrayBuffer);
+        return b;
+      }
+      // Anything else goes as an exact-size copy, moved: a clone would carry the
+      // whole memory behind a view into a larger buffer.
+      const copy = new Uint8Array(b);
+      transfer.push(copy.buffer);
+      return copy;
+    });
+    return this.send({ kind: 'putBlobs', blobs: sent }, transfer);
   }
 
   commit(deliveries: DeliveryRows[]): Promise<CommittedRows[]> {
