@@ -89,14 +89,6 @@ export class WorkerRpc {
   }
 }
 
-/** A worker's answer whose buffers are moved to the caller rather than copied. */
-export class Transfer<T> {
-  constructor(
-    readonly value: T,
-    readonly buffers: ArrayBuffer[],
-  ) {}
-}
-
 /** Can `bytes` move to another thread without taking anything else with it? */
 export function ownsWholeBuffer(bytes: Uint8Array): boolean {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
@@ -118,8 +110,7 @@ export function serveRequests<Req extends { id: number }>(
     const request = decode(message);
     try {
       const value = await handle(request);
-      if (value instanceof Transfer) port.postMessage({ id: request.id, ok: true, value: value.value }, value.buffers);
-      else port.postMessage({ id: request.id, ok: true, value });
+      port.postMessage({ id: request.id, ok: true, value });
     } catch (err) {
       const e = err as { message?: string; code?: string };
       port.postMessage({ id: request.id, ok: false, error: { message: e.message ?? String(err), code: e.code ?? null } });
