@@ -1,6 +1,7 @@
 // npm run test:corpus: sends every message of the third-party corpus
 // (../shared/fixtures/eml, see its README) through a real ChitBox over SMTP
-// and checks that /raw gives back the wire form byte for byte.
+// and checks that /raw gives back the wire form byte for byte. It runs the
+// compiled server (npm run build:api), the one npm start runs.
 //
 // The corpus is read in place and never copied into this repository. When it
 // is missing the script says so on one line and exits 0 (or 1 with
@@ -64,8 +65,10 @@ function startServer(dataDir: string): Promise<Server> {
     DATA_DIR: dataDir,
     SHUTDOWN_TIMEOUT_MS: '5000',
   };
-  // node itself, not npm, so SIGTERM reaches the server.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The compiled build as npm start runs it (the script builds it first), so
+  // the production path is what the corpus checks; node itself, not npm, so
+  // SIGTERM reaches the server.
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', 'dist/backend/main.js'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
