@@ -48,9 +48,9 @@ export interface IngestDeps {
   log: Logger;
 }
 
-// The parser runs on this thread, so parsing twenty big messages interleaved
-// is no faster than a few at a time, but holds twenty working sets in memory.
-const parsingBudget = new ByteBudget(4 * 1024 * 1024);
+// The parser runs on this one thread: parsing twenty big messages interleaved
+// is no faster than one at a time, but holds twenty working sets in memory.
+const parsingBudget = new ByteBudget(2 * 1024 * 1024);
 
 export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
   const receivedAt = new Date();

@@ -1,7 +1,7 @@
 // Request/response over a worker thread. The worker is started on first use
 // and again after a crash; a crash fails only the requests in flight.
 // Requests carry an id; the worker answers { id, ok, value | error }.
-import { Worker, workerData as currentWorkerData, type MessagePort } from 'node:worker_threads';
+import { Worker, workerData as currentWorkerData, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 
 export type WorkerReply<T> = { id: number; ok: true; value: T } | { id: number; ok: false; error: { message: string; code: string | null } };
 
@@ -34,10 +34,11 @@ export class WorkerRpc {
   private nextId = 1;
   private readonly waiting = new Map<number, Waiter>();
 
-  /** module: the worker's TypeScript module; data: what workerOptions() returns there */
+  /** module: the worker's module; data: what workerOptions() returns there */
   constructor(
     private readonly module: URL,
     private readonly data: unknown,
+    private readonly limits?: ResourceLimits,
   ) {}
 
   /** Sends `payload` (its id is added) and resolves with the worker's value; `transfer` moves buffers instead of copying. */
@@ -68,7 +69,7 @@ export class WorkerRpc {
     if (this.worker) return this.worker;
     // execArgv: [] — the entry registers the TypeScript loader itself; inheriting
     // the parent's --import tsx as well would load it twice.
-    const worker = new Worker(ENTRY, { workerData: { module: this.module.href, data: this.data }, execArgv: [] });
+    const worker = new Worker(ENTRY, { workerData: { module: this.module.href, data: this.data }, execArgv: [], resourceLimits: this.limits });
     worker.on('message', (reply: WorkerReply<unknown>) => {
       const waiter = this.waiting.get(reply.id);
       if (!waiter) return;

@@ -11,7 +11,9 @@ export class IngestWorker {
   private readonly rpc: WorkerRpc;
 
   constructor(options: WorkerOptions) {
-    this.rpc = new WorkerRpc(siblingModule('ingest-worker-thread', import.meta.url), options);
+    // A small young generation: this thread allocates little beyond the rows of
+    // a batch, and V8's default would reserve tens of MB it never needs.
+    this.rpc = new WorkerRpc(siblingModule('ingest-worker-thread', import.meta.url), options, { maxYoungGenerationSizeMb: 12 });
   }
 
   /**
