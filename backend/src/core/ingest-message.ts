@@ -28,7 +28,10 @@ export interface DeliveryTarget {
 }
 
 export interface IngestInput {
-  /** DATA bytes after dot-unstuffing, CRLF line ends. Ingest owns them: a big one is moved to the writing thread and left empty. */
+  /**
+   * DATA bytes after dot-unstuffing, CRLF line ends. Ingest owns them: a big
+   * message's buffer is moved to the writing thread and left empty.
+   */
   raw: Buffer;
   targets: DeliveryTarget[];
   trace: TraceInfo;
