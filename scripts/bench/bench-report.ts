@@ -9,6 +9,8 @@ export interface ServerRun {
   label: string;
   load?: LoadResult;
   peakRssMb?: number;
+  /** The server's CPU time (all threads) per message of the load, warm-up included. */
+  cpuMsPerMessage?: number;
   /** Why the run produced no numbers, with the server's stderr when it helps. */
   error?: string;
   /** ChitBox only: Inbox count read back over the API after the load. */
@@ -133,7 +135,7 @@ function collectDetails(report: BenchReport): string[] {
       const where = `${comparison.name}, ${run.label} round ${round}`;
       if (run.load) {
         details.push(
-          `${where}: ${run.load.accepted}/${run.load.sent} accepted in ${run.load.seconds.toFixed(2)} s = ${(run.load.accepted / run.load.seconds).toFixed(1)} msg/s, peak RSS ${fixed(run.peakRssMb, 0)} MB`,
+          `${where}: ${run.load.accepted}/${run.load.sent} accepted in ${run.load.seconds.toFixed(2)} s = ${(run.load.accepted / run.load.seconds).toFixed(1)} msg/s, peak RSS ${fixed(run.peakRssMb, 0)} MB, server CPU ${fixed(run.cpuMsPerMessage, 2)} ms/message`,
         );
       }
       if (run.inboxCheck) details.push(`${where}: ${run.inboxCheck}`);

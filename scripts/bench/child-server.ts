@@ -11,6 +11,8 @@ export interface ChildServer {
   stderrTail(): string;
   /** Peak resident set size so far, in MB (the kernel's VmHWM). */
   peakRssMb(): number;
+  /** CPU time used so far by all its threads, user + system, in seconds. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
       }
       return readPeakRssMb(pid);
     },
+    cpuSeconds: () => readCpuSeconds(pid),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -99,6 +102,16 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
       clearTimeout(timer);
     },
   };
+}
+
+// /proc/<pid>/stat: utime and stime (fields 14 and 15) count every thread, in
+// clock ticks (100 per second on Linux). The name before them may hold spaces.
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function readCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 function readPeakRssMb(pid: number): number {

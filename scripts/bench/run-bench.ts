@@ -130,7 +130,9 @@ async function measure(start: () => Promise<BenchTarget>, label: string, plan: L
   const run: ServerRun = { label };
   try {
     console.log(`  ${label}: sending ${plan.timed.length} (+${plan.warmup.length} warm-up) ...`);
+    const cpuBefore = target.server.cpuSeconds();
     run.load = await runLoad(target, plan);
+    run.cpuMsPerMessage = ((target.server.cpuSeconds() - cpuBefore) * 1000) / (plan.warmup.length + run.load.sent);
     run.peakRssMb = target.server.peakRssMb();
     if (target.api) {
       const stored = await countInbox(target.api);
@@ -168,6 +170,7 @@ async function main(): Promise<number> {
       useSmtpSource
         ? `msg/s counts accepted messages over one smtp-source run (its ${sessions} greetings included), after an untimed warm-up run`
         : 'msg/s counts accepted messages over the timed part only (sessions already greeted, after an untimed warm-up)',
+      'server CPU is the user + system time of all the server process threads over warm-up and timed part, per message sent',
       `msg/s is the median of ${rounds} rounds, baseline and subject alternating who goes first; peak RSS is the highest round`,
       `load average at start: ${loadavg().map((value) => value.toFixed(2)).join(' ')} (the machine may be shared)`,
     ],
