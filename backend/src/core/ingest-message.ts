@@ -8,7 +8,7 @@ import { parseMessage } from '../mail/parse-message.js';
 import type { ParsedMessage } from '../mail/parsed-message.js';
 import { snippetOf } from '../mail/snippet.js';
 import { buildReceivedHeader, type TraceInfo } from '../mail/received-header.js';
-import { tempFail } from '../shared/app-error.js';
+import { tempFail, tooLarge } from '../shared/app-error.js';
 import { ByteBudget } from '../shared/byte-budget.js';
 import type { Logger } from '../shared/logger.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -35,6 +35,12 @@ export interface IngestInput {
   raw: Buffer;
   targets: DeliveryTarget[];
   trace: TraceInfo;
+  /**
+   * Refuse the whole message (552 5.2.2) when a recipient's copy does not fit
+   * its quota, checked inside the commit. Mail over SMTP; not a bounce or a
+   * sender's own Sent copy.
+   */
+  enforceQuota?: boolean;
   /** external recipients, queued for the relay in the same transaction */
   outbound?: { userId: number; mailFrom: string; recipients: string[] } | null;
 }
@@ -62,13 +68,14 @@ export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promi
   const blobs = await storeBlobs(deps, input.raw, parsing);
   const parsed = await parsing;
   const targets = uniqueTargets(input.targets);
-  const drafts = targets.map((t) => copyFor(t, parsed, input.trace, rawBytes, blobs, receivedAt));
+  const drafts = targets.map((t) => copyFor(t, parsed, input, rawBytes, blobs, receivedAt));
   const outbound = input.outbound ? { ...input.outbound, rawSha256: blobs.rawSha256, sizeBytes: rawBytes } : null;
   let committed: IngestResult;
   try {
     committed = await deps.writer.store({ copies: drafts, outbound, pinned: blobs.pinned });
   } catch (err) {
     await discard(deps, blobs);
+    if ((err as { code?: unknown }).code === 'quota_exceeded') throw tooLarge('quota_exceeded', (err as Error).message);
     deps.log.error({ err }, 'storing a message failed');
     throw tempFail('store_failed', 'Could not store the message, try again later');
   }
@@ -130,10 +137,10 @@ async function discard(deps: IngestDeps, blobs: BlobSet): Promise<void> {
 }
 
 function copyFor(
-  t: DeliveryTarget, parsed: ParsedMessage, trace: TraceInfo, rawBytes: number, blobs: BlobSet, receivedAt: Date,
+  t: DeliveryTarget, parsed: ParsedMessage, input: IngestInput, rawBytes: number, blobs: BlobSet, receivedAt: Date,
 ): NewMessageCopy {
   const r = t.recipient;
-  const receivedHeader = buildReceivedHeader(trace, r.email, receivedAt);
+  const receivedHeader = buildReceivedHeader(input.trace, r.email, receivedAt);
   return {
     userId: r.userId,
     folderId: t.folderId ?? r.inboxFolderId,
@@ -154,6 +161,8 @@ function copyFor(
     receivedHeader,
     rawSha256: blobs.rawSha256,
     sizeBytes: Buffer.byteLength(receivedHeader) + rawBytes,
+    quotaBytes: input.enforceQuota && t.source !== 'sent' ? r.quotaBytes : null,
+    mailbox: r.email,
     attachments: parsed.attachments.map((a, i) => ({
       filename: a.filename,
       contentType: a.contentType,

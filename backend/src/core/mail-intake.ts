@@ -52,10 +52,11 @@ export class MailIntake {
     const protocol = `ESMTP${session.secure ? 'S' : ''}${session.user ? 'A' : ''}`;
     const trace = { helo: session.helo, remoteAddress: session.remoteAddress, hostname: this.hostname, protocol, sessionId: session.id };
     if (session.user) {
-      const { sent, delivered } = await submitMessage(this.deps, { raw, sender: session.user, recipients, trace });
+      const { sent, delivered } = await submitMessage(this.deps, { raw, sender: session.user, recipients, trace, enforceQuota: true });
       return [...delivered.map((c) => c.id), sent.id];
     }
-    const { copies } = await ingestMessage(this.deps, { raw, targets: recipients.filter(isLocal).map((recipient) => ({ recipient })), trace });
+    const targets = recipients.filter(isLocal).map((recipient) => ({ recipient }));
+    const { copies } = await ingestMessage(this.deps, { raw, targets, trace, enforceQuota: true });
     this.log.debug({ sessionId: session.id, ids: copies.map((c) => c.id) }, 'message stored');
     return copies.map((c) => c.id);
   }

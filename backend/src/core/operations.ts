@@ -43,7 +43,7 @@ export async function buildOperations(s: Services, opts: { deliverWebhooks: bool
   let probing: Promise<void> | null = null;
   return {
     metrics,
-    smtpGuard: new SmtpGuard(s.config, s.users, metrics, s.events, s.log.child({ component: 'smtp' })),
+    smtpGuard: new SmtpGuard(s.config, metrics, s.events, s.log.child({ component: 'smtp' })),
     admins,
     queue,
     webhooks,

@@ -3,12 +3,14 @@
 import { permFail } from '../shared/app-error.js';
 import type { UserRepo } from '../storage/user-repo.js';
 import { parseMailbox } from '../mail/addresses.js';
-import { checkMailboxAccepts } from './quota.js';
+import { checkMailboxAccepts, quotaBytes } from './quota.js';
 
 export interface LocalRecipient {
   userId: number;
   email: string;
   inboxFolderId: number;
+  /** the mailbox's quota in bytes as of the lookup (null: unlimited) */
+  quotaBytes: number | null;
 }
 
 export class RecipientResolver {
@@ -29,7 +31,12 @@ export class RecipientResolver {
     if (!mailbox) throw permFail('relay_denied', 'Relaying denied: not a local address');
     const found = await this.users.findMailbox(mailbox.address);
     if (found) checkMailboxAccepts(found, this.defaultQuotaMb);
-    if (found) return { userId: found.userId, email: found.email, inboxFolderId: found.inboxFolderId };
+    if (found) {
+      return {
+        userId: found.userId, email: found.email, inboxFolderId: found.inboxFolderId,
+        quotaBytes: quotaBytes(found.quotaMb, this.defaultQuotaMb),
+      };
+    }
     if (await this.isLocalDomain(mailbox.domain)) {
       throw permFail('unknown_user', `No such user here: ${mailbox.address}`);
     }

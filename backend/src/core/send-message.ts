@@ -35,6 +35,8 @@ export interface Submission {
   sender: SenderIdentity;
   recipients: Recipient[];
   trace: TraceInfo;
+  /** refuse it when a local recipient's mailbox is full (SMTP does; see IngestInput) */
+  enforceQuota?: boolean;
 }
 
 export interface SubmissionResult {
@@ -74,6 +76,7 @@ export async function submitMessage(deps: SendDeps, sub: Submission): Promise<Su
       { recipient: self, folderId: sentFolder.id, source: 'sent' as const },
     ],
     trace: sub.trace,
+    enforceQuota: sub.enforceQuota,
     outbound: external.length > 0 ? { userId: sub.sender.id, mailFrom: sub.sender.email, recipients: external } : null,
   });
   if (outboundId !== null) deps.events.publish('outbound.queued', { queueId: outboundId });

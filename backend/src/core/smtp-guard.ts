@@ -1,16 +1,14 @@
 // The operator's policy around an SMTP session, in protocol-free terms:
-// connection and message rate limits per client IP, quota at DATA time, and
-// the numbers /metrics and /api/admin/stats report. The SMTP adapter calls it
-// from its hooks; smtp-replies.ts turns the errors into reply codes.
+// connection and message rate limits per client IP, and the numbers /metrics
+// and /api/admin/stats report. (Quota is enforced in the commit itself, see
+// message-store.ts.) The SMTP adapter calls it from its hooks;
+// smtp-replies.ts turns the errors into reply codes.
 import type { Config } from '../config/config.js';
 import { AppError, isAppError } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
-import type { UserRepo } from '../storage/user-repo.js';
 import type { EventBus } from './event-bus.js';
 import type { Metrics } from './metrics.js';
-import { checkMailboxAccepts } from './quota.js';
 import { limitsApply, WindowCounter } from './rate-limits.js';
-import { isLocal, type Recipient } from './submission-policy.js';
 
 export interface GuardSession {
   id: string;
@@ -24,7 +22,6 @@ export class SmtpGuard {
 
   constructor(
     private readonly config: Config,
-    private readonly users: UserRepo,
     private readonly metrics: Metrics,
     private readonly events: EventBus,
     private readonly log: Logger,
@@ -61,15 +58,11 @@ export class SmtpGuard {
     }
   }
 
-  /**
-   * Runs a delivery: quota for the real size first (552 5.2.2), then `deliver`,
-   * timing it and counting the outcome.
-   */
-  async process<T>(session: GuardSession, recipients: Recipient[], bytes: number, deliver: () => Promise<T>): Promise<T> {
+  /** Runs a delivery (quota is enforced in its commit), timing it and counting the outcome. */
+  async process<T>(session: GuardSession, bytes: number, deliver: () => Promise<T>): Promise<T> {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
-      await this.checkQuota(recipients, bytes);
       const result = await deliver();
       this.metrics.messageProcessed('accepted', bytes, seconds());
       if (!session.user && this.applies(session.remoteAddress)) this.messages.add(session.remoteAddress);
@@ -84,14 +77,6 @@ export class SmtpGuard {
   /** A message refused before delivery (over the size limit). */
   rejected(bytes: number): void {
     this.metrics.messageProcessed('rejected', bytes, 0);
-  }
-
-  /** Every recipient must have room for the whole message: SMTP has one reply per DATA. */
-  async checkQuota(recipients: Recipient[], bytes: number): Promise<void> {
-    for (const r of recipients.filter(isLocal)) {
-      const mailbox = await this.users.findMailbox(r.email);
-      if (mailbox) checkMailboxAccepts(mailbox, this.config.quota.defaultMb, bytes);
-    }
   }
 
   private applies(address: string): boolean {

@@ -113,7 +113,7 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
           }
           if (local.length === 0) throw tempFail('no_recipients', 'No valid recipients');
           const deliver = () => core.deliver(raw, local, sessionInfo(session));
-          const ids = await (guard ? guard.process(sessionInfo(session), local, raw.length, deliver) : deliver());
+          const ids = await (guard ? guard.process(sessionInfo(session), raw.length, deliver) : deliver());
           callback(null, `Ok: stored as ${ids.join(',')}`);
         })
         .catch((err) => {

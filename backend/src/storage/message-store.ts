@@ -37,6 +37,10 @@ export interface NewMessageCopy {
   receivedHeader: string;
   rawSha256: string;
   sizeBytes: number;
+  /** the commit refuses this copy (QuotaExceeded) when it would take the user's usage past this; null: no limit */
+  quotaBytes: number | null;
+  /** the owner's address, for that refusal */
+  mailbox: string;
   attachments: NewAttachment[];
 }
 
@@ -68,6 +72,7 @@ const SQL = {
   newAttachment: `INSERT INTO attachments (message_id, user_id, filename, content_type, size, content_id, sha256)
     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   addUsage: `UPDATE users SET used_bytes = used_bytes + ? WHERE id = ?`,
+  usage: `SELECT used_bytes AS usedBytes FROM users WHERE id = ?`,
   newOutbound: `INSERT INTO outbound_queue (user_id, mail_from, recipients, raw_sha256, size_bytes, status, attempts,
       next_attempt_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
@@ -96,6 +101,7 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[]): Store
   const st = statements(db);
   const out: StoredCopy[] = [];
   for (const c of copies) {
+    checkQuota(st, c);
     const threadId = threadFor(st, c);
     const id = Number(
       st.newMessage.run(
@@ -123,6 +129,23 @@ export function insertOutbound(db: Sqlite, o: NewOutbound, now: Date): number {
     statements(db).newOutbound.run(o.userId, o.mailFrom, JSON.stringify(o.recipients), o.rawSha256, o.sizeBytes, at, at, at)
       .lastInsertRowid,
   );
+}
+
+/** A copy that does not fit its mailbox's quota; the code is the AppError code core maps it to. */
+export class QuotaExceeded extends Error {
+  readonly code = 'quota_exceeded';
+  constructor(readonly email: string) {
+    super(`Mailbox full: ${email} is over its quota`);
+  }
+}
+
+// Checked inside the commit, against the usage this same transaction keeps
+// current: two deliveries at once can no longer both squeeze into the last
+// free bytes.
+function checkQuota(st: Statements, c: NewMessageCopy): void {
+  if (c.quotaBytes === null) return;
+  const row = st.usage.get(c.userId) as { usedBytes: number } | undefined;
+  if (row && row.usedBytes + c.sizeBytes > c.quotaBytes) throw new QuotaExceeded(c.mailbox);
 }
 
 /** Whether a message, an attachment or an active outbound row still needs the blob. */

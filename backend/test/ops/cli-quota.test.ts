@@ -116,6 +116,19 @@ describe('CLI while the server runs on the same database', { timeout: 90_000 }, 
     expect((await runCli(['user', 'set-quota', 'bob@example.test', 'default'], env)).code).toBe(0);
   });
 
+  it('quota is checked inside the commit: of two messages that fit only one at a time, sent at once, one is refused', async () => {
+    expect((await runCli(['user', 'create', 'carol@example.test', '--password', PASSWORD], env)).code).toBe(0);
+    expect((await runCli(['user', 'set-quota', 'carol@example.test', '1'], env)).code).toBe(0);
+    const body = (tag: string) => `Subject: ${tag}\n\n${`${'z'.repeat(76)}\n`.repeat(7800)}`; // ~600 KB each, 1 MB quota
+    const results = await Promise.all([sendRaw(server.smtpPort, 'carol@example.test', body('one')), sendRaw(server.smtpPort, 'carol@example.test', body('two'))]);
+    const finals = results.map((r) => r.replies.at(-1) ?? '').sort();
+    expect(finals[0]).toMatch(/^250 /);
+    expect(finals[1]).toMatch(/^552 5\.2\.2 /);
+    const info = JSON.parse((await runCli(['user', 'info', 'carol@example.test', '--json'], env)).stdout);
+    expect(info.user.used_bytes).toBeGreaterThan(590_000);
+    expect(info.user.used_bytes).toBeLessThanOrEqual(1024 * 1024);
+  });
+
   it('delete removes the account for the running server too', async () => {
     const r = await runCli(['user', 'delete', 'bob@example.test'], env);
     expect(r.code).toBe(0);
