@@ -1,6 +1,7 @@
-// Quotas and disabled accounts, decided for a mailbox at RCPT and again for
-// the real size at DATA. Usage is the sum of stored raw sizes, kept current
-// by the message store in the same transaction as each row.
+// Quotas and disabled accounts, decided for a mailbox at RCPT; the real size
+// is checked again in the commit (message-store.ts). Usage is the sum of
+// stored raw sizes, kept current by the message store in the same
+// transaction as each row.
 import { permFail, tooLarge } from '../shared/app-error.js';
 
 const MiB = 1024 * 1024;
@@ -20,16 +21,14 @@ export function quotaBytes(quotaMb: number | null, defaultMb: number): number | 
 }
 
 /**
- * Throws when this mailbox may not receive `incomingBytes` more: disabled
- * (550 5.2.1 / HTTP 422) or over quota (552 5.2.2 / HTTP 413). With 0 bytes it
- * asks whether the mailbox is already full.
+ * At RCPT: throws when this mailbox takes no mail at all, disabled (550 5.2.1 /
+ * HTTP 422) or already full (552 5.2.2 / HTTP 413). Whether a message of a
+ * given size fits is decided in the commit that stores it (message-store.ts),
+ * against the usage that transaction sees.
  */
-export function checkMailboxAccepts(m: MailboxFacts, defaultMb: number, incomingBytes = 0): void {
+export function checkMailboxAccepts(m: MailboxFacts, defaultMb: number): void {
   if (!m.enabled) throw permFail('user_disabled', `Mailbox disabled: ${m.email}`);
   const limit = quotaBytes(m.quotaMb, defaultMb);
-  if (limit === null) return;
-  // RFC 3463: X.2.2 mailbox full. At RCPT a mailbox exactly at its quota is full.
-  if (incomingBytes === 0 ? m.usedBytes >= limit : m.usedBytes + incomingBytes > limit) {
-    throw tooLarge('quota_exceeded', `Mailbox full: ${m.email} is over its quota`);
-  }
+  // RFC 3463: X.2.2 mailbox full. A mailbox exactly at its quota is full.
+  if (limit !== null && m.usedBytes >= limit) throw tooLarge('quota_exceeded', `Mailbox full: ${m.email} is over its quota`);
 }
