@@ -174,7 +174,8 @@ function copyFor(
 }
 
 function toRecord(copy: StoredCopy, draft: NewMessageCopy): MessageRecord {
-  const { attachments, ...fields } = draft;
+  // quotaBytes and mailbox only instruct the commit; they are not part of the message.
+  const { attachments, quotaBytes: _quota, mailbox: _mailbox, ...fields } = draft;
   return {
     ...fields,
     id: copy.id,

@@ -20,7 +20,7 @@ export interface StoredBlob {
   created: boolean;
 }
 
-export const SHA256_HEX = /^[0-9a-f]{64}$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export function blobPath(root: string, sha256: string): string {
   if (!SHA256_HEX.test(sha256)) throw new Error(`not a sha256: ${sha256}`);

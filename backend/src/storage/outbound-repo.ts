@@ -111,9 +111,4 @@ export class OutboundRepo {
     const rows = await this.db.read.outboundMessage.findMany({ where: filter, orderBy: { id: 'desc' }, take: limit });
     return rows.map(toOutboundRecord);
   }
-
-  async blobInUse(sha256: string): Promise<boolean> {
-    const n = await this.db.read.outboundMessage.count({ where: { rawSha256: sha256, status: { in: ACTIVE_OUTBOUND } } });
-    return n > 0;
-  }
 }
