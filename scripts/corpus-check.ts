@@ -68,7 +68,7 @@ function startServer(dataDir: string): Promise<Server> {
   // The compiled build as npm start runs it (the script builds it first), so
   // the production path is what the corpus checks; node itself, not npm, so
   // SIGTERM reaches the server.
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', 'dist/backend/main.js'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', '--v8-pool-size=1', 'dist/backend/main.js'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));

@@ -107,7 +107,7 @@ const MOVE_RAW_FROM_BYTES = 256 * 1024;
  * the slow part of a small delivery, and the parser yields to the event loop often.
  */
 async function storeBlobs(deps: IngestDeps, raw: Buffer, parsing: Promise<ParsedMessage>): Promise<BlobSet> {
-  const attachments = (p: ParsedMessage) => p.attachments.map((a) => a.content);
+  const attachments = (p: ParsedMessage) => p.attachments.map((a) => ({ bytes: a.content, sha256: a.sha256 }));
   const puts = await Promise.allSettled(
     raw.length >= MOVE_RAW_FROM_BYTES
       ? [parsing.then((p) => deps.blobs.put([raw, ...attachments(p)], true))]

@@ -11,6 +11,8 @@ export interface ParsedAttachment {
   /** without angle brackets */
   contentId: string | null;
   content: Buffer;
+  /** sha256 (hex) of content, computed by the parser while it decoded the part */
+  sha256: string;
 }
 
 export interface ParsedMessage {

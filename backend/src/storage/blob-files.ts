@@ -13,6 +13,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs, { constants as fsc } from 'node:fs';
 import path from 'node:path';
 
+/** Bytes whose sha256 the caller already knows (the parser hashes attachments as it decodes them). */
+export interface HashedBytes {
+  bytes: Uint8Array;
+  sha256: string;
+}
+
+/** What the blob store takes: bytes, or bytes with their sha256. */
+export type BlobInput = Uint8Array | HashedBytes;
+
 export interface StoredBlob {
   sha256: string;
   size: number;
@@ -39,9 +48,12 @@ export class BlobFiles {
     this.tmpRoot = path.join(root, 'tmp');
   }
 
-  /** Durably stores bytes and pins the blob until `unpin` (after the caller's commit). */
-  async put(bytes: Uint8Array): Promise<StoredBlob> {
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+  /**
+   * Durably stores bytes and pins the blob until `unpin` (after the caller's
+   * commit). `knownSha256` must be the sha256 of `bytes`: it names the file.
+   */
+  async put(bytes: Uint8Array, knownSha256?: string | null): Promise<StoredBlob> {
+    const sha256 = knownSha256 && SHA256_HEX.test(knownSha256) ? knownSha256 : createHash('sha256').update(bytes).digest('hex');
     this.pin(sha256);
     try {
       const target = blobPath(this.root, sha256);

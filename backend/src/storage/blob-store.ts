@@ -3,10 +3,10 @@
 // ingest worker thread (blob-files.ts says how a blob is made durable).
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { blobPath, type StoredBlob } from './blob-files.js';
+import { blobPath, type BlobInput, type StoredBlob } from './blob-files.js';
 import type { IngestWorker } from './ingest-worker.js';
 
-export type { StoredBlob };
+export type { BlobInput, StoredBlob };
 
 export class BlobStore {
   /** root: DATA_DIR/blobs */
@@ -40,9 +40,10 @@ export class BlobStore {
    * Stores the blobs durably, all or none. Each stays pinned (safe from
    * removal) until the delivery naming it in `pinned` is committed, or until
    * `discard`. With `move` the caller gives the buffers up: they may be
-   * emptied (moved to the writing thread instead of copied).
+   * emptied (moved to the writing thread instead of copied). A blob given
+   * with its sha256 is not hashed again.
    */
-  put(blobs: readonly Uint8Array[], move = false): Promise<StoredBlob[]> {
+  put(blobs: readonly BlobInput[], move = false): Promise<StoredBlob[]> {
     return this.worker.putBlobs(blobs, move);
   }
 

@@ -28,7 +28,7 @@ export interface CommitBody {
 
 export type IngestRequest =
   /** stores each blob durably and pins it; answers StoredBlob[] in order */
-  | { id: number; kind: 'putBlobs'; blobs: Uint8Array[] }
+  | { id: number; kind: 'putBlobs'; blobs: Uint8Array[]; hashes: (string | null)[] }
   /** one transaction for all deliveries; answers CommittedRows[] in order. JSON: far cheaper to clone */
   | { id: number; kind: 'commit'; json: string }
   /** a delivery that will not be committed: unpins its blobs, removes those it created if unneeded */

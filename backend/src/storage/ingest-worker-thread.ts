@@ -47,8 +47,8 @@ function commit(json: string) {
 }
 
 /** All or nothing: when one blob fails, the others this call created go again. */
-async function putBlobs(bytes: Uint8Array[]): Promise<StoredBlob[]> {
-  const results = await Promise.allSettled(bytes.map((b) => blobs.put(b)));
+async function putBlobs(bytes: Uint8Array[], hashes: (string | null)[]): Promise<StoredBlob[]> {
+  const results = await Promise.allSettled(bytes.map((b, i) => blobs.put(b, hashes[i])));
   const failure = results.find((r) => r.status === 'rejected');
   if (!failure) return results.map((r) => (r as PromiseFulfilledResult<StoredBlob>).value);
   const stored = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -64,7 +64,7 @@ function discard(pinned: string[], created: string[]): string[] {
 function handle(request: IngestRequest): unknown {
   switch (request.kind) {
     case 'putBlobs':
-      return putBlobs(request.blobs);
+      return putBlobs(request.blobs, request.hashes);
     case 'commit':
       return commit(request.json);
     case 'discard':

@@ -2,7 +2,7 @@
 // writes and batch commits happen there, off the thread that serves SMTP,
 // HTTP and sockets.
 import { ownsWholeBuffer, siblingModule, WorkerRpc } from '../shared/worker-rpc.js';
-import type { StoredBlob } from './blob-files.js';
+import type { BlobInput, StoredBlob } from './blob-files.js';
 import type { CommitBody, CommittedRows, DeliveryRows, IngestRequest, WorkerOptions } from './ingest-worker-protocol.js';
 
 type Body<K extends IngestRequest['kind']> = Omit<Extract<IngestRequest, { kind: K }>, 'id'>;
@@ -21,9 +21,11 @@ export class IngestWorker {
    * discarded. With `move`, a buffer that owns all of its memory is handed
    * over and left empty here.
    */
-  putBlobs(blobs: readonly Uint8Array[], move = false): Promise<StoredBlob[]> {
+  putBlobs(inputs: readonly BlobInput[], move = false): Promise<StoredBlob[]> {
     const transfer: ArrayBuffer[] = [];
-    const sent = blobs.map((b) => {
+    const hashes = inputs.map((input) => (input instanceof Uint8Array ? null : input.sha256));
+    const sent = inputs.map((input) => {
+      const b = input instanceof Uint8Array ? input : input.bytes;
       // Shared memory crosses threads as it is.
       if (b.buffer instanceof SharedArrayBuffer) return b;
       if (move && ownsWholeBuffer(b)) {
@@ -36,7 +38,7 @@ export class IngestWorker {
       transfer.push(copy.buffer);
       return copy;
     });
-    return this.send({ kind: 'putBlobs', blobs: sent }, transfer);
+    return this.send({ kind: 'putBlobs', blobs: sent, hashes }, transfer);
   }
 
   commit(deliveries: DeliveryRows[]): Promise<CommittedRows[]> {

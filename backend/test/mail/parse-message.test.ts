@@ -1,5 +1,6 @@
 // parseMessage is best-effort: ugly mail never throws and still yields its
 // subject and sender; well-formed mail gives exact fields.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseHeaderBlock } from '../../src/mail/header-fallback.js';
 import { parseMessage, stripBrackets } from '../../src/mail/parse-message.js';
@@ -79,6 +80,20 @@ describe('parseMessage on well-formed mail', () => {
     expect(related.text).toContain('Look at this');
     expect(related.attachments).toHaveLength(1);
     expect(related.attachments[0]).toMatchObject({ contentId: 'i@x', contentType: 'image/png' });
+  });
+
+  it('gives each attachment the sha256 of its decoded bytes (the blob store uses it as the name)', async () => {
+    const bytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
+    const parsed = await parseMessage(
+      crlf(
+        'From: a@remote.test\nContent-Type: multipart/mixed; boundary="b"\n\n--b\n\nbody\n' +
+          '--b\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n' +
+          bytes.toString('base64').replace(/.{76}/g, '$&\n') + '\n--b--\n',
+      ),
+    );
+    expect(parsed.attachments).toHaveLength(1);
+    expect(parsed.attachments[0]!.content.equals(bytes)).toBe(true);
+    expect(parsed.attachments[0]!.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
   });
 
   it('names attachments that arrive without a filename', async () => {

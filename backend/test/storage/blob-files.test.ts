@@ -36,6 +36,14 @@ describe('BlobFiles', () => {
     expect(fs.readdirSync(path.join(root, 'tmp'), { recursive: true }).filter((p) => String(p).includes('.'))).toEqual([]);
   });
 
+  it('names a blob by the sha256 the caller gives, and hashes the bytes when that is not a sha256', async () => {
+    const bytes = randomBytes(3000);
+    expect(await files.put(bytes, sha(bytes))).toEqual({ sha256: sha(bytes), size: 3000, created: true });
+    expect(fs.readFileSync(blobPath(root, sha(bytes))).equals(bytes)).toBe(true);
+    const other = randomBytes(10);
+    expect((await files.put(other, 'NOT-A-HASH')).sha256).toBe(sha(other));
+  });
+
   it('completes many concurrent writes into the same directories (shared directory syncs)', async () => {
     const many = Array.from({ length: 300 }, () => randomBytes(64));
     const stored = await Promise.all(many.map((b) => files.put(b)));
