@@ -1,6 +1,7 @@
 // Pure parsing: raw bytes in, a ParsedMessage out (STYLE.md practice 9).
 // Mail that parses badly is still mail: on a parser failure we fall back to
 // the headers we can read and keep the raw bytes untouched elsewhere.
+import { Readable } from 'node:stream';
 import { htmlToText } from 'html-to-text';
 import { simpleParser, type AddressObject, type ParsedMail, type Attachment } from 'mailparser';
 import type { MailAddress, ParsedAttachment, ParsedMessage } from './parsed-message.js';
@@ -20,9 +21,26 @@ const PARSE_OPTIONS = {
   checksumAlgo: 'sha256',
 };
 
+// mailparser's base64 decoder turns each chunk it is given into a string. Given
+// a whole 1 MB message at once it makes megabyte strings, which V8 puts
+// straight into the old generation, where they drive full collections (a third
+// more CPU per big message, measured). Fed in socket-sized pieces, as the
+// parser is when it reads a connection, those strings die young.
+const FEED_BYTES = 64 * 1024;
+
+function inPieces(raw: Buffer): Buffer | Readable {
+  if (raw.length <= FEED_BYTES) return raw;
+  return Readable.from(
+    (function* () {
+      for (let at = 0; at < raw.length; at += FEED_BYTES) yield raw.subarray(at, at + FEED_BYTES);
+    })(),
+    { objectMode: false },
+  );
+}
+
 export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   try {
-    return fromMailparser(await simpleParser(raw, PARSE_OPTIONS));
+    return fromMailparser(await simpleParser(inPieces(raw), PARSE_OPTIONS));
   } catch (err) {
     return parseHeaderBlock(raw, err instanceof Error ? err.message : String(err));
   }

@@ -82,15 +82,18 @@ describe('parseMessage on well-formed mail', () => {
     expect(related.attachments[0]).toMatchObject({ contentId: 'i@x', contentType: 'image/png' });
   });
 
-  it('gives each attachment the sha256 of its decoded bytes (the blob store uses it as the name)', async () => {
-    const bytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
+  // 200 KB of attachment: the parser is fed the message in 64 KB pieces.
+  it('gives each attachment of a big message its exact bytes and their sha256 (the blob store uses it as the name)', async () => {
+    const bytes = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7 + (i >> 9)) % 256));
     const parsed = await parseMessage(
       crlf(
         'From: a@remote.test\nContent-Type: multipart/mixed; boundary="b"\n\n--b\n\nbody\n' +
           '--b\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n' +
-          bytes.toString('base64').replace(/.{76}/g, '$&\n') + '\n--b--\n',
+          bytes.toString('base64').replace(/.{76}/g, '$&\n') + '\n--b\nContent-Type: text/plain\n\ntail part\n--b--\n',
       ),
     );
+    expect(parsed.text).toContain('body');
+    expect(parsed.text).toContain('tail part'); // the part after the attachment, pieces later
     expect(parsed.attachments).toHaveLength(1);
     expect(parsed.attachments[0]!.content.equals(bytes)).toBe(true);
     expect(parsed.attachments[0]!.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
