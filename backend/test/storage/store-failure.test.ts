@@ -15,8 +15,8 @@ let bob: ApiClient;
 let inboxId: number;
 
 /** A message with one base64 attachment, unique per call so its blobs are new. */
-function uniqueMessage(subject: string): { raw: Buffer; attachment: Buffer } {
-  const attachment = randomBytes(3000);
+function uniqueMessage(subject: string, attachmentBytes = 3000): { raw: Buffer; attachment: Buffer } {
+  const attachment = randomBytes(attachmentBytes);
   const b64 = attachment.toString('base64').replace(/.{76}/g, '$&\r\n');
   const raw = Buffer.from(
     'From: Alice <alice@remote.test>\r\nTo: bob@example.test\r\n' +
@@ -86,7 +86,12 @@ afterAll(async () => {
   await server.stop();
 });
 
-describe('storage failure during DATA', () => {
+// From 256 KB on, the raw bytes and the attachments are moved to the writing
+// thread together after parsing (ingest-message.ts): a separate path.
+describe.each([
+  { kind: 'a small message', attachmentBytes: 3000 },
+  { kind: 'a big message', attachmentBytes: 300_000 },
+])('storage failure during DATA, $kind', ({ attachmentBytes }) => {
   it('answers 451 4.3.0 when the blob store cannot write, and keeps nothing', async () => {
     const countsBefore = dbCounts();
     const totalBefore = await inboxTotal();
@@ -96,7 +101,7 @@ describe('storage failure during DATA', () => {
     // where the temp directory should be does.
     await fs.rm(tmp, { recursive: true, force: true });
     await fs.writeFile(tmp, 'not a directory');
-    const { raw, attachment } = uniqueMessage('blob store broken');
+    const { raw, attachment } = uniqueMessage('blob store broken', attachmentBytes);
     try {
       expect(await send(raw)).toMatch(/^451 4\.3\.0 /);
     } finally {
@@ -125,7 +130,7 @@ describe('storage failure during DATA', () => {
     const countsBefore = dbCounts();
     const totalBefore = await inboxTotal();
     const filesBefore = await blobFiles();
-    const { raw, attachment } = uniqueMessage('database locked');
+    const { raw, attachment } = uniqueMessage('database locked', attachmentBytes);
     const locker = new Database(path.join(server.dataDir, 'chitbox.db'), { fileMustExist: true });
     try {
       locker.exec('BEGIN EXCLUSIVE');
