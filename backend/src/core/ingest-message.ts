@@ -58,10 +58,10 @@ export interface IngestDeps {
 }
 
 // The parser runs on this one thread: parsing twenty big messages interleaved
-// is no faster than a few at a time, but holds twenty working sets in memory.
-// Room for two 1 MB messages, not one: alone, a parse's pauses (it yields to
-// the event loop between pieces) left the thread idle, ~8% fewer msg/s.
-const parsingBudget = new ByteBudget(3 * 1024 * 1024);
+// is no faster than one or two at a time, but holds twenty working sets in
+// memory. (3 MB, room for two 1 MB messages, measured no faster in the bench
+// and raised its peak RSS by ~10 MB.)
+const parsingBudget = new ByteBudget(2 * 1024 * 1024);
 
 export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
   const receivedAt = new Date();
