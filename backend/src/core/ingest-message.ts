@@ -15,7 +15,9 @@ import type { BlobStore } from '../storage/blob-store.js';
 import type { IngestWriter } from '../storage/ingest-writer.js';
 import type { NewMessageCopy, StoredCopy } from '../storage/message-store.js';
 import type { MessageRecord } from '../storage/records.js';
+import type { Config } from '../config/config.js';
 import type { EventBus } from './event-bus.js';
+import { webhookWanted } from './webhooks.js';
 import type { LocalRecipient } from './recipients.js';
 
 /** One stored copy: whose, in which folder, and why. */
@@ -51,6 +53,8 @@ export interface IngestResult {
 }
 
 export interface IngestDeps {
+  /** whether copies queue a message.received webhook in their commit */
+  config?: Pick<Config, 'webhooks'>;
   writer: IngestWriter;
   blobs: BlobStore;
   events: EventBus;
@@ -70,7 +74,8 @@ export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promi
   const blobs = await storeBlobs(deps, input.raw, parsing);
   const parsed = await parsing;
   const targets = uniqueTargets(input.targets);
-  const drafts = targets.map((t) => copyFor(t, parsed, input, rawBytes, blobs, receivedAt));
+  const announce = deps.config ? webhookWanted(deps.config, 'message.received') : false;
+  const drafts = targets.map((t) => copyFor(t, parsed, input, rawBytes, blobs, receivedAt, announce));
   const outbound = input.outbound ? { ...input.outbound, rawSha256: blobs.rawSha256, sizeBytes: rawBytes } : null;
   let committed: IngestResult;
   try {
@@ -140,6 +145,7 @@ async function discard(deps: IngestDeps, blobs: BlobSet): Promise<void> {
 
 function copyFor(
   t: DeliveryTarget, parsed: ParsedMessage, input: IngestInput, rawBytes: number, blobs: BlobSet, receivedAt: Date,
+  announce: boolean,
 ): NewMessageCopy {
   const r = t.recipient;
   const receivedHeader = buildReceivedHeader(input.trace, r.email, receivedAt);
@@ -165,6 +171,7 @@ function copyFor(
     sizeBytes: Buffer.byteLength(receivedHeader) + rawBytes,
     quotaBytes: input.enforceQuota && t.source !== 'sent' ? r.quotaBytes : null,
     mailbox: r.email,
+    queueWebhook: announce && (t.source ?? 'inbound') === 'inbound',
     attachments: parsed.attachments.map((a, i) => ({
       filename: a.filename,
       contentType: a.contentType,
@@ -176,8 +183,8 @@ function copyFor(
 }
 
 function toRecord(copy: StoredCopy, draft: NewMessageCopy): MessageRecord {
-  // quotaBytes and mailbox only instruct the commit; they are not part of the message.
-  const { attachments, quotaBytes: _quota, mailbox: _mailbox, ...fields } = draft;
+  // quotaBytes, mailbox and queueWebhook only instruct the commit; they are not part of the message.
+  const { attachments, quotaBytes: _quota, mailbox: _mailbox, queueWebhook: _webhook, ...fields } = draft;
   return {
     ...fields,
     id: copy.id,

@@ -4,6 +4,7 @@
 // queues the insert, and a slow or dead receiver delays nobody but the worker.
 import { createHmac } from 'node:crypto';
 import type { Config, WebhookEventName } from '../config/config.js';
+import { webhookBody } from '../contracts/webhooks.js';
 import type { Logger } from '../shared/logger.js';
 import type { WebhookRepo, WebhookRow } from '../storage/webhook-repo.js';
 import type { EventBus } from './event-bus.js';
@@ -16,7 +17,16 @@ export function signBody(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-/** Turns the events a receiver asked for into outbox rows. Returns the unsubscribe. */
+/** Whether a receiver is configured and asked for this event. */
+export function webhookWanted(config: Pick<Config, 'webhooks'>, event: WebhookEventName): boolean {
+  return !!config.webhooks.url && config.webhooks.events.includes(event);
+}
+
+/**
+ * Turns the events a receiver asked for into outbox rows. Returns the
+ * unsubscribe. message.received is the exception: its row is written in the
+ * message's own commit (ingest-message.ts), so here it only wakes the worker.
+ */
 export function recordWebhookEvents(
   config: Config, events: EventBus, repo: WebhookRepo, log: Logger, onQueued?: () => void, pending?: Set<Promise<unknown>>,
 ): () => void {
@@ -24,7 +34,7 @@ export function recordWebhookEvents(
   if (!config.webhooks.url || wanted.size === 0) return () => undefined;
   const enqueue = (event: WebhookEventName, data: Record<string, unknown>) => {
     if (!wanted.has(event)) return;
-    const payload = JSON.stringify({ event, timestamp: new Date().toISOString(), data });
+    const payload = webhookBody(event, data, new Date());
     const p = repo.enqueue(event, payload).then(
       () => onQueued?.(),
       (err) => log.error({ err, event }, 'could not queue a webhook event'),
@@ -34,13 +44,8 @@ export function recordWebhookEvents(
   };
   // No bodies, passwords or tokens ever go into a payload.
   const offs = [
-    events.subscribe('message.stored', ({ message, source }) => {
-      if (source !== 'inbound') return;
-      enqueue('message.received', {
-        id: message.id, user_id: message.userId, folder_id: message.folderId, thread_id: message.threadId,
-        message_id: message.messageId, from: message.fromEmail, subject: message.subject,
-        size_bytes: message.sizeBytes, has_attachments: message.hasAttachments,
-      });
+    events.subscribe('message.stored', ({ source }) => {
+      if (source === 'inbound' && wanted.has('message.received')) onQueued?.();
     }),
     events.subscribe('message.sent', (e) =>
       enqueue('message.sent', { queue_id: e.queueId, user_id: e.userId, from: e.mailFrom, recipients: e.recipients }),

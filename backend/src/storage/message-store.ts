@@ -3,6 +3,7 @@
 // the writer connection: a batch costs one WAL fsync and microseconds of CPU
 // per row, instead of a compiled Prisma query per row.
 import type BetterSqlite3 from 'better-sqlite3';
+import { messageReceivedData, webhookBody } from '../contracts/webhooks.js';
 import type { Sqlite } from './database.js';
 import { ACTIVE_OUTBOUND } from './outbound-repo.js';
 import { sqliteTime } from './sqlite-time.js';
@@ -41,6 +42,11 @@ export interface NewMessageCopy {
   quotaBytes: number | null;
   /** the owner's address, for that refusal */
   mailbox: string;
+  /**
+   * Queue a message.received webhook for this copy in the same transaction:
+   * a crash right after the commit cannot lose the event (transactional outbox).
+   */
+  queueWebhook: boolean;
   attachments: NewAttachment[];
 }
 
@@ -73,6 +79,8 @@ const SQL = {
     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   addUsage: `UPDATE users SET used_bytes = used_bytes + ? WHERE id = ?`,
   usage: `SELECT used_bytes AS usedBytes FROM users WHERE id = ?`,
+  newWebhook: `INSERT INTO webhook_outbox (event, payload, status, attempts, next_attempt_at, created_at)
+    VALUES (?, ?, 'pending', 0, ?, ?)`,
   newOutbound: `INSERT INTO outbound_queue (user_id, mail_from, recipients, raw_sha256, size_bytes, status, attempts,
       next_attempt_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
@@ -118,9 +126,16 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[]): Store
     }));
     // Quota usage stays current in the same transaction as the row it counts.
     st.addUsage.run(c.sizeBytes, c.userId);
+    if (c.queueWebhook) queueMessageReceived(st, c, id, threadId);
     out.push({ id, userId: c.userId, threadId, folderId: c.folderId, attachments });
   }
   return out;
+}
+
+function queueMessageReceived(st: Statements, c: NewMessageCopy, id: number, threadId: number): void {
+  const data = messageReceivedData({ ...c, id, threadId, hasAttachments: c.attachments.length > 0 });
+  const at = sqliteTime(c.createdAt);
+  st.newWebhook.run('message.received', webhookBody('message.received', data, c.createdAt), at, at);
 }
 
 export function insertOutbound(db: Sqlite, o: NewOutbound, now: Date): number {

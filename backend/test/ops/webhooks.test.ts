@@ -73,6 +73,9 @@ describe('webhooks', () => {
     await server.register('alice@example.test');
     const { replies } = await sendRaw(server.smtpPort, 'alice@example.test', 'From: sender@remote.test\nSubject: Hello hook\n\nsecret body text');
     expect(replies.at(-1)).toMatch(/^250 /);
+    // The outbox row is committed with the message, before the 250.
+    const queued = await server.chitbox.services.db.read.webhookDelivery.findMany({ where: { event: 'message.received' } });
+    expect(queued.map((r) => JSON.parse(r.payload).data.subject)).toContain('Hello hook');
     await server.api().post('/api/auth/login', { email: 'alice@example.test', password: 'wrong password' });
 
     const created = await waitFor(() => receiver.find('user.created'), 10_000, 'user.created');
