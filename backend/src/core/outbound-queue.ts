@@ -5,7 +5,7 @@
 // a crash is retried on the next start (the relay may then see it twice,
 // which SMTP allows; losing it would not be).
 import { randomUUID } from 'node:crypto';
-import { composeBounce } from '../mail/bounce-message.js';
+import { composeBounce, type BounceFailure } from '../mail/bounce-message.js';
 import { toCrlf } from '../mail/line-endings.js';
 import type { Logger } from '../shared/logger.js';
 import type { OutboundRecord } from '../storage/outbound-repo.js';
@@ -46,10 +46,7 @@ export class RelayFailure extends Error {
 // RFC 5321 4.2.1: 5yz is permanent, 4yz transient; no reply at all is transient.
 const isPermanent = (code: number | null): boolean => code !== null && code >= 500 && code < 600;
 
-interface Failure {
-  recipient: string;
-  reason: string;
-}
+type Failure = BounceFailure;
 
 export class OutboundWorker {
   private readonly inFlight = new Map<number, Promise<void>>();
@@ -131,7 +128,7 @@ export class OutboundWorker {
       raw = toCrlf(await this.deps.blobs.read(row.rawSha256));
     } catch (err) {
       this.log.error({ err, queueId: row.id }, 'outbound message content is missing');
-      return this.fail(row, row.recipients.map((r) => ({ recipient: r, reason: 'the message content was lost on this server' })));
+      return this.fail(row, row.recipients.map((r) => ({ recipient: r, reason: 'the message content was lost on this server', status: '5.3.0' })));
     }
     if (!this.transport) {
       return this.retryOrGiveUp(row, row.recipients, 'no relay is configured (SMTP_RELAY_HOST)');
@@ -206,6 +203,7 @@ export class OutboundWorker {
       const original = await this.deps.blobs.read(row.rawSha256).catch(() => Buffer.alloc(0));
       const raw = await composeBounce({
         hostname, sender: row.mailFrom, failures, original, summary, messageId: `${randomUUID()}@${hostname}`, date: new Date(),
+        arrivalDate: row.createdAt,
       });
       await ingestMessage(this.deps, {
         raw,
