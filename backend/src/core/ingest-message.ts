@@ -54,7 +54,7 @@ export interface IngestResult {
 
 export interface IngestDeps {
   /** whether copies queue a message.received webhook in their commit */
-  config?: Pick<Config, 'webhooks'>;
+  config: Pick<Config, 'webhooks'>;
   writer: IngestWriter;
   blobs: BlobStore;
   events: EventBus;
@@ -74,7 +74,7 @@ export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promi
   const blobs = await storeBlobs(deps, input.raw, parsing);
   const parsed = await parsing;
   const targets = uniqueTargets(input.targets);
-  const announce = deps.config ? webhookWanted(deps.config, 'message.received') : false;
+  const announce = webhookWanted(deps.config, 'message.received');
   const drafts = targets.map((t) => copyFor(t, parsed, input, rawBytes, blobs, receivedAt, announce));
   const outbound = input.outbound ? { ...input.outbound, rawSha256: blobs.rawSha256, sizeBytes: rawBytes } : null;
   let committed: IngestResult;

@@ -1,7 +1,8 @@
 // Webhooks: core events become rows in a durable outbox (webhook_outbox), and
 // a worker POSTs them to WEBHOOK_URL with retries and exponential backoff.
-// Nothing here runs on an SMTP or HTTP request path: the subscriber only
-// queues the insert, and a slow or dead receiver delays nobody but the worker.
+// Delivery never runs on an SMTP or HTTP request path, so a slow or dead
+// receiver delays nobody but the worker. message.received's row is inserted
+// in the message's own commit; the other events' rows just after the fact.
 import { createHmac } from 'node:crypto';
 import type { Config, WebhookEventName } from '../config/config.js';
 import { webhookBody } from '../contracts/webhooks.js';
