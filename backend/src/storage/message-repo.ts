@@ -1,6 +1,7 @@
 // Reading and changing messages. Every query is scoped by owner: a row of
 // another user is indistinguishable from a missing one.
 import type { Prisma } from '@prisma/client';
+import type BetterSqlite3 from 'better-sqlite3';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Database } from './database.js';
 import type {
@@ -100,18 +101,36 @@ export class MessageRepo {
     return page(summaries, limit, (t) => ({ at: t.lastMessageAt, id: t.id }));
   }
 
+  /**
+   * Messages in which every word appears in the subject, the sender or the
+   * body (ASCII case-insensitive), newest first. Plain SQL: Prisma's
+   * `contains` hands a word to LIKE as it is, so "100%" matched "1000".
+   */
   async search(userId: number, words: string[], limit: number): Promise<MessageSummaryRecord[]> {
-    return this.db.read.mailMessage.findMany({
-      where: {
-        userId,
-        AND: words.map((w) => ({
-          OR: [{ subject: { contains: w } }, { fromEmail: { contains: w } }, { fromName: { contains: w } }, { bodyText: { contains: w } }],
-        })),
-      },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit,
-      select: SUMMARY_SELECT,
-    });
+    const patterns = words.flatMap((w) => Array<string>(4).fill(likePattern(w)));
+    const ids = (this.searchStatement(words.length).all(userId, ...patterns, limit) as Array<{ id: number }>).map((r) => r.id);
+    if (ids.length === 0) return [];
+    const rows = await this.db.read.mailMessage.findMany({ where: { userId, id: { in: ids } }, select: SUMMARY_SELECT });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  private readonly searchStatements = new Map<number, BetterSqlite3.Statement<unknown[], unknown>>();
+
+  private searchStatement(wordCount: number): BetterSqlite3.Statement<unknown[], unknown> {
+    let st = this.searchStatements.get(wordCount);
+    if (!st) {
+      const field = (column: string) => `${column} LIKE ? ESCAPE '\\'`;
+      const word = `(${['subject', 'from_email', 'from_name', 'body_text'].map(field).join(' OR ')})`;
+      st = this.db.sqliteReader
+        .prepare<unknown[], unknown>(
+          `SELECT id FROM mail_messages WHERE user_id = ? ${Array(wordCount).fill(`AND ${word}`).join(' ')}
+           ORDER BY created_at DESC, id DESC LIMIT ?`,
+        )
+        .safeIntegers(false);
+      this.searchStatements.set(wordCount, st);
+    }
+    return st;
   }
 
   async update(userId: number, ids: number[], data: { isRead?: boolean; isStarred?: boolean; folderId?: number }): Promise<void> {
@@ -143,6 +162,11 @@ function page<T>(rows: T[], limit: number, keyOf: (row: T) => { at: Date; id: nu
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
+}
+
+/** A LIKE pattern that finds `word` as text: its own %, _ and \\ are escaped. */
+function likePattern(word: string): string {
+  return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 function summarizeThread(
