@@ -1,22 +1,41 @@
 // npm run test:corpus: sends every message of the third-party corpus
-// (../shared/fixtures/eml, see its README) through a real ChitBox over SMTP
+// (../shared/fixtures/eml, or the one beside the repository this was cloned
+// from; see its README) through a real ChitBox over SMTP
 // and checks that /raw gives back the wire form byte for byte. It runs the
 // compiled server (npm run build:api), the one npm start runs.
 //
 // The corpus is read in place and never copied into this repository. When it
 // is missing the script says so on one line and exits 0 (or 1 with
 // CORPUS_REQUIRED=1): a missing corpus must never look like a pass.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
 import { SmtpLineClient } from '../backend/test/support/smtp-line-client.js';
+import { SERVER_ENTRY, startNodeFlags } from './start-command.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const defaultDir = path.resolve(repoRoot, '../shared/fixtures/eml');
-const corpusDir = process.env.CHITBOX_CORPUS_DIR ? path.resolve(process.env.CHITBOX_CORPUS_DIR) : defaultDir;
+const corpusDir = process.env.CHITBOX_CORPUS_DIR ? path.resolve(process.env.CHITBOX_CORPUS_DIR) : findCorpus();
+
+/**
+ * ../shared beside this checkout, or else beside the working copy it was
+ * cloned from (a throwaway clone such as /tmp/cc has no ../shared of its own).
+ */
+function findCorpus(): string {
+  if (existsSync(defaultDir)) return defaultDir;
+  try {
+    const origin = execFileSync('git', ['remote', 'get-url', 'origin'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const besideOrigin = path.resolve(origin, '../shared/fixtures/eml');
+    if (path.isAbsolute(origin) && existsSync(besideOrigin)) return besideOrigin;
+  } catch {
+    // not a git checkout, or no origin: the default it is
+  }
+  return defaultDir;
+}
 const required = process.env.CORPUS_REQUIRED === '1';
 
 interface Entry {
@@ -68,7 +87,7 @@ function startServer(dataDir: string): Promise<Server> {
   // The compiled build as npm start runs it (the script builds it first), so
   // the production path is what the corpus checks; node itself, not npm, so
   // SIGTERM reaches the server.
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', '--v8-pool-size=1', 'dist/backend/main.js'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...startNodeFlags(repoRoot), SERVER_ENTRY], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));

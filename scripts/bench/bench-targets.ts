@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_RECIPIENT } from './bench-messages.js';
+import { SERVER_ENTRY, startNodeFlags } from '../start-command.js';
 import { findFreePort, startChildServer, type ChildServer } from './child-server.js';
 
 export interface BenchTarget {
@@ -44,12 +45,6 @@ export async function startBaseline(repoRoot: string, label = 'baseline'): Promi
   return { label, server, smtpPort, stop: () => server.stop() };
 }
 
-// The node flags of package.json's start script. A young generation of 4 MB
-// semi-spaces instead of 16 keeps the peak of the 1 MB load some 20 MB lower
-// at no measurable cost in throughput; one V8 helper thread instead of four
-// gave about 15% more 1 MB messages per second on the 2-core machine (the
-// parallel GC work no longer competes with the event loop).
-const CHITBOX_NODE_FLAGS = ['--max-semi-space-size=4', '--v8-pool-size=1'];
 
 /** Compiles the server as npm start does (npm run build:api), once per bench run. */
 export function buildChitbox(repoRoot: string): void {
@@ -67,7 +62,7 @@ export async function startChitbox(repoRoot: string): Promise<BenchTarget> {
     server = await startChildServer({
       name: 'chitbox',
       // The production build, run as npm start runs it (buildChitbox first).
-      args: [...CHITBOX_NODE_FLAGS, join(repoRoot, 'dist/backend/main.js')],
+      args: [...startNodeFlags(repoRoot), join(repoRoot, SERVER_ENTRY)],
       env: {
         ...inherited,
         NODE_ENV: 'production',

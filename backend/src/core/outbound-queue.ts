@@ -46,8 +46,6 @@ export class RelayFailure extends Error {
 // RFC 5321 4.2.1: 5yz is permanent, 4yz transient; no reply at all is transient.
 const isPermanent = (code: number | null): boolean => code !== null && code >= 500 && code < 600;
 
-type Failure = BounceFailure;
-
 export class OutboundWorker {
   private readonly inFlight = new Map<number, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
@@ -181,7 +179,7 @@ export class OutboundWorker {
 
   /** Marks the row failed first (so it is never resent), then tells the sender. */
   private async fail(
-    row: OutboundRecord, failures: Failure[],
+    row: OutboundRecord, failures: BounceFailure[],
     summary = 'The remote server refused the message permanently.', release = true,
   ): Promise<void> {
     const error = failures[0]?.reason ?? 'failed';
@@ -196,7 +194,7 @@ export class OutboundWorker {
   }
 
   /** A readable non-delivery report in the sender's Inbox; never relayed anywhere. */
-  private async bounce(row: OutboundRecord, failures: Failure[], summary: string): Promise<void> {
+  private async bounce(row: OutboundRecord, failures: BounceFailure[], summary: string): Promise<void> {
     const hostname = this.deps.config.smtp.hostname;
     try {
       const self = await this.deps.recipients.resolveLocal(row.mailFrom);

@@ -5,8 +5,8 @@
 // in the message's own commit; the other events' rows just after the fact.
 import { createHmac } from 'node:crypto';
 import type { Config, WebhookEventName } from '../config/config.js';
-import { webhookBody } from '../contracts/webhooks.js';
 import type { Logger } from '../shared/logger.js';
+import { webhookBody } from '../storage/webhook-payload.js';
 import type { WebhookRepo, WebhookRow } from '../storage/webhook-repo.js';
 import type { EventBus } from './event-bus.js';
 import type { Metrics } from './metrics.js';

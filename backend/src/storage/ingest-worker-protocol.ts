@@ -1,5 +1,4 @@
 // Messages between the main thread and the ingest worker thread.
-import type { StoredBlob } from './blob-files.js';
 import type { NewMessageCopy, NewOutbound, StoredCopy } from './message-store.js';
 
 export interface WorkerOptions {
@@ -35,5 +34,3 @@ export type IngestRequest =
   | { id: number; kind: 'discard'; pinned: string[]; created: string[] }
   /** removes the blobs no row references and no pending write needs; answers the hashes removed */
   | { id: number; kind: 'removeBlobs'; hashes: string[] };
-
-export type PutBlobsReply = StoredBlob[];

@@ -21,6 +21,9 @@ const SUMMARY_SELECT = {
 type FullRow = Prisma.MailMessageGetPayload<{ include: { attachments: true } }>;
 
 export class MessageRepo {
+  /** search's prepared statements, one per number of words (the route allows up to 8) */
+  private readonly searchStatements = new Map<number, BetterSqlite3.Statement<unknown[], unknown>>();
+
   constructor(private readonly db: Database) {}
 
   async listInFolder(userId: number, folderId: number, limit: number, cursor: string | null): Promise<Page<MessageSummaryRecord>> {
@@ -114,8 +117,6 @@ export class MessageRepo {
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
-
-  private readonly searchStatements = new Map<number, BetterSqlite3.Statement<unknown[], unknown>>();
 
   private searchStatement(wordCount: number): BetterSqlite3.Statement<unknown[], unknown> {
     let st = this.searchStatements.get(wordCount);

@@ -3,10 +3,10 @@
 // the writer connection: a batch costs one WAL fsync and microseconds of CPU
 // per row, instead of a compiled Prisma query per row.
 import type BetterSqlite3 from 'better-sqlite3';
-import { messageReceivedData, webhookBody } from '../contracts/webhooks.js';
 import type { Sqlite } from './database.js';
 import { ACTIVE_OUTBOUND } from './outbound-repo.js';
 import { sqliteTime } from './sqlite-time.js';
+import { messageReceivedData, webhookBody } from './webhook-payload.js';
 import type { AddressRecord, AttachmentRecord } from './records.js';
 
 export interface NewAttachment {

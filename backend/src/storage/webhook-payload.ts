@@ -1,5 +1,7 @@
-// Webhook bodies, as receivers see them (docs/operations.md lists the events).
-// No message bodies, passwords or tokens ever go into one.
+// The body of a webhook_outbox row, as receivers get it (docs/operations.md
+// lists the events). Here in storage because message.received's row is
+// written inside the message's own commit (message-store.ts), where its ids
+// are first known. No message bodies, passwords or tokens ever go into one.
 
 /** The JSON body POSTed for an event. */
 export function webhookBody(event: string, data: Record<string, unknown>, at: Date): string {
