@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { serveRequests, workerOptions } from '../shared/worker-rpc.js';
 import { BlobFiles, type StoredBlob } from './blob-files.js';
 import { blobReferenced, insertMessageCopies, insertOutbound } from './message-store.js';
-import type { CommitBody, IngestRequest, WorkerOptions } from './ingest-worker-protocol.js';
+import { decodeCommit, type IngestRequest, type WorkerOptions } from './ingest-worker-protocol.js';
 
 const options = workerOptions<WorkerOptions>();
 const db = new Database(options.filePath, { timeout: options.busyTimeoutMs });
@@ -18,21 +18,8 @@ db.pragma('foreign_keys = ON');
 const blobs = new BlobFiles(options.blobRoot);
 const referenced = (sha: string) => blobReferenced(db, sha);
 
-/** The commit body arrives as JSON: dates come back as strings. */
-function revive(json: string): CommitBody {
-  const body = JSON.parse(json) as CommitBody;
-  body.now = new Date(body.now);
-  for (const d of body.deliveries) {
-    for (const c of d.copies) {
-      c.sentAt = new Date(c.sentAt);
-      c.createdAt = new Date(c.createdAt);
-    }
-  }
-  return body;
-}
-
-function commit(json: string) {
-  const { now, deliveries } = revive(json);
+function commit(json: string, texts: string[]) {
+  const { now, deliveries } = decodeCommit(json, texts);
   const committed = db
     .transaction(() =>
       deliveries.map((d) => ({
@@ -66,7 +53,7 @@ function handle(request: IngestRequest): unknown {
     case 'putBlobs':
       return putBlobs(request.blobs, request.hashes);
     case 'commit':
-      return commit(request.json);
+      return commit(request.json, request.texts);
     case 'discard':
       return discard(request.pinned, request.created);
     case 'removeBlobs':

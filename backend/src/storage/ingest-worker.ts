@@ -3,7 +3,8 @@
 // HTTP and sockets.
 import { ownsWholeBuffer, siblingModule, WorkerRpc } from '../shared/worker-rpc.js';
 import type { BlobInput, StoredBlob } from './blob-files.js';
-import type { CommitBody, CommittedRows, DeliveryRows, IngestRequest, WorkerOptions } from './ingest-worker-protocol.js';
+import { encodeCommit } from './ingest-worker-protocol.js';
+import type { CommittedRows, DeliveryRows, IngestRequest, WorkerOptions } from './ingest-worker-protocol.js';
 
 type Body<K extends IngestRequest['kind']> = Omit<Extract<IngestRequest, { kind: K }>, 'id'>;
 
@@ -42,8 +43,8 @@ export class IngestWorker {
   }
 
   commit(deliveries: DeliveryRows[]): Promise<CommittedRows[]> {
-    const body: CommitBody = { now: new Date(), deliveries };
-    return this.send({ kind: 'commit', json: JSON.stringify(body) });
+    const { json, texts } = encodeCommit({ now: new Date(), deliveries });
+    return this.send({ kind: 'commit', json, texts });
   }
 
   discard(pinned: string[], created: string[]): Promise<string[]> {
