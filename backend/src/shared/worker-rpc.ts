@@ -1,6 +1,11 @@
 // Request/response over a worker thread. The worker is started on first use
 // and again after a crash; a crash fails only the requests in flight.
 // Requests carry an id; the worker answers { id, ok, value | error }.
+//
+// Both directions are batched per turn of the event loop: the requests (and
+// answers) made during one turn cross as one message. Each postMessage wakes
+// the other thread with a system call, and with twenty SMTP sessions one
+// postMessage per stored blob was the main thread's largest single cost.
 import { Worker, workerData as currentWorkerData, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 
 export type WorkerReply<T> = { id: number; ok: true; value: T } | { id: number; ok: false; error: { message: string; code: string | null } };
@@ -33,6 +38,15 @@ export class WorkerRpc {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiter>();
+  private readonly outbox = new Outbox(
+    (batch, transfer) => this.worker?.postMessage(batch, transfer),
+    (batch, err) => {
+      for (const request of batch as Array<{ id: number }>) {
+        this.waiting.get(request.id)?.reject(err instanceof Error ? err : new Error(String(err)));
+        this.waiting.delete(request.id);
+      }
+    },
+  );
 
   /** module: the worker's module; data: what workerOptions() returns there */
   constructor(
@@ -49,12 +63,13 @@ export class WorkerRpc {
       this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
       // Keep the process alive while an answer is due; an idle worker must not.
       worker.ref();
-      worker.postMessage(payload(id), transfer);
+      this.outbox.add(payload(id), transfer);
     });
   }
 
   /** Asks the worker to finish ('close' message), then makes sure it is gone. */
   async close(): Promise<void> {
+    this.outbox.flushNow(); // requests made this turn go before the close
     const worker = this.worker;
     this.worker = null;
     if (!worker) return;
@@ -70,16 +85,21 @@ export class WorkerRpc {
     // execArgv: [] — the entry registers the TypeScript loader itself; inheriting
     // the parent's --import tsx as well would load it twice.
     const worker = new Worker(ENTRY, { workerData: { module: this.module.href, data: this.data }, execArgv: [], resourceLimits: this.limits });
-    worker.on('message', (reply: WorkerReply<unknown>) => {
-      const waiter = this.waiting.get(reply.id);
-      if (!waiter) return;
-      this.waiting.delete(reply.id);
+    worker.on('message', (replies: WorkerReply<unknown>[]) => {
+      for (const reply of replies) {
+        const waiter = this.waiting.get(reply.id);
+        if (!waiter) continue;
+        this.waiting.delete(reply.id);
+        if (reply.ok) waiter.resolve(reply.value);
+        else waiter.reject(new WorkerCallError(reply.error.message, reply.error.code));
+      }
       if (this.waiting.size === 0) worker.unref();
-      if (reply.ok) waiter.resolve(reply.value);
-      else waiter.reject(new WorkerCallError(reply.error.message, reply.error.code));
     });
     const fail = (err: Error) => {
-      if (this.worker === worker) this.worker = null;
+      if (this.worker === worker) {
+        this.worker = null;
+        this.outbox.clear(); // their callers are rejected just below
+      }
       for (const w of this.waiting.values()) w.reject(err);
       this.waiting.clear();
     };
@@ -102,19 +122,78 @@ export function serveRequests<Req extends { id: number }>(
   handle: (request: Req) => unknown | Promise<unknown>,
   onClose: () => void = () => undefined,
 ): void {
-  port.on('message', async (message: unknown) => {
+  const replies = new Outbox(
+    (batch) => port.postMessage(batch),
+    // One answer that cannot be cloned must not take the others with it.
+    (batch) => {
+      for (const reply of batch as Array<WorkerReply<unknown>>) {
+        try {
+          port.postMessage([reply]);
+        } catch (err) {
+          port.postMessage([{ id: reply.id, ok: false, error: { message: `answer not sendable: ${String(err)}`, code: null } }]);
+        }
+      }
+    },
+  );
+  const answer = async (message: unknown) => {
+    const request = decode(message);
+    try {
+      const value = await handle(request);
+      replies.add({ id: request.id, ok: true, value });
+    } catch (err) {
+      const e = err as { message?: string; code?: string };
+      replies.add({ id: request.id, ok: false, error: { message: e.message ?? String(err), code: e.code ?? null } });
+    }
+  };
+  port.on('message', (message: unknown) => {
     if (message === 'close') {
+      replies.flushNow();
       onClose();
       port.close();
       return;
     }
-    const request = decode(message);
-    try {
-      const value = await handle(request);
-      port.postMessage({ id: request.id, ok: true, value });
-    } catch (err) {
-      const e = err as { message?: string; code?: string };
-      port.postMessage({ id: request.id, ok: false, error: { message: e.message ?? String(err), code: e.code ?? null } });
-    }
+    for (const request of message as unknown[]) void answer(request);
   });
+}
+
+/** Messages gathered during one turn of the event loop and posted together at its end. */
+class Outbox {
+  private batch: unknown[] = [];
+  private transfer = new Set<ArrayBuffer>();
+  private scheduled = false;
+
+  /** onPostError: the batch could not be posted (a value that cannot be cloned); nothing of it was sent */
+  constructor(
+    private readonly post: (batch: unknown[], transfer: ArrayBuffer[]) => void,
+    private readonly onPostError: (batch: unknown[], err: unknown) => void,
+  ) {}
+
+  add(message: unknown, transfer?: readonly ArrayBuffer[]): void {
+    this.batch.push(message);
+    for (const b of transfer ?? []) this.transfer.add(b);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      // setImmediate runs after this turn's I/O callbacks: every session whose
+      // data arrived in this turn shares the one message.
+      setImmediate(() => this.flushNow());
+    }
+  }
+
+  flushNow(): void {
+    this.scheduled = false;
+    if (this.batch.length === 0) return;
+    const batch = this.batch;
+    const transfer = [...this.transfer];
+    this.clear();
+    try {
+      this.post(batch, transfer);
+    } catch (err) {
+      this.onPostError(batch, err);
+    }
+  }
+
+  clear(): void {
+    this.batch = [];
+    this.transfer.clear();
+  }
 }

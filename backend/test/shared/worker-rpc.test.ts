@@ -33,3 +33,31 @@ describe('WorkerRpc', () => {
     expect(answers).toEqual(values.map((v) => `echo:${v}`));
   });
 });
+
+describe('WorkerRpc batching', () => {
+  it('sends the requests of one turn as one message, and each still gets its own answer or error', async () => {
+    const calls = [
+      rpc.call((id) => ({ id, action: 'echo', value: 'a' })),
+      rpc.call((id) => ({ id, action: 'fail' })).catch((e: unknown) => (e as Error).message),
+      rpc.call((id) => ({ id, action: 'echo', value: 'b' })),
+      rpc.call<number>((id) => ({ id, action: 'batchSize' })),
+    ];
+    await expect(Promise.all(calls)).resolves.toEqual(['echo:a', 'asked to fail', 'echo:b', 4]);
+  });
+
+  it('rejects only the requests of a batch that cannot be sent', async () => {
+    const bad = rpc.call((id) => ({ id, action: 'echo', value: () => 'a function cannot be cloned' }));
+    await expect(bad).rejects.toThrow();
+    await expect(rpc.call((id) => ({ id, action: 'echo', value: 'next' }))).resolves.toBe('echo:next');
+  });
+
+  it('answers a value that cannot be cloned with an error, and the others normally', async () => {
+    const calls = [
+      rpc.call((id) => ({ id, action: 'unsendable' })).catch((e: unknown) => (e as Error).message),
+      rpc.call((id) => ({ id, action: 'echo', value: 'fine' })),
+    ];
+    const [unsendable, fine] = await Promise.all(calls);
+    expect(unsendable).toMatch(/answer not sendable/);
+    expect(fine).toBe('echo:fine');
+  });
+});
