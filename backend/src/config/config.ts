@@ -40,6 +40,7 @@ const envSchema = z.object({
   SMTP_MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(25 * MiB),
   SMTP_MAX_RECIPIENTS: z.coerce.number().int().positive().default(100),
   SMTP_MAX_CLIENTS: z.coerce.number().int().positive().default(500),
+  SMTP_DATA_BUFFER_BYTES: z.coerce.number().int().positive().default(64 * MiB),
   SMTP_SOCKET_TIMEOUT_MS: z.coerce.number().int().positive().default(5 * 60_000),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
@@ -102,6 +103,8 @@ export type Config = Readonly<{
     maxMessageBytes: number;
     maxRecipients: number;
     maxClients: number;
+    /** DATA bytes all sessions together may hold in memory; past it, reading waits (the oldest transfer always proceeds) */
+    dataBufferBytes: number;
     socketTimeoutMs: number;
     allowInsecureAuth: boolean;
     /** STARTTLS is offered only when both are set (paths to PEM files) */
@@ -192,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxMessageBytes: e.SMTP_MAX_MESSAGE_BYTES,
       maxRecipients: e.SMTP_MAX_RECIPIENTS,
       maxClients: e.SMTP_MAX_CLIENTS,
+      dataBufferBytes: e.SMTP_DATA_BUFFER_BYTES,
       socketTimeoutMs: e.SMTP_SOCKET_TIMEOUT_MS,
       allowInsecureAuth: e.SMTP_ALLOW_INSECURE_AUTH,
       tls: e.SMTP_TLS_CERT && e.SMTP_TLS_KEY ? { certPath: path.resolve(e.SMTP_TLS_CERT), keyPath: path.resolve(e.SMTP_TLS_KEY) } : null,

@@ -1,14 +1,17 @@
 // Collects a DATA stream into one Buffer. smtp-server has already removed the
 // dot-stuffing; bare LF line ends are made CRLF so /raw is always RFC 5322 shaped.
+// With a budget lease, reading pauses while the budget is over its limit
+// (smtp-server then stops reading the socket: TCP flow control slows the sender).
 import type { Readable } from 'node:stream';
 import { toCrlf } from '../mail/line-endings.js';
+import type { Lease } from '../shared/receive-budget.js';
 
 export interface ReadResult {
   raw: Buffer;
   sizeExceeded: boolean;
 }
 
-export function readMessage(stream: Readable & { sizeExceeded?: boolean }): Promise<ReadResult> {
+export function readMessage(stream: Readable & { sizeExceeded?: boolean }, lease?: Lease): Promise<ReadResult> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -17,9 +20,18 @@ export function readMessage(stream: Readable & { sizeExceeded?: boolean }): Prom
       if (stream.sizeExceeded) return;
       chunks.push(chunk);
       size += chunk.length;
+      const wait = lease?.take(chunk.length);
+      if (wait) {
+        stream.pause();
+        void wait.then(() => stream.resume());
+      }
     });
-    stream.once('error', reject);
+    stream.once('error', (err) => {
+      lease?.doneArriving();
+      reject(err);
+    });
     stream.once('end', () => {
+      lease?.doneArriving();
       if (stream.sizeExceeded) return resolve({ raw: Buffer.alloc(0), sizeExceeded: true });
       resolve({ raw: toCrlf(Buffer.concat(chunks, size)), sizeExceeded: false });
     });

@@ -10,6 +10,7 @@ import type { MailIntake, SmtpSessionInfo } from '../core/mail-intake.js';
 import type { SmtpGuard } from '../core/smtp-guard.js';
 import { closeGracefully } from './graceful-close.js';
 import { AppError, permFail, tempFail } from '../shared/app-error.js';
+import { ReceiveBudget } from '../shared/receive-budget.js';
 import type { Logger } from '../shared/logger.js';
 import { readMessage } from './read-message.js';
 import { toSmtpError } from './smtp-replies.js';
@@ -27,6 +28,8 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
   const inFlight = new Set<Promise<unknown>>();
   const smtp = config.smtp;
   let totalConnections = 0;
+  // All sessions together hold at most this much DATA in memory (receive-budget.ts).
+  const receiveBudget = new ReceiveBudget(smtp.dataBufferBytes);
   // STARTTLS only with a configured certificate (issue 4).
   const tls = smtp.tls ? loadTlsMaterial(smtp.tls) : null;
 
@@ -104,7 +107,8 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
 
     onData(stream, session, callback) {
       const local = session.envelope.rcptTo.map((a) => recipients.get(a)).filter((r): r is Recipient => !!r);
-      const work = readMessage(stream)
+      const lease = receiveBudget.open();
+      const work = readMessage(stream, lease)
         .then(async ({ raw, sizeExceeded }) => {
           // smtp-server itself answers 552 5.3.4 when the size limit was hit.
           if (sizeExceeded) {
@@ -120,7 +124,10 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
           log.warn({ sessionId: session.id, err: err instanceof AppError ? err.code : err }, 'DATA refused');
           callback(toSmtpError(err));
         })
-        .finally(() => inFlight.delete(work));
+        .finally(() => {
+          lease.release();
+          inFlight.delete(work);
+        });
       inFlight.add(work);
     },
   });
