@@ -32,6 +32,8 @@ export interface LoadComparison {
   maxRssMb?: number;
   subject: ServerRounds;
   baseline: ServerRounds;
+  /** The issue's yardstick, a minimal durable SQLite store (reference-store-server.ts), when measured. */
+  reference?: ServerRounds;
 }
 
 export interface BenchReport {
@@ -94,6 +96,7 @@ export function formatReport(report: BenchReport): string {
     );
   }
   lines.push('');
+  lines.push(...referenceTable(report));
   if (report.latency) {
     const latency = report.latency;
     const verdict = latency.p99 < report.latencyTargetMs && latency.failures.length === 0 ? 'met' : 'MISSED';
@@ -119,6 +122,33 @@ export function formatReport(report: BenchReport): string {
   return lines.join('\n');
 }
 
+/**
+ * The same loads against the issue's yardstick: what a minimal durable store
+ * (parse, one SQLite row with the raw bytes, fsync, 250) reaches in this run.
+ */
+function referenceTable(report: BenchReport): string[] {
+  const measured = report.comparisons.filter((c) => c.reference);
+  if (measured.length === 0) return [];
+  const subject = report.subjectLabel;
+  const lines = [
+    'Yardstick, same run: a minimal durable SQLite store (scripts/bench/reference-store-server.ts: the baseline plus one row with the raw bytes per message, WAL, synchronous=FULL, committed before the 250; no blob files):',
+    '',
+    `| load | reference msg/s | reference / baseline | ${subject} / reference | failures reference |`,
+    '|---|---:|---:|---:|---|',
+  ];
+  for (const c of measured) {
+    const referenceRate = rate(c.reference!);
+    const baselineRate = rate(c.baseline);
+    const subjectRate = rate(c.subject);
+    const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? a / b : undefined);
+    lines.push(
+      `| ${c.name} | ${fixed(referenceRate)} | ${fixed(ratio(referenceRate, baselineRate), 2)} | ${fixed(ratio(subjectRate, referenceRate), 2)} | ${failureCount(c.reference!)} |`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
 function failureCount(server: ServerRounds): string {
   if (server.rounds.some((run) => run.error && !run.load)) return 'error';
   return String(server.rounds.reduce((sum, run) => sum + (run.load?.failures.length ?? 0), 0));
@@ -129,7 +159,8 @@ const FAILURES_SHOWN = 10;
 function collectDetails(report: BenchReport): string[] {
   const details = [...report.notes];
   for (const comparison of report.comparisons) {
-    for (const [round, run] of [comparison.subject, comparison.baseline].flatMap((server) =>
+    const servers = [comparison.subject, comparison.baseline, ...(comparison.reference ? [comparison.reference] : [])];
+    for (const [round, run] of servers.flatMap((server) =>
       server.rounds.map((run, index) => [index + 1, run] as const),
     )) {
       const where = `${comparison.name}, ${run.label} round ${round}`;

@@ -46,6 +46,25 @@ export async function startBaseline(repoRoot: string, label = 'baseline'): Promi
 }
 
 
+/**
+ * The issue's yardstick: the baseline plus a minimal durable SQLite store
+ * (reference-store-server.ts), on a database file in its own data directory.
+ */
+export async function startReferenceStore(repoRoot: string): Promise<BenchTarget> {
+  const smtpPort = await findFreePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'chitbox-bench-reference-'));
+  liveDataDirs.add(dataDir);
+  const server = await startChildServer({
+    name: 'reference',
+    args: ['--import', 'tsx', join(repoRoot, 'scripts/bench/reference-store-server.ts')],
+    env: { ...process.env, BASELINE_PORT: String(smtpPort), REFERENCE_DB: join(dataDir, 'reference.db') },
+    cwd: repoRoot,
+    readyLine: 'reference ready',
+    readyTimeoutMs: READY_TIMEOUT_MS,
+  });
+  return { label: 'reference', server, smtpPort, stop: () => server.stop() };
+}
+
 /** Compiles the server as npm start does (npm run build:api), once per bench run. */
 export function buildChitbox(repoRoot: string): void {
   execFileSync('npm', ['run', '--silent', 'build:api'], { cwd: repoRoot, stdio: 'inherit' });

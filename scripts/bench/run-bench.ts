@@ -9,6 +9,7 @@
 //   --rounds N                  fresh-server runs per load and server (3); the
 //                               table shows the median msg/s and the highest RSS
 //   --only small,large,latency  run only these parts
+//   --no-reference              skip the yardstick (a minimal durable SQLite store)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,7 +20,7 @@ import {
   type WireMessage,
 } from './bench-messages.js';
 import { formatReport, type BenchReport, type LoadComparison, type ServerRun } from './bench-report.js';
-import { buildChitbox, countInbox, startBaseline, startChitbox, type BenchTarget } from './bench-targets.js';
+import { buildChitbox, countInbox, startBaseline, startChitbox, startReferenceStore, type BenchTarget } from './bench-targets.js';
 import { measureNewEmailLatency } from './new-email-latency.js';
 import { runNodeLoad, type LoadResult } from './node-load-client.js';
 import { hasSmtpSource, runSmtpSourceLoad } from './smtp-source-load.js';
@@ -36,6 +37,7 @@ const { values: flags } = parseArgs({
     sessions: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '3' },
     only: { type: 'string', default: 'small,large,latency' },
+    'no-reference': { type: 'boolean', default: false },
   },
 });
 
@@ -55,6 +57,7 @@ if (useSmtpSource && !hasSmtpSource(repoRoot)) {
   throw new Error('smtp-source not unpacked: run scripts/install-mail-tools.sh');
 }
 const subjectIsChitbox = flags.target === 'chitbox';
+const measureReference = !flags['no-reference'];
 
 // A 1 MB message over loopback takes milliseconds; a minute means something hangs.
 const REPLY_TIMEOUT_MS = 60_000;
@@ -171,7 +174,7 @@ async function main(): Promise<number> {
         ? `msg/s counts accepted messages over one smtp-source run (its ${sessions} greetings included), after an untimed warm-up run`
         : 'msg/s counts accepted messages over the timed part only (sessions already greeted, after an untimed warm-up)',
       'server CPU is the user + system time of all the server process threads over warm-up and timed part, per message sent',
-      `msg/s is the median of ${rounds} rounds, baseline and subject alternating who goes first; peak RSS is the highest round`,
+      `msg/s is the median of ${rounds} rounds, the servers taking turns to go first; peak RSS is the highest round`,
       `load average at start: ${loadavg().map((value) => value.toFixed(2)).join(' ')} (the machine may be shared)`,
     ],
   };
@@ -184,16 +187,18 @@ async function main(): Promise<number> {
       maxRssMb: subjectIsChitbox ? plan.maxRssMb : undefined,
       baseline: { label: 'baseline', rounds: [] },
       subject: { label: subjectLabel, rounds: [] },
+      reference: measureReference ? { label: 'reference', rounds: [] } : undefined,
     };
     for (let round = 0; round < rounds; round++) {
-      // Alternate who goes first, so neither always meets a warmer or busier machine.
-      const measureBaseline = async () =>
-        comparison.baseline.rounds.push(await measure(() => startBaseline(repoRoot), 'baseline', plan));
-      const measureSubject = async () =>
-        comparison.subject.rounds.push(await measure(startSubject, subjectLabel, plan));
-      for (const step of round % 2 === 0 ? [measureBaseline, measureSubject] : [measureSubject, measureBaseline]) {
-        await step();
-      }
+      const steps = [
+        async () => comparison.baseline.rounds.push(await measure(() => startBaseline(repoRoot), 'baseline', plan)),
+        async () => comparison.subject.rounds.push(await measure(startSubject, subjectLabel, plan)),
+        ...(comparison.reference
+          ? [async () => comparison.reference!.rounds.push(await measure(() => startReferenceStore(repoRoot), 'reference', plan))]
+          : []),
+      ];
+      // Rotate who goes first, so none always meets a warmer or busier machine.
+      for (let i = 0; i < steps.length; i++) await steps[(round + i) % steps.length]!();
     }
     report.comparisons.push(comparison);
   }
@@ -231,7 +236,7 @@ async function main(): Promise<number> {
 
   const anyFailure =
     report.comparisons.some((c) =>
-      [...c.subject.rounds, ...c.baseline.rounds].some((run) => run.error || run.load?.failures.length),
+      [...c.subject.rounds, ...c.baseline.rounds, ...(c.reference?.rounds ?? [])].some((run) => run.error || run.load?.failures.length),
     ) ||
     report.latencyError !== undefined ||
     (report.latency?.failures.length ?? 0) > 0;
