@@ -32,37 +32,40 @@ process.on('exit', () => {
 });
 const READY_TIMEOUT_MS = 60_000;
 
-export async function startBaseline(repoRoot: string, label = 'baseline'): Promise<BenchTarget> {
-  const smtpPort = await findFreePort();
-  const server = await startChildServer({
-    name: label,
-    args: ['--import', 'tsx', join(repoRoot, 'scripts/bench/baseline-server.ts')],
-    env: { ...process.env, BASELINE_PORT: String(smtpPort) },
-    cwd: repoRoot,
-    readyLine: 'baseline ready',
-    readyTimeoutMs: READY_TIMEOUT_MS,
-  });
-  return { label, server, smtpPort, stop: () => server.stop() };
+export function startBaseline(repoRoot: string, label = 'baseline'): Promise<BenchTarget> {
+  return startScriptServer(repoRoot, { script: 'baseline-server.ts', name: 'baseline', label });
 }
-
 
 /**
  * The issue's yardstick: the baseline plus a minimal durable SQLite store
  * (reference-store-server.ts), on a database file in its own data directory.
  */
-export async function startReferenceStore(repoRoot: string): Promise<BenchTarget> {
-  const smtpPort = await findFreePort();
+export function startReferenceStore(repoRoot: string): Promise<BenchTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chitbox-bench-reference-'));
   liveDataDirs.add(dataDir);
-  const server = await startChildServer({
+  return startScriptServer(repoRoot, {
+    script: 'reference-store-server.ts',
     name: 'reference',
-    args: ['--import', 'tsx', join(repoRoot, 'scripts/bench/reference-store-server.ts')],
-    env: { ...process.env, BASELINE_PORT: String(smtpPort), REFERENCE_DB: join(dataDir, 'reference.db') },
+    label: 'reference',
+    env: { REFERENCE_DB: join(dataDir, 'reference.db') },
+  });
+}
+
+/** A comparison server from scripts/bench (bench-smtp-server.ts), run under tsx. */
+async function startScriptServer(
+  repoRoot: string,
+  opts: { script: string; name: string; label: string; env?: Record<string, string> },
+): Promise<BenchTarget> {
+  const smtpPort = await findFreePort();
+  const server = await startChildServer({
+    name: opts.label,
+    args: ['--import', 'tsx', join(repoRoot, 'scripts/bench', opts.script)],
+    env: { ...process.env, ...opts.env, BASELINE_PORT: String(smtpPort) },
     cwd: repoRoot,
-    readyLine: 'reference ready',
+    readyLine: `${opts.name} ready`,
     readyTimeoutMs: READY_TIMEOUT_MS,
   });
-  return { label: 'reference', server, smtpPort, stop: () => server.stop() };
+  return { label: opts.label, server, smtpPort, stop: () => server.stop() };
 }
 
 /** Compiles the server as npm start does (npm run build:api), once per bench run. */
