@@ -149,6 +149,11 @@ function referenceTable(report: BenchReport): string[] {
   return lines;
 }
 
+/** Every server measured under one load: the subject, the baseline and, when measured, the yardstick. */
+export function serversOf(comparison: LoadComparison): ServerRounds[] {
+  return [comparison.subject, comparison.baseline, ...(comparison.reference ? [comparison.reference] : [])];
+}
+
 function failureCount(server: ServerRounds): string {
   if (server.rounds.some((run) => run.error && !run.load)) return 'error';
   return String(server.rounds.reduce((sum, run) => sum + (run.load?.failures.length ?? 0), 0));
@@ -159,8 +164,7 @@ const FAILURES_SHOWN = 10;
 function collectDetails(report: BenchReport): string[] {
   const details = [...report.notes];
   for (const comparison of report.comparisons) {
-    const servers = [comparison.subject, comparison.baseline, ...(comparison.reference ? [comparison.reference] : [])];
-    for (const [round, run] of servers.flatMap((server) =>
+    for (const [round, run] of serversOf(comparison).flatMap((server) =>
       server.rounds.map((run, index) => [index + 1, run] as const),
     )) {
       const where = `${comparison.name}, ${run.label} round ${round}`;

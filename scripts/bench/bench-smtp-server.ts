@@ -6,6 +6,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 const MAX_MESSAGE_BYTES = 30 * 1024 * 1024;
+const NO_BYTES = Buffer.alloc(0);
 
 export interface BenchServerOptions {
   name: string;
@@ -34,7 +35,7 @@ export function serveBench(options: BenchServerOptions): void {
             callback(Object.assign(new Error('message too large'), { responseCode: 552 }));
             return;
           }
-          const reply = options.store(mail, Buffer.concat(chunks));
+          const reply = options.store(mail, options.keepRaw ? Buffer.concat(chunks) : NO_BYTES);
           handled += 1;
           callback(null, reply);
         })

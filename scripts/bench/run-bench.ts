@@ -19,7 +19,7 @@ import {
   smallAlternativeMessage,
   type WireMessage,
 } from './bench-messages.js';
-import { formatReport, type BenchReport, type LoadComparison, type ServerRun } from './bench-report.js';
+import { formatReport, serversOf, type BenchReport, type LoadComparison, type ServerRun } from './bench-report.js';
 import { buildChitbox, countInbox, startBaseline, startChitbox, startReferenceStore, type BenchTarget } from './bench-targets.js';
 import { measureNewEmailLatency } from './new-email-latency.js';
 import { runNodeLoad, type LoadResult } from './node-load-client.js';
@@ -236,7 +236,7 @@ async function main(): Promise<number> {
 
   const anyFailure =
     report.comparisons.some((c) =>
-      [...c.subject.rounds, ...c.baseline.rounds, ...(c.reference?.rounds ?? [])].some((run) => run.error || run.load?.failures.length),
+      serversOf(c).some((server) => server.rounds.some((run) => run.error || run.load?.failures.length)),
     ) ||
     report.latencyError !== undefined ||
     (report.latency?.failures.length ?? 0) > 0;
