@@ -32,6 +32,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
   SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
+  BLOB_INLINE_MAX_BYTES: count.max(1024 * 1024).default(64 * 1024),
   MAIL_DOMAINS: csv.default([]),
   SMTP_SERVER_PORT: port.default(2525),
   SMTP_SERVER_HOST: z.string().default('0.0.0.0'),
@@ -94,6 +95,8 @@ export type Config = Readonly<{
   inbox: Readonly<{ serve: boolean; distDir: string }>;
   dataDir: string;
   database: Readonly<{ url: string; filePath: string; busyTimeoutMs: number }>;
+  /** blobs of up to inlineMaxBytes are rows in the database, bigger ones files (0: every blob a file) */
+  blobs: Readonly<{ inlineMaxBytes: number }>;
   mailDomains: readonly string[];
   smtp: Readonly<{
     port: number;
@@ -186,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inbox: { serve: e.SERVE_INBOX ?? e.NODE_ENV === 'production', distDir: path.resolve(e.INBOX_DIST_DIR) },
     dataDir,
     database: { url: `file:${filePath}`, filePath, busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS },
+    blobs: { inlineMaxBytes: e.BLOB_INLINE_MAX_BYTES },
     mailDomains: e.MAIL_DOMAINS,
     smtp: {
       port: e.SMTP_SERVER_PORT,

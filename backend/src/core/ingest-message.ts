@@ -11,7 +11,7 @@ import { buildReceivedHeader, type TraceInfo } from '../mail/received-header.js'
 import { tempFail, tooLarge } from '../shared/app-error.js';
 import { ByteBudget } from '../shared/byte-budget.js';
 import type { Logger } from '../shared/logger.js';
-import type { BlobStore } from '../storage/blob-store.js';
+import type { BlobStore, SmallBlobRow } from '../storage/blob-store.js';
 import type { IngestWriter } from '../storage/ingest-writer.js';
 import type { NewMessageCopy, StoredCopy } from '../storage/message-store.js';
 import type { MessageRecord } from '../storage/records.js';
@@ -79,7 +79,7 @@ export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promi
   const outbound = input.outbound ? { ...input.outbound, rawSha256: blobs.rawSha256, sizeBytes: rawBytes } : null;
   let committed: IngestResult;
   try {
-    committed = await deps.writer.store({ copies: drafts, outbound, pinned: blobs.pinned });
+    committed = await deps.writer.store({ copies: drafts, outbound, pinned: blobs.pinned, smallBlobs: blobs.small });
   } catch (err) {
     await discard(deps, blobs);
     if ((err as { code?: unknown }).code === 'quota_exceeded') throw tooLarge('quota_exceeded', (err as Error).message);
@@ -97,10 +97,12 @@ interface BlobSet {
   rawSha256: string;
   attachmentShas: string[];
   attachmentSizes: number[];
-  /** every hash, pinned until the commit */
+  /** the files' hashes, pinned until the commit */
   pinned: string[];
   /** the hashes whose files this delivery created */
   created: string[];
+  /** the small blobs, stored by the commit itself */
+  small: SmallBlobRow[];
 }
 
 // From this size on, raw bytes are moved to the writing thread after parsing
@@ -109,9 +111,11 @@ interface BlobSet {
 const MOVE_RAW_FROM_BYTES = 256 * 1024;
 
 /**
- * The raw bytes and each attachment, durably in the blob store before any row
- * names them. Small raw bytes go to disk while the parser runs: the syncs are
- * the slow part of a small delivery, and the parser yields to the event loop often.
+ * The raw bytes and each attachment: files durably in the blob store before
+ * any row names them, small blobs ready to go into the commit. Raw bytes
+ * below MOVE_RAW_FROM_BYTES go to the store while the parser runs: a file's
+ * syncs are the slow part of a delivery, and the parser yields to the event
+ * loop often.
  */
 async function storeBlobs(deps: IngestDeps, raw: Buffer, parsing: Promise<ParsedMessage>): Promise<BlobSet> {
   const attachments = (p: ParsedMessage) => p.attachments.map((a) => ({ bytes: a.content, sha256: a.sha256 }));
@@ -125,8 +129,9 @@ async function storeBlobs(deps: IngestDeps, raw: Buffer, parsing: Promise<Parsed
     rawSha256: stored[0]?.sha256 ?? '',
     attachmentShas: stored.slice(1).map((b) => b.sha256),
     attachmentSizes: stored.slice(1).map((b) => b.size),
-    pinned: stored.map((b) => b.sha256),
+    pinned: stored.filter((b) => !b.small).map((b) => b.sha256),
     created: stored.filter((b) => b.created).map((b) => b.sha256),
+    small: stored.flatMap((b) => (b.small ? [b.small] : [])),
   };
   const failed = puts.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {

@@ -40,7 +40,7 @@ export async function buildServices(config: Config, log: Logger): Promise<Servic
   // One worker thread writes blob files and commits new messages (ingest-worker-thread.ts).
   const ingest = new IngestWorker({ filePath, busyTimeoutMs, blobRoot });
   const db = await openDatabase({ filePath, busyTimeoutMs }, ingest);
-  const blobs = new BlobStore(blobRoot, ingest);
+  const blobs = new BlobStore(blobRoot, ingest, db.sqliteReader, config.blobs.inlineMaxBytes);
   await blobs.init();
   const users = new UserRepo(db);
   const folders = new FolderRepo(db);

@@ -8,8 +8,8 @@ import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { serveRequests, workerOptions } from '../shared/worker-rpc.js';
 import { BlobFiles, type StoredBlob } from './blob-files.js';
-import { blobReferenced, insertMessageCopies, insertOutbound } from './message-store.js';
-import { decodeCommit, type IngestRequest, type WorkerOptions } from './ingest-worker-protocol.js';
+import { blobReferenced, deleteSmallBlob, insertMessageCopies, insertOutbound, insertSmallBlobs } from './message-store.js';
+import { decodeCommit, type EncodedCommit, type IngestRequest, type WorkerOptions } from './ingest-worker-protocol.js';
 
 const options = workerOptions<WorkerOptions>();
 const db = new Database(options.filePath, { timeout: options.busyTimeoutMs });
@@ -18,14 +18,17 @@ db.pragma('foreign_keys = ON');
 const blobs = new BlobFiles(options.blobRoot);
 const referenced = (sha: string) => blobReferenced(db, sha);
 
-function commit(json: string, texts: string[]) {
-  const { now, deliveries } = decodeCommit(json, texts);
+function commit(encoded: EncodedCommit) {
+  const { now, deliveries } = decodeCommit(encoded);
   const committed = db
     .transaction(() =>
-      deliveries.map((d) => ({
-        copies: insertMessageCopies(db, d.copies),
-        outboundId: d.outbound ? insertOutbound(db, d.outbound, now) : null,
-      })),
+      deliveries.map((d) => {
+        insertSmallBlobs(db, d.smallBlobs ?? []);
+        return {
+          copies: insertMessageCopies(db, d.copies),
+          outboundId: d.outbound ? insertOutbound(db, d.outbound, now) : null,
+        };
+      }),
     )
     .immediate();
   // The rows reference their blobs now: the pins have done their job.
@@ -45,7 +48,14 @@ async function putBlobs(bytes: Uint8Array[], hashes: (string | null)[]): Promise
 
 function discard(pinned: string[], created: string[]): string[] {
   pinned.forEach((sha) => blobs.unpin(sha));
-  return blobs.removeUnneeded(created, referenced);
+  return removeUnneeded(created);
+}
+
+/** Files and small-blob rows alike; on this thread, so no commit can slip in between check and removal. */
+function removeUnneeded(hashes: string[]): string[] {
+  const removed = blobs.removeUnneeded(hashes, referenced);
+  for (const sha of removed) deleteSmallBlob(db, sha);
+  return removed;
 }
 
 function handle(request: IngestRequest): unknown {
@@ -53,11 +63,11 @@ function handle(request: IngestRequest): unknown {
     case 'putBlobs':
       return putBlobs(request.blobs, request.hashes);
     case 'commit':
-      return commit(request.json, request.texts);
+      return commit(request);
     case 'discard':
       return discard(request.pinned, request.created);
     case 'removeBlobs':
-      return blobs.removeUnneeded(request.hashes, referenced);
+      return removeUnneeded(request.hashes);
   }
 }
 

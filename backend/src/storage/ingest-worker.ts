@@ -43,8 +43,8 @@ export class IngestWorker {
   }
 
   commit(deliveries: DeliveryRows[]): Promise<CommittedRows[]> {
-    const { json, texts } = encodeCommit({ now: new Date(), deliveries });
-    return this.send({ kind: 'commit', json, texts });
+    const { json, texts, contents } = encodeCommit({ now: new Date(), deliveries });
+    return this.send({ kind: 'commit', json, texts, contents }, contents.map((c) => c.buffer as ArrayBuffer));
   }
 
   discard(pinned: string[], created: string[]): Promise<string[]> {

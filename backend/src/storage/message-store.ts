@@ -8,6 +8,7 @@ import { ACTIVE_OUTBOUND } from './outbound-repo.js';
 import { sqliteTime } from './sqlite-time.js';
 import { messageReceivedData, webhookBody } from './webhook-payload.js';
 import type { AddressRecord, AttachmentRecord } from './records.js';
+import type { SmallBlobRow } from './ingest-worker-protocol.js';
 
 export interface NewAttachment {
   filename: string;
@@ -84,6 +85,8 @@ const SQL = {
   newOutbound: `INSERT INTO outbound_queue (user_id, mail_from, recipients, raw_sha256, size_bytes, status, attempts,
       next_attempt_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+  newSmallBlob: `INSERT INTO small_blobs (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+  deleteSmallBlob: `DELETE FROM small_blobs WHERE sha256 = ?`,
   blobReferenced: `SELECT 1 FROM mail_messages WHERE raw_sha256 = @sha
     UNION ALL SELECT 1 FROM attachments WHERE sha256 = @sha
     UNION ALL SELECT 1 FROM outbound_queue WHERE raw_sha256 = @sha AND status IN (${ACTIVE_OUTBOUND.map((s) => `'${s}'`).join(', ')})
@@ -161,6 +164,16 @@ function checkQuota(st: Statements, c: NewMessageCopy): void {
   if (c.quotaBytes === null) return;
   const row = st.usage.get(c.userId) as { usedBytes: number } | undefined;
   if (row && row.usedBytes + c.sizeBytes > c.quotaBytes) throw new QuotaExceeded(c.mailbox);
+}
+
+/** Stores small blobs (an existing one is kept: same name, same bytes). Call inside a transaction. */
+export function insertSmallBlobs(db: Sqlite, blobs: SmallBlobRow[]): void {
+  const st = statements(db);
+  for (const b of blobs) st.newSmallBlob.run(b.sha256, b.content.byteLength, b.content);
+}
+
+export function deleteSmallBlob(db: Sqlite, sha256: string): void {
+  statements(db).deleteSmallBlob.run(sha256);
 }
 
 /** Whether a message, an attachment or an active outbound row still needs the blob. */

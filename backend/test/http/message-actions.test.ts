@@ -1,8 +1,8 @@
 // PATCH and DELETE on messages, the events they send to the owner's other
 // tabs, and 404 for anything that belongs to someone else.
-import fs from 'node:fs/promises';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blobLocation } from '../support/blob-census.js';
 import { sha256, storedBytes, storedIds } from '../support/mail-helpers.js';
 import { collectEvents, nextEvent, sleep, startTestServer, type ApiClient, type TestServer } from '../support/test-server.js';
 
@@ -139,6 +139,9 @@ describe('DELETE /api/messages/:id', () => {
   it('then deletes for good with email_deleted, and everything about it is 404', async () => {
     const m = (await bob.get(`/api/messages/${messageId}`)).body.message;
     const rawSha = sha256(await storedBytes(bob, messageId));
+    // Small blobs: rows of small_blobs (blob-store.ts).
+    expect(await blobLocation(server.dataDir, rawSha)).toBe('row');
+    expect(await blobLocation(server.dataDir, sha256(attachmentBytes))).toBe('row');
     const event = nextEvent(bobSocket, 'email_deleted');
     expect((await bob.del(`/api/messages/${messageId}`)).status).toBe(204);
     expect(await event).toEqual({ id: messageId, threadId: m.threadId, folderId: folders.trash!.id });
@@ -148,9 +151,8 @@ describe('DELETE /api/messages/:id', () => {
     expect((await bob.del(`/api/messages/${messageId}`)).status).toBe(404);
     expect((await folderMap(bob)).trash.totalCount).toBe(0);
     // The blobs only this message used are gone too.
-    const blob = (sha: string) => server.chitbox.services.blobs.pathOf(sha);
-    await expect(fs.access(blob(rawSha))).rejects.toThrow();
-    await expect(fs.access(blob(sha256(attachmentBytes)))).rejects.toThrow();
+    expect(await blobLocation(server.dataDir, rawSha)).toBeNull();
+    expect(await blobLocation(server.dataDir, sha256(attachmentBytes))).toBeNull();
   });
 
   it('sent none of it to the other user', async () => {

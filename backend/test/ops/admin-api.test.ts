@@ -1,7 +1,6 @@
 // /api/admin over HTTP: every endpoint's success and its 400/401/403/404/409.
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedBlobs } from '../support/blob-census.js';
 import { PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
 import { request, sendRaw } from './ops-helpers.js';
 
@@ -140,7 +139,10 @@ describe('users', () => {
     client.write('Subject: shared\r\n\r\nshared body for two\r\n.\r\n');
     expect(await client.reply()).toMatch(/^250 /);
     client.destroy();
-    const blobs = async () => (await fs.readdir(path.join(server.dataDir, 'blobs'), { recursive: true })).filter((f) => /[0-9a-f]{64}$/.test(f)).length;
+    const blobs = async () => {
+      const { files, rows } = await storedBlobs(server.dataDir);
+      return files.length + rows.length;
+    };
     const before = await blobs();
     expect((await call('DELETE', '/api/admin/users/carol@example.test', bearer(rootToken))).status).toBe(204);
     expect(await blobs()).toBe(before);

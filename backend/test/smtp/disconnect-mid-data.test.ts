@@ -1,9 +1,9 @@
 // A client that disconnects in the middle of DATA leaves nothing stored, and
 // the listener keeps serving new sessions.
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedBlobs } from '../support/blob-census.js';
 import { SmtpLineClient } from '../support/smtp-line-client.js';
 import { sleep, startTestServer, type ApiClient, type TestServer } from '../support/test-server.js';
 
@@ -31,8 +31,8 @@ async function storedState() {
   const db = new Database(path.join(server.dataDir, 'chitbox.db'), { readonly: true, fileMustExist: true });
   const rows = (db.prepare('SELECT (SELECT count(*) FROM mail_messages) + (SELECT count(*) FROM attachments) AS n').get() as { n: number }).n;
   db.close();
-  const root = path.join(server.dataDir, 'blobs');
-  const blobs = (await fs.readdir(root, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
+  const { files, rows: smallBlobs } = await storedBlobs(server.dataDir);
+  const blobs = files.length + smallBlobs.length;
   const folders = (await bob.get('/api/folders')).body.folders as Array<{ totalCount: number }>;
   return { rows, blobs, total: folders.reduce((n, f) => n + f.totalCount, 0) };
 }

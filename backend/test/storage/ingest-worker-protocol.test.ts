@@ -1,5 +1,5 @@
-// A commit body crosses to the ingest worker as JSON plus its copies' texts;
-// decoding gives back exactly what was encoded.
+// A commit body crosses to the ingest worker as JSON plus its copies' texts
+// and its small blobs' bytes; decoding gives back exactly what was encoded.
 import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { decodeCommit, encodeCommit, type CommitBody } from '../../src/storage/ingest-worker-protocol.js';
@@ -23,17 +23,27 @@ function isOneByte(s: string): boolean {
 }
 
 describe('encodeCommit / decodeCommit', () => {
-  it('round-trips deliveries, dates and texts in order', () => {
+  it('round-trips deliveries, dates, texts and small blobs in order', () => {
+    const small = (n: number) => ({ sha256: String(n).repeat(64), content: new Uint8Array([n, n + 1, n + 2]) });
     const body: CommitBody = {
       now: new Date('2026-11-22T10:00:01Z'),
       deliveries: [
-        { copies: [copy(1, 'Grüße 😀', 'plain body text'), copy(2, 'second', 'zweiter Text')], pinned: ['a'.repeat(64)] },
-        { copies: [copy(3, 'third', 'x'.repeat(5000))], outbound: null },
+        { copies: [copy(1, 'Grüße 😀', 'plain body text'), copy(2, 'second', 'zweiter Text')], pinned: ['a'.repeat(64)], smallBlobs: [small(1), small(2)] },
+        { copies: [copy(3, 'third', 'x'.repeat(5000))], outbound: null, smallBlobs: [small(3)] },
       ],
     };
-    const { json, texts } = encodeCommit(body);
-    expect(texts).toHaveLength(12);
-    expect(decodeCommit(json, texts)).toEqual(body);
+    const encoded = encodeCommit(body);
+    expect(encoded.texts).toHaveLength(12);
+    expect(encoded.contents).toHaveLength(3);
+    expect(decodeCommit(encoded)).toEqual(body);
+  });
+
+  it('sends a small blob that is a view into a bigger buffer as an exact-size copy', () => {
+    const pool = new Uint8Array(8192).fill(7);
+    const view = pool.subarray(100, 110);
+    const { contents } = encodeCommit({ now: new Date(), deliveries: [{ copies: [], smallBlobs: [{ sha256: 'c'.repeat(64), content: view }] }] });
+    expect(contents[0]!.buffer.byteLength).toBe(10);
+    expect([...contents[0]!]).toEqual([...view]);
   });
 
   it('keeps the JSON one byte a character when only the texts go beyond Latin-1', () => {

@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blobLocation } from '../support/blob-census.js';
 import { sha256 } from '../support/mail-helpers.js';
 import { SmtpLineClient } from '../support/smtp-line-client.js';
 import { startTestServer, type ApiClient, type TestServer } from '../support/test-server.js';
@@ -42,7 +43,7 @@ function dbCounts(): Record<string, number> {
   const db = new Database(path.join(server.dataDir, 'chitbox.db'), { readonly: true, fileMustExist: true });
   try {
     const out: Record<string, number> = {};
-    for (const table of ['mail_messages', 'attachments', 'mail_threads']) {
+    for (const table of ['mail_messages', 'attachments', 'mail_threads', 'small_blobs']) {
       out[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     }
     return out;
@@ -69,6 +70,35 @@ async function blobFiles(): Promise<string[]> {
 const blobPath = (sha: string) => server.chitbox.services.blobs.pathOf(sha);
 const exists = (p: string) => fs.access(p).then(() => true, () => false);
 
+const smallBlobRow = async (sha: string) => (await blobLocation(server.dataDir, sha)) === 'row';
+
+/** Makes the temp directory unusable for the duration of fn. */
+async function withBrokenBlobDirectory<T>(fn: () => Promise<T>): Promise<T> {
+  const tmp = path.join(server.dataDir, 'blobs', 'tmp');
+  // The tests run as root, so permissions would not stop the writes: a file
+  // where the temp directory should be does.
+  await fs.rm(tmp, { recursive: true, force: true });
+  await fs.writeFile(tmp, 'not a directory');
+  try {
+    return await fn();
+  } finally {
+    await fs.rm(tmp, { force: true });
+    await fs.mkdir(tmp);
+  }
+}
+
+/** Holds the database's write lock for the duration of fn (longer than the server's busy timeout). */
+async function withLockedDatabase<T>(fn: () => Promise<T>): Promise<T> {
+  const locker = new Database(path.join(server.dataDir, 'chitbox.db'), { fileMustExist: true });
+  try {
+    locker.exec('BEGIN EXCLUSIVE');
+    return await fn();
+  } finally {
+    locker.exec('ROLLBACK');
+    locker.close();
+  }
+}
+
 beforeAll(async () => {
   // The database case needs a lock held longer than the server waits for it.
   server = await startTestServer({ SQLITE_BUSY_TIMEOUT_MS: '200' });
@@ -86,28 +116,19 @@ afterAll(async () => {
   await server.stop();
 });
 
-// From 256 KB on, the raw bytes and the attachments are moved to the writing
-// thread together after parsing (ingest-message.ts): a separate path.
+// Blobs over 64 KiB are files (blob-store.ts). From 256 KB on, the raw bytes
+// and the attachments are moved to the writing thread together after parsing
+// (ingest-message.ts): a separate path.
 describe.each([
-  { kind: 'a small message', attachmentBytes: 3000 },
+  { kind: 'a message with a 100 KB attachment', attachmentBytes: 100_000 },
   { kind: 'a big message', attachmentBytes: 300_000 },
 ])('storage failure during DATA, $kind', ({ attachmentBytes }) => {
   it('answers 451 4.3.0 when the blob store cannot write, and keeps nothing', async () => {
     const countsBefore = dbCounts();
     const totalBefore = await inboxTotal();
     const filesBefore = await blobFiles();
-    const tmp = path.join(server.dataDir, 'blobs', 'tmp');
-    // The tests run as root, so permissions would not stop the writes: a file
-    // where the temp directory should be does.
-    await fs.rm(tmp, { recursive: true, force: true });
-    await fs.writeFile(tmp, 'not a directory');
     const { raw, attachment } = uniqueMessage('blob store broken', attachmentBytes);
-    try {
-      expect(await send(raw)).toMatch(/^451 4\.3\.0 /);
-    } finally {
-      await fs.rm(tmp, { force: true });
-      await fs.mkdir(tmp);
-    }
+    expect(await withBrokenBlobDirectory(() => send(raw))).toMatch(/^451 4\.3\.0 /);
     expect(dbCounts()).toEqual(countsBefore);
     expect(await inboxTotal()).toBe(totalBefore);
     expect(await blobFiles()).toEqual(filesBefore);
@@ -121,6 +142,7 @@ describe.each([
       mail_messages: countsBefore.mail_messages! + 1,
       attachments: countsBefore.attachments! + 1,
       mail_threads: countsBefore.mail_threads! + 1,
+      small_blobs: countsBefore.small_blobs,
     });
     expect(await exists(blobPath(sha256(raw)))).toBe(true);
     expect(await exists(blobPath(sha256(attachment)))).toBe(true);
@@ -131,14 +153,7 @@ describe.each([
     const totalBefore = await inboxTotal();
     const filesBefore = await blobFiles();
     const { raw, attachment } = uniqueMessage('database locked', attachmentBytes);
-    const locker = new Database(path.join(server.dataDir, 'chitbox.db'), { fileMustExist: true });
-    try {
-      locker.exec('BEGIN EXCLUSIVE');
-      expect(await send(raw)).toMatch(/^451 4\.3\.0 /);
-    } finally {
-      locker.exec('ROLLBACK');
-      locker.close();
-    }
+    expect(await withLockedDatabase(() => send(raw))).toMatch(/^451 4\.3\.0 /);
     expect(dbCounts()).toEqual(countsBefore);
     expect(await inboxTotal()).toBe(totalBefore);
     // The DATA bytes were stored under their sha256 before the commit failed; now they are gone.
@@ -149,5 +164,42 @@ describe.each([
     expect(await send(raw)).toMatch(/^250 /);
     expect(await inboxTotal()).toBe(totalBefore + 1);
     expect(await exists(blobPath(sha256(raw)))).toBe(true);
+  });
+});
+
+// Blobs of up to 64 KiB are rows of small_blobs, inserted by the commit itself.
+describe('storage failure during DATA, a small message (its blobs are database rows)', () => {
+  it('needs no blob file: a broken blob directory does not stop it', async () => {
+    const countsBefore = dbCounts();
+    const filesBefore = await blobFiles();
+    const { raw, attachment } = uniqueMessage('small, blob directory broken');
+    expect(await withBrokenBlobDirectory(() => send(raw))).toMatch(/^250 /);
+    expect(dbCounts()).toEqual({
+      mail_messages: countsBefore.mail_messages! + 1,
+      attachments: countsBefore.attachments! + 1,
+      mail_threads: countsBefore.mail_threads! + 1,
+      small_blobs: countsBefore.small_blobs! + 2,
+    });
+    expect(await smallBlobRow(sha256(raw))).toBe(true);
+    expect(await smallBlobRow(sha256(attachment))).toBe(true);
+    expect(await blobFiles()).toEqual(filesBefore);
+  });
+
+  it('answers 451 4.3.0 when the database stays locked, and keeps neither rows nor blobs', async () => {
+    const countsBefore = dbCounts();
+    const totalBefore = await inboxTotal();
+    const filesBefore = await blobFiles();
+    const { raw, attachment } = uniqueMessage('small, database locked');
+    expect(await withLockedDatabase(() => send(raw))).toMatch(/^451 4\.3\.0 /);
+    expect(dbCounts()).toEqual(countsBefore);
+    expect(await inboxTotal()).toBe(totalBefore);
+    expect(await smallBlobRow(sha256(raw))).toBe(false);
+    expect(await smallBlobRow(sha256(attachment))).toBe(false);
+    expect(await blobFiles()).toEqual(filesBefore);
+
+    expect(await send(raw)).toMatch(/^250 /);
+    expect(await inboxTotal()).toBe(totalBefore + 1);
+    expect(await smallBlobRow(sha256(raw))).toBe(true);
+    expect(await smallBlobRow(sha256(attachment))).toBe(true);
   });
 });
