@@ -12,7 +12,7 @@ import { tempFail, tooLarge } from '../shared/app-error.js';
 import { ByteBudget } from '../shared/byte-budget.js';
 import type { Logger } from '../shared/logger.js';
 import type { BlobStore, SmallBlobRow } from '../storage/blob-store.js';
-import type { IngestWriter } from '../storage/ingest-writer.js';
+import type { Database } from '../storage/database.js';
 import type { NewMessageCopy, StoredCopy } from '../storage/message-store.js';
 import type { MessageRecord } from '../storage/records.js';
 import type { Config } from '../config/config.js';
@@ -55,7 +55,8 @@ export interface IngestResult {
 export interface IngestDeps {
   /** whether copies queue a message.received webhook in their commit */
   config: Pick<Config, 'webhooks'>;
-  writer: IngestWriter;
+  /** the database: commits each delivery in one transaction (batched with others arriving meanwhile) */
+  writer: Pick<Database, 'commitDelivery'>;
   blobs: BlobStore;
   events: EventBus;
   log: Logger;
@@ -79,7 +80,7 @@ export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promi
   const outbound = input.outbound ? { ...input.outbound, rawSha256: blobs.rawSha256, sizeBytes: rawBytes } : null;
   let committed: IngestResult;
   try {
-    committed = await deps.writer.store({ copies: drafts, outbound, pinned: blobs.pinned, smallBlobs: blobs.small });
+    committed = await deps.writer.commitDelivery({ copies: drafts, outbound, pinned: blobs.pinned, smallBlobs: blobs.small });
   } catch (err) {
     await discard(deps, blobs);
     if ((err as { code?: unknown }).code === 'quota_exceeded') throw tooLarge('quota_exceeded', (err as Error).message);

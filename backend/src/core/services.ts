@@ -9,7 +9,6 @@ import { BlobStore } from '../storage/blob-store.js';
 import { openDatabase, type Database } from '../storage/database.js';
 import { FolderRepo } from '../storage/folder-repo.js';
 import { IngestWorker } from '../storage/ingest-worker.js';
-import { IngestWriter } from '../storage/ingest-writer.js';
 import { MessageRepo } from '../storage/message-repo.js';
 import { OutboundRepo } from '../storage/outbound-repo.js';
 import { UserRepo } from '../storage/user-repo.js';
@@ -21,7 +20,8 @@ export interface Services {
   config: Config;
   log: Logger;
   db: Database;
-  writer: IngestWriter;
+  /** what ingest commits through: the database itself */
+  writer: Pick<Database, 'commitDelivery'>;
   blobs: BlobStore;
   users: UserRepo;
   folders: FolderRepo;
@@ -54,11 +54,10 @@ export async function buildServices(config: Config, log: Logger): Promise<Servic
     audience: config.auth.jwtAudience,
   });
   const recipients = new RecipientResolver(users, config.mailDomains, config.quota.defaultMb);
-  const writer = new IngestWriter(db);
   const outbound = new OutboundRepo(db);
   const intake = new MailIntake(
-    { writer, blobs, messages, events, log, users, hasher, config, folders, outbound, recipients },
+    { writer: db, blobs, messages, events, log, users, hasher, config, folders, outbound, recipients },
     config.smtp.hostname, log,
   );
-  return { config, log, db, writer, blobs, users, folders, messages, outbound, events, hasher, tokens, recipients, intake };
+  return { config, log, db, writer: db, blobs, users, folders, messages, outbound, events, hasher, tokens, recipients, intake };
 }

@@ -1,17 +1,17 @@
-// Opens the SQLite database through Prisma: one writer connection (every write
-// serialised through a queue, see SerialQueue) and one reader connection, so
-// reads never see another request's uncommitted transaction.
+// Opens the SQLite database through Prisma: one writer connection (its
+// transactions take exclusive turns on the write lock, see WriteTurns) and one
+// reader connection, so reads never see another request's uncommitted transaction.
 //
 // The SMTP hot path does not go through Prisma: its JS engine compiles every
 // query (about 0.4 ms of CPU each here), which cost more than parsing the
 // mail. Recipient lookups use a prepared statement on the reader connection;
-// batches of new messages are committed by the ingest worker thread on a
-// third connection (ingest-worker.ts), taking turns with Prisma's writes
-// through the same queue. Everything else goes through Prisma.
+// new messages are committed in batches by the ingest worker thread on a
+// third connection (ingest-worker.ts, group-commit.ts), in shared turns that
+// alternate with Prisma's exclusive ones. Everything else goes through Prisma.
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from '@prisma/client';
 import type BetterSqlite3 from 'better-sqlite3';
-import { SerialQueue } from '../shared/serial-queue.js';
+import { WriteTurns } from '../shared/write-turns.js';
 import type { IngestWorker } from './ingest-worker.js';
 import type { CommittedRows, DeliveryRows } from './ingest-worker-protocol.js';
 import { applyMigrations, type MigrationResult } from './migrate.js';
@@ -26,8 +26,8 @@ export interface Database {
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** the reader connection itself, for hot-path lookups with prepared statements */
   readonly sqliteReader: Sqlite;
-  /** commits new messages (and queue rows) in one transaction, queued like write() */
-  commitDeliveries(deliveries: DeliveryRows[]): Promise<CommittedRows[]>;
+  /** commits a new message's copies (and queue rows) in one transaction, batched with others arriving meanwhile */
+  commitDelivery(delivery: DeliveryRows): Promise<CommittedRows>;
   readonly migrations: MigrationResult;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -43,19 +43,19 @@ export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker |
   const migrations = applyMigrations(opts.filePath);
   const writer = await connect(opts);
   const reader = await connect(opts);
-  const queue = new SerialQueue();
+  const turns = new WriteTurns();
   return {
     read: reader.prisma,
     sqliteReader: reader.sqlite,
     migrations,
-    write: (fn) => queue.run(() => writer.prisma.$transaction((tx) => fn(tx), { timeout: 60_000, maxWait: 60_000 })),
-    commitDeliveries: (deliveries) =>
-      ingest ? queue.run(() => ingest.commit(deliveries)) : Promise.reject(new Error('opened without an ingest worker')),
+    write: (fn) => turns.exclusive(() => writer.prisma.$transaction((tx) => fn(tx), { timeout: 60_000, maxWait: 60_000 })),
+    commitDelivery: (delivery) =>
+      ingest ? turns.shared(() => ingest.commit(delivery)) : Promise.reject(new Error('opened without an ingest worker')),
     async ping() {
       await reader.prisma.$queryRawUnsafe('SELECT 1');
     },
     async close() {
-      await queue.drain();
+      await turns.drain();
       await Promise.all([writer.prisma.$disconnect(), reader.prisma.$disconnect(), ingest?.close()]);
     },
   };

@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { serveRequests, workerOptions } from '../shared/worker-rpc.js';
 import { BlobFiles, type StoredBlob } from './blob-files.js';
 import { blobReferenced, deleteSmallBlob, insertMessageCopies, insertOutbound, insertSmallBlobs } from './message-store.js';
-import { decodeCommit, type EncodedCommit, type IngestRequest, type WorkerOptions } from './ingest-worker-protocol.js';
+import { GroupCommit } from './group-commit.js';
+import { decodeCommit, type CommittedRows, type DeliveryRows, type EncodedCommit, type IngestRequest, type WorkerOptions } from './ingest-worker-protocol.js';
 
 const options = workerOptions<WorkerOptions>();
 const db = new Database(options.filePath, { timeout: options.busyTimeoutMs });
@@ -18,11 +19,16 @@ db.pragma('foreign_keys = ON');
 const blobs = new BlobFiles(options.blobRoot);
 const referenced = (sha: string) => blobReferenced(db, sha);
 
-function commit(encoded: EncodedCommit) {
-  const { now, deliveries } = decodeCommit(encoded);
+interface DatedDelivery {
+  delivery: DeliveryRows;
+  now: Date;
+}
+
+/** One transaction for a batch; the rows reference their blobs then, so the pins have done their job. */
+function commitAll(batch: DatedDelivery[]): CommittedRows[] {
   const committed = db
     .transaction(() =>
-      deliveries.map((d) => {
+      batch.map(({ delivery: d, now }) => {
         insertSmallBlobs(db, d.smallBlobs ?? []);
         return {
           copies: insertMessageCopies(db, d.copies),
@@ -31,9 +37,15 @@ function commit(encoded: EncodedCommit) {
       }),
     )
     .immediate();
-  // The rows reference their blobs now: the pins have done their job.
-  for (const d of deliveries) d.pinned?.forEach((sha) => blobs.unpin(sha));
+  for (const { delivery } of batch) delivery.pinned?.forEach((sha) => blobs.unpin(sha));
   return committed;
+}
+
+const groupCommit = new GroupCommit<DatedDelivery, CommittedRows>(commitAll, ({ delivery }) => delivery.copies.length);
+
+function commit(encoded: EncodedCommit): Promise<CommittedRows[]> {
+  const { now, deliveries } = decodeCommit(encoded);
+  return Promise.all(deliveries.map((delivery) => groupCommit.submit({ delivery, now })));
 }
 
 /** All or nothing: when one blob fails, the others this call created go again. */

@@ -42,9 +42,11 @@ export class IngestWorker {
     return this.send({ kind: 'putBlobs', blobs: sent, hashes }, transfer);
   }
 
-  commit(deliveries: DeliveryRows[]): Promise<CommittedRows[]> {
-    const { json, texts, contents } = encodeCommit({ now: new Date(), deliveries });
-    return this.send({ kind: 'commit', json, texts, contents }, contents.map((c) => c.buffer as ArrayBuffer));
+  /** Sent at once: the worker thread batches the deliveries that reach it during a commit (group-commit.ts). */
+  async commit(delivery: DeliveryRows): Promise<CommittedRows> {
+    const { json, texts, contents } = encodeCommit({ now: new Date(), deliveries: [delivery] });
+    const [committed] = await this.send<CommittedRows[], 'commit'>({ kind: 'commit', json, texts, contents }, contents.map((c) => c.buffer as ArrayBuffer));
+    return committed!;
   }
 
   discard(pinned: string[], created: string[]): Promise<string[]> {

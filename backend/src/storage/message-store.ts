@@ -1,5 +1,5 @@
 // Writing messages. Copies of many concurrent deliveries are inserted in one
-// transaction (group commit, see ingest-writer.ts) with prepared statements on
+// transaction (group commit, see group-commit.ts) with prepared statements on
 // the writer connection: a batch costs one WAL fsync and microseconds of CPU
 // per row, instead of a compiled Prisma query per row.
 import type BetterSqlite3 from 'better-sqlite3';
