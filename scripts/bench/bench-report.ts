@@ -52,6 +52,11 @@ function roundRate(run: ServerRun): number | undefined {
 }
 
 /** Median msg/s over the rounds that finished; undefined when any round failed. */
+/** a / b, when both were measured (and b is not zero) */
+function ratioOf(a: number | undefined, b: number | undefined): number | undefined {
+  return a !== undefined && b ? a / b : undefined;
+}
+
 function rate(server: ServerRounds): number | undefined {
   const rates = server.rounds.map(roundRate);
   if (rates.length === 0 || rates.some((value) => value === undefined)) return undefined;
@@ -84,7 +89,7 @@ export function formatReport(report: BenchReport): string {
   for (const comparison of report.comparisons) {
     const subjectRate = rate(comparison.subject);
     const baselineRate = rate(comparison.baseline);
-    const ratio = subjectRate !== undefined && baselineRate ? subjectRate / baselineRate : undefined;
+    const ratio = ratioOf(subjectRate, baselineRate);
     const verdict = ratio === undefined ? 'n/a' : ratio >= comparison.minRatio ? 'met' : 'MISSED';
     const rss = peakRss(comparison.subject);
     const rssVerdict =
@@ -140,9 +145,8 @@ function referenceTable(report: BenchReport): string[] {
     const referenceRate = rate(c.reference!);
     const baselineRate = rate(c.baseline);
     const subjectRate = rate(c.subject);
-    const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? a / b : undefined);
     lines.push(
-      `| ${c.name} | ${fixed(referenceRate)} | ${fixed(ratio(referenceRate, baselineRate), 2)} | ${fixed(ratio(subjectRate, referenceRate), 2)} | ${failureCount(c.reference!)} |`,
+      `| ${c.name} | ${fixed(referenceRate)} | ${fixed(ratioOf(referenceRate, baselineRate), 2)} | ${fixed(ratioOf(subjectRate, referenceRate), 2)} | ${failureCount(c.reference!)} |`,
     );
   }
   lines.push('');

@@ -55,8 +55,8 @@ export interface IngestResult {
 export interface IngestDeps {
   /** whether copies queue a message.received webhook in their commit */
   config: Pick<Config, 'webhooks'>;
-  /** the database: commits each delivery in one transaction (batched with others arriving meanwhile) */
-  writer: Pick<Database, 'commitDelivery'>;
+  /** commits each delivery in one transaction (batched with others arriving meanwhile) */
+  db: Pick<Database, 'commitDelivery'>;
   blobs: BlobStore;
   events: EventBus;
   log: Logger;
@@ -80,7 +80,7 @@ export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promi
   const outbound = input.outbound ? { ...input.outbound, rawSha256: blobs.rawSha256, sizeBytes: rawBytes } : null;
   let committed: IngestResult;
   try {
-    committed = await deps.writer.commitDelivery({ copies: drafts, outbound, pinned: blobs.pinned, smallBlobs: blobs.small });
+    committed = await deps.db.commitDelivery({ copies: drafts, outbound, pinned: blobs.pinned, smallBlobs: blobs.small });
   } catch (err) {
     await discard(deps, blobs);
     if ((err as { code?: unknown }).code === 'quota_exceeded') throw tooLarge('quota_exceeded', (err as Error).message);

@@ -20,8 +20,6 @@ export interface Services {
   config: Config;
   log: Logger;
   db: Database;
-  /** what ingest commits through: the database itself */
-  writer: Pick<Database, 'commitDelivery'>;
   blobs: BlobStore;
   users: UserRepo;
   folders: FolderRepo;
@@ -56,8 +54,8 @@ export async function buildServices(config: Config, log: Logger): Promise<Servic
   const recipients = new RecipientResolver(users, config.mailDomains, config.quota.defaultMb);
   const outbound = new OutboundRepo(db);
   const intake = new MailIntake(
-    { writer: db, blobs, messages, events, log, users, hasher, config, folders, outbound, recipients },
+    { db, blobs, messages, events, log, users, hasher, config, folders, outbound, recipients },
     config.smtp.hostname, log,
   );
-  return { config, log, db, writer: db, blobs, users, folders, messages, outbound, events, hasher, tokens, recipients, intake };
+  return { config, log, db, blobs, users, folders, messages, outbound, events, hasher, tokens, recipients, intake };
 }

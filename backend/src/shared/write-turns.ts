@@ -55,21 +55,18 @@ export class WriteTurns {
   }
 
   private canStart(kind: Kind): boolean {
-    if (this.waiting.length > 0) return false;
-    if (this.running === 0) return true;
-    return kind === 'shared' && this.runningKind === 'shared';
+    return this.waiting.length === 0 && this.fits(kind);
+  }
+
+  /** Whether a turn of this kind may run beside the ones running now. */
+  private fits(kind: Kind): boolean {
+    return this.running === 0 || (kind === 'shared' && this.runningKind === 'shared');
   }
 
   private end(): void {
     this.running--;
     if (this.running === 0) this.runningKind = null;
-    while (this.waiting.length > 0) {
-      const next = this.waiting[0]!;
-      const fits = this.running === 0 || (next.kind === 'shared' && this.runningKind === 'shared');
-      if (!fits) break;
-      this.waiting.shift();
-      next.start();
-    }
+    while (this.waiting.length > 0 && this.fits(this.waiting[0]!.kind)) this.waiting.shift()!.start();
     if (this.running === 0 && this.waiting.length === 0) {
       const idle = this.idle;
       this.idle = [];

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blobLocation } from '../support/blob-census.js';
+import { blobLocation, storedBlobs } from '../support/blob-census.js';
 import { sha256 } from '../support/mail-helpers.js';
 import { SmtpLineClient } from '../support/smtp-line-client.js';
 import { startTestServer, type ApiClient, type TestServer } from '../support/test-server.js';
@@ -57,14 +57,9 @@ async function inboxTotal(): Promise<number> {
   return folders.find((f: { id: number }) => f.id === inboxId).totalCount;
 }
 
+/** Every file under blobs/ (temp files included), but the file that stands in for a broken temp directory. */
 async function blobFiles(): Promise<string[]> {
-  const root = path.join(server.dataDir, 'blobs');
-  const entries = await fs.readdir(root, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
-    .filter((p) => p !== 'tmp')
-    .sort();
+  return (await storedBlobs(server.dataDir)).files.filter((p) => p !== 'tmp');
 }
 
 const blobPath = (sha: string) => server.chitbox.services.blobs.pathOf(sha);
