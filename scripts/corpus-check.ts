@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { SmtpLineClient } from '../backend/test/support/smtp-line-client.js';
+import { compareBase64Decoders } from './corpus-base64.js';
 import { SERVER_ENTRY, startNodeFlags } from './start-command.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -222,6 +223,11 @@ async function main(): Promise<number> {
         fail(`checker: the computed wire form does not match the manifest (${wire.length} vs ${entry.wire.bytes_crlf} bytes)`);
         continue;
       }
+      const decoding = await compareBase64Decoders(wire);
+      if (decoding) {
+        fail(`parsed with LineBase64Decoder and with libbase64's Decoder: ${decoding}`);
+        continue;
+      }
 
       if (!session || session.closed) session = await openSession(server.smtp);
       if (index > 0) {
@@ -313,7 +319,7 @@ async function main(): Promise<number> {
     console.log(`  server process alive: ${alive ? 'yes' : 'NO'}; GET /health: ${health || 'no answer'}`);
     const ok = failures.length === 0 && passed === files.length && alive && health === 200;
     console.log(
-      `corpus-check: ${ok ? 'PASS' : 'FAIL'} - ${passed}/${files.length} messages came back byte for byte in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `corpus-check: ${ok ? 'PASS' : 'FAIL'} - ${passed}/${files.length} messages came back byte for byte (and parsed the same with both base64 decoders) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     if (!alive) console.log(server.stderr());
     return ok ? 0 : 1;

@@ -1,9 +1,11 @@
 // Collects a DATA stream into one Buffer. smtp-server has already removed the
 // dot-stuffing; bare LF line ends are made CRLF so /raw is always RFC 5322 shaped.
+// The chunks are copied into pooled blocks as they arrive (shared/block-pool.ts).
 // With a budget lease, reading pauses while the budget is over its limit
 // (smtp-server then stops reading the socket: TCP flow control slows the sender).
 import type { Readable } from 'node:stream';
 import { toCrlf } from '../mail/line-endings.js';
+import { PooledBytes, type BlockPool } from '../shared/block-pool.js';
 import type { Lease } from '../shared/receive-budget.js';
 
 export interface ReadResult {
@@ -11,15 +13,13 @@ export interface ReadResult {
   sizeExceeded: boolean;
 }
 
-export function readMessage(stream: Readable & { sizeExceeded?: boolean }, lease?: Lease): Promise<ReadResult> {
+export function readMessage(stream: Readable & { sizeExceeded?: boolean }, pool: BlockPool, lease?: Lease): Promise<ReadResult> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
+    const bytes = new PooledBytes(pool);
     stream.on('data', (chunk: Buffer) => {
       // Over the limit we keep draining (RFC 5321 4.5.3.1.8) but stop buffering.
-      if (stream.sizeExceeded) return;
-      chunks.push(chunk);
-      size += chunk.length;
+      if (stream.sizeExceeded) return bytes.release();
+      bytes.append(chunk);
       const wait = lease?.take(chunk.length);
       if (wait) {
         stream.pause();
@@ -28,12 +28,16 @@ export function readMessage(stream: Readable & { sizeExceeded?: boolean }, lease
     });
     stream.once('error', (err) => {
       lease?.doneArriving();
+      bytes.release();
       reject(err);
     });
     stream.once('end', () => {
       lease?.doneArriving();
-      if (stream.sizeExceeded) return resolve({ raw: Buffer.alloc(0), sizeExceeded: true });
-      resolve({ raw: toCrlf(Buffer.concat(chunks, size)), sizeExceeded: false });
+      if (stream.sizeExceeded) {
+        bytes.release();
+        return resolve({ raw: Buffer.alloc(0), sizeExceeded: true });
+      }
+      resolve({ raw: toCrlf(bytes.take()), sizeExceeded: false });
     });
   });
 }

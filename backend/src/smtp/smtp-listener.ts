@@ -10,6 +10,7 @@ import type { MailIntake, SmtpSessionInfo } from '../core/mail-intake.js';
 import type { SmtpGuard } from '../core/smtp-guard.js';
 import { closeGracefully } from './graceful-close.js';
 import { AppError, permFail, tempFail } from '../shared/app-error.js';
+import { BlockPool } from '../shared/block-pool.js';
 import { ReceiveBudget } from '../shared/receive-budget.js';
 import type { Logger } from '../shared/logger.js';
 import { readMessage } from './read-message.js';
@@ -30,6 +31,8 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
   let totalConnections = 0;
   // All sessions together hold at most this much DATA in memory (receive-budget.ts).
   const receiveBudget = new ReceiveBudget(smtp.dataBufferBytes);
+  // DATA is gathered in reused 64 KiB blocks (block-pool.ts); up to 16 MiB of them stay for the next messages.
+  const blockPool = new BlockPool(64 * 1024, Math.min(smtp.dataBufferBytes, 16 * 1024 * 1024));
   // STARTTLS only with a configured certificate (issue 4).
   const tls = smtp.tls ? loadTlsMaterial(smtp.tls) : null;
 
@@ -108,7 +111,7 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     onData(stream, session, callback) {
       const local = session.envelope.rcptTo.map((a) => recipients.get(a)).filter((r): r is Recipient => !!r);
       const lease = receiveBudget.open();
-      const work = readMessage(stream, lease)
+      const work = readMessage(stream, blockPool, lease)
         .then(async ({ raw, sizeExceeded }) => {
           // smtp-server itself answers 552 5.3.4 when the size limit was hit.
           if (sizeExceeded) {
