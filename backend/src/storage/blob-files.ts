@@ -51,15 +51,29 @@ export class BlobFiles {
   /**
    * Durably stores bytes and pins the blob until `unpin` (after the caller's
    * commit). `knownSha256` must be the sha256 of `bytes`: it names the file.
+   * The bytes are written before this returns; only the syncs are awaited,
+   * and they do not hold on to the bytes (see ingest-worker-thread.ts).
    */
-  async put(bytes: Uint8Array, knownSha256?: string | null): Promise<StoredBlob> {
+  put(bytes: Uint8Array, knownSha256?: string | null): Promise<StoredBlob> {
     const sha256 = knownSha256 && SHA256_HEX.test(knownSha256) ? knownSha256 : createHash('sha256').update(bytes).digest('hex');
+    const size = bytes.byteLength;
     this.pin(sha256);
     try {
       const target = blobPath(this.root, sha256);
-      if (fs.existsSync(target)) return { sha256, size: bytes.byteLength, created: false };
+      if (fs.existsSync(target)) return Promise.resolve({ sha256, size, created: false });
       const tmp = path.join(this.tmpRoot, sha256.slice(0, 2), `${sha256}.${randomBytes(6).toString('hex')}`);
-      await writeDurably(tmp, bytes);
+      const fd = writeNew(tmp, bytes);
+      return this.settle({ sha256, size, created: true }, fd, tmp, target);
+    } catch (err) {
+      this.unpin(sha256);
+      return Promise.reject(err);
+    }
+  }
+
+  /** Syncs the written temp file, renames it into place and syncs its directory. */
+  private async settle(blob: StoredBlob, fd: number, tmp: string, target: string): Promise<StoredBlob> {
+    try {
+      await syncAndClose(fd, tmp);
       try {
         fs.renameSync(tmp, target);
       } catch (err) {
@@ -68,9 +82,9 @@ export class BlobFiles {
       }
       // The rename is durable only once its directory is synced.
       await this.dirSync.sync(path.dirname(target));
-      return { sha256, size: bytes.byteLength, created: true };
+      return blob;
     } catch (err) {
-      this.unpin(sha256);
+      this.unpin(blob.sha256);
       throw err;
     }
   }
@@ -105,11 +119,22 @@ export class BlobFiles {
   }
 }
 
-/** A new file whose bytes are on disk when this resolves. */
-async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
+/** A new file holding `bytes` (in the page cache, not yet synced); returns its open descriptor. */
+function writeNew(file: string, bytes: Uint8Array): number {
   const fd = openNew(file);
   try {
     for (let offset = 0; offset < bytes.byteLength; ) offset += fs.writeSync(fd, bytes, offset);
+    return fd;
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+    throw err;
+  }
+}
+
+/** Resolves once the file's bytes are on disk; the file is removed if they could not be. */
+async function syncAndClose(fd: number, file: string): Promise<void> {
+  try {
     await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
   } catch (err) {
     fs.closeSync(fd);

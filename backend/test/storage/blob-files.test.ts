@@ -44,6 +44,15 @@ describe('BlobFiles', () => {
     expect((await files.put(other, 'NOT-A-HASH')).sha256).toBe(sha(other));
   });
 
+  it('has written the bytes when put() returns: the caller may let go of them while the syncs run', async () => {
+    const bytes = randomBytes(100_000);
+    const original = Buffer.from(bytes);
+    const pending = files.put(bytes);
+    bytes.fill(0); // what the ingest worker's dropping of its buffers amounts to: nothing reads them again
+    await pending;
+    expect(fs.readFileSync(blobPath(root, sha(original))).equals(original)).toBe(true);
+  });
+
   it('completes many concurrent writes into the same directories (shared directory syncs)', async () => {
     const many = Array.from({ length: 300 }, () => randomBytes(64));
     const stored = await Promise.all(many.map((b) => files.put(b)));
