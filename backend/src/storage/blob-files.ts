@@ -126,8 +126,7 @@ function writeNew(file: string, bytes: Uint8Array): number {
     for (let offset = 0; offset < bytes.byteLength; ) offset += fs.writeSync(fd, bytes, offset);
     return fd;
   } catch (err) {
-    fs.closeSync(fd);
-    fs.rmSync(file, { force: true });
+    abandon(fd, file);
     throw err;
   }
 }
@@ -137,11 +136,16 @@ async function syncAndClose(fd: number, file: string): Promise<void> {
   try {
     await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
   } catch (err) {
-    fs.closeSync(fd);
-    fs.rmSync(file, { force: true });
+    abandon(fd, file);
     throw err;
   }
   fs.closeSync(fd);
+}
+
+/** A temp file that will not become a blob: closed and removed. */
+function abandon(fd: number, file: string): void {
+  fs.closeSync(fd);
+  fs.rmSync(file, { force: true });
 }
 
 function openNew(file: string): number {
