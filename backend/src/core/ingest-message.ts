@@ -161,7 +161,8 @@ function copyFor(
     messageId: parsed.messageId,
     inReplyTo: parsed.inReplyTo,
     references: parsed.references,
-    fromEmail: parsed.from.address,
+    // Mail without a From header (a bare note, curl's upload) shows who the envelope says sent it.
+    fromEmail: parsed.from.address || input.trace.mailFrom || '',
     fromName: parsed.from.name,
     to: parsed.to,
     cc: parsed.cc,

@@ -16,6 +16,8 @@ export interface SmtpSessionInfo {
   secure: boolean;
   /** the authenticated user, if any */
   user: { id: number; email: string } | null;
+  /** MAIL FROM of the transaction ('' for the null reverse-path) */
+  mailFrom?: string;
 }
 
 export class MailIntake {
@@ -50,7 +52,7 @@ export class MailIntake {
 
   async deliver(raw: Buffer, recipients: Recipient[], session: SmtpSessionInfo): Promise<number[]> {
     const protocol = `ESMTP${session.secure ? 'S' : ''}${session.user ? 'A' : ''}`;
-    const trace = { helo: session.helo, remoteAddress: session.remoteAddress, hostname: this.hostname, protocol, sessionId: session.id };
+    const trace = { helo: session.helo, remoteAddress: session.remoteAddress, hostname: this.hostname, protocol, sessionId: session.id, mailFrom: session.mailFrom };
     if (session.user) {
       const { sent, delivered } = await submitMessage(this.deps, { raw, sender: session.user, recipients, trace, enforceQuota: true });
       return [...delivered.map((c) => c.id), sent.id];
