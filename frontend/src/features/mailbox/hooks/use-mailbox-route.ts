@@ -5,7 +5,7 @@
 // returns to the list. The phone's folder drawer is the only pane state kept
 // here rather than in the address.
 import type { FolderDto } from '@contracts/api';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router';
 import { useToast } from '../../../components/toast';
 import { DEFAULT_MAILBOX_PATH, findFolder, mailboxPath, parseFolderSegment, parseThreadSegment } from '../model/mailbox-location';
@@ -44,10 +44,13 @@ export function useMailboxRoute(folders: FoldersState): MailboxRoute {
   // Once folders are known, an address that names none goes to the Inbox, and
   // one that is not the canonical form (a system folder by id, a bad thread
   // segment) is rewritten in place.
+  const redirectedFrom = useRef<string | null>(null);
   useEffect(() => {
     if (folders.status !== 'ready') return;
     if (!folder) {
-      toast.show('That folder does not exist.', 'error');
+      // Once per address (effects may run twice in development).
+      if (redirectedFrom.current !== location.pathname) toast.show('That folder does not exist.', 'error');
+      redirectedFrom.current = location.pathname;
       navigate(DEFAULT_MAILBOX_PATH, { replace: true });
       return;
     }
