@@ -117,6 +117,14 @@ describe('addresses of the inbox', () => {
     await expect.poll(() => pathOf(page)).toBe('/mail/sent');
   });
 
+  it('says so when the linked conversation is not there (deleted, or another account\'s)', async () => {
+    await page.goto(`${stack.inboxUrl}/mail/inbox/999999`);
+    await page.getByText('This conversation is not here.').waitFor();
+    expect(pathOf(page)).toBe('/mail/inbox/999999');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => pathOf(page)).toBe('/mail/inbox');
+  });
+
   it('is answered with the app for every such address (SPA fallback), never cached', async () => {
     for (const p of ['/mail/inbox', '/mail/inbox/123', '/mail/sent', '/mail/40/7']) {
       const res = await fetch(`${stack.inboxUrl}${p}`);
