@@ -61,6 +61,62 @@ export interface MessageDto extends MessageSummaryDto {
   bodyHtml: string;
   sizeBytes: number;
   attachments: AttachmentDto[];
+  /** extensions beyond the contract */
+  /** the parts of bodyText that are quoted text or a signature, not the new words (always sent by this server) */
+  quotedRanges?: QuotedRangeDto[];
+  /** on the sender's own copy of a message they sent: each recipient's latest delivery status */
+  recipients?: RecipientStatusDto[];
+}
+
+export type QuotedKind = 'quote' | 'signature';
+
+/** A range of bodyText, in UTF-16 code units (JavaScript string offsets), end exclusive. */
+export interface QuotedRangeDto {
+  start: number;
+  end: number;
+  kind: QuotedKind;
+}
+
+/** CONTRACT.md "Chat": delivered (stored for a local recipient), queued, relayed, failed or read. */
+export type DeliveryStatus = 'delivered' | 'queued' | 'relayed' | 'failed' | 'read';
+
+export interface RecipientStatusDto {
+  address: string;
+  name: string;
+  status: DeliveryStatus;
+  at: string;
+  /** why it failed (the relay's last answer), when status is failed */
+  reason?: string;
+}
+
+export interface PresenceDto {
+  address: string;
+  online: boolean;
+  /** null while online, or when never seen since the server started */
+  lastSeenAt: string | null;
+}
+
+export interface PresenceResponse { presence: PresenceDto[] }
+
+/** Someone the user has mailed with (either way), for autocomplete and the people list. */
+export interface ContactDto {
+  address: string;
+  name: string;
+  /** a user of this server (who may show presence) */
+  local: boolean;
+  lastMessageAt: string;
+  /** the newest conversation with them: its thread id and the folder it is in */
+  lastThread: { id: number; folderId: number } | null;
+}
+
+export interface ContactsResponse { contacts: ContactDto[] }
+
+/** Per-user read-receipt choices (RFC 8098). Both are off until the user turns them on. */
+export interface ChatSettingsDto {
+  /** ask outside recipients for a read receipt (Disposition-Notification-To) */
+  requestReadReceipts: boolean;
+  /** answer other people's read-receipt requests when their mail is read */
+  sendReadReceipts: boolean;
 }
 
 export interface ThreadSummaryDto {

@@ -3,6 +3,7 @@ import type {
   AttachmentDto, FolderDto, MessageDto, MessageSummaryDto, ThreadSummaryDto, UserDto,
 } from '../contracts/api.js';
 import type { NewEmailEvent } from '../contracts/events.js';
+import { foldsFor } from '../mail/quoted-text.js';
 import { resolveCidLinks, sanitizedHtmlFor } from '../mail/sanitize-html.js';
 import type {
   AttachmentRecord, FolderWithCounts, MessageRecord, MessageSummaryRecord, ThreadSummaryRecord, UserRecord,
@@ -47,6 +48,7 @@ export function presentMessage(m: MessageRecord): MessageDto {
     messageId: m.messageId, inReplyTo: m.inReplyTo, to: m.to, cc: m.cc,
     bodyText: m.bodyText, bodyHtml: servedHtml(m), sizeBytes: m.sizeBytes,
     attachments: m.attachments.map(presentAttachment),
+    quotedRanges: foldsFor(m.rawSha256, m.bodyText),
   };
 }
 
@@ -62,6 +64,7 @@ export function presentNewEmail(m: MessageRecord): NewEmailEvent {
       bodyText: m.bodyText, bodyHtml: servedHtml(m), isRead: m.isRead,
       sentAt: m.sentAt.toISOString(), createdAt: m.createdAt.toISOString(),
       folderId: m.folderId, snippet: m.snippet, hasAttachments: m.hasAttachments, isStarred: m.isStarred,
+      quotedRanges: foldsFor(m.rawSha256, m.bodyText),
     },
   };
 }

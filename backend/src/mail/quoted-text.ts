@@ -8,6 +8,8 @@
 // The rule that matters most: new words are never hidden. When in doubt a
 // part stays visible, and a message that would fold to nothing folds nothing.
 
+import { LruCache } from '../shared/lru-cache.js';
+
 export type FoldKind = 'quote' | 'signature';
 
 /** A folded range of bodyText, as UTF-16 offsets (what String.prototype.slice takes). */
@@ -71,6 +73,19 @@ export function foldQuotedText(body: string): TextFold[] {
   }
 
   return tidy(body, folds);
+}
+
+// Copies of one message share their body (and its hash): fold it once.
+const cache = new LruCache<string, TextFold[]>(20_000, (folds) => 1 + folds.length);
+
+/** foldQuotedText, remembered by the raw message's hash. */
+export function foldsFor(rawSha256: string, body: string): TextFold[] {
+  let folds = cache.get(rawSha256);
+  if (!folds) {
+    folds = foldQuotedText(body);
+    cache.set(rawSha256, folds);
+  }
+  return folds;
 }
 
 /** The text a reader sees with the folds closed. */
