@@ -4,14 +4,19 @@
 // The socket lives here, above the routes, so it survives navigation.
 import type { UserDto } from '@contracts/api';
 import { useCallback, useState } from 'react';
+import { NavLink } from 'react-router';
 import { Avatar } from '../components/avatar';
+import { Icon } from '../components/icons';
 import { ConnectionIndicator } from '../components/connection-indicator';
 import { useToast } from '../components/toast';
+import { ChatView } from '../features/chat/components/chat-view';
+import { ChatOutboxProvider } from '../features/chat/hooks/chat-outbox';
 import { ComposeWindow } from '../features/compose/components/compose-window';
 import { ReplyBox } from '../features/compose/components/reply-box';
 import type { ReplyContext } from '../features/mailbox/components/conversation-view';
 import { useMailSocket } from '../lib/socket';
 import { AppRoutes } from './app-routes';
+import { chatRenderers } from './chat-renderers';
 
 interface Props {
   token: string;
@@ -39,12 +44,29 @@ export function InboxShell({ token, user, onSignOut }: Props) {
     ),
     [user, toast],
   );
+  const renderChat = useCallback(
+    (ctx: ReplyContext) => (
+      <ChatView key={ctx.thread.id} thread={ctx.thread} messages={ctx.messages} myAddress={user.email} socket={socket} renderers={chatRenderers} />
+    ),
+    [user.email, socket],
+  );
 
   return (
     <div className="app-shell">
       <header className="top-bar">
         <span className="brand">✉ ChitBox</span>
         <ConnectionIndicator status={socket.status} />
+        <nav className="top-bar-nav" aria-label="Sections">
+          <NavLink className="top-bar-link" to="/mail/inbox" title="Conversations">
+            <Icon name="chat" /><span className="top-bar-link-text"> Chats</span>
+          </NavLink>
+          <NavLink className="top-bar-link" to="/people" title="People">
+            <Icon name="people" /><span className="top-bar-link-text"> People</span>
+          </NavLink>
+          <NavLink className="top-bar-link" to="/chat/new" title="New chat">
+            <Icon name="plus" /><span className="top-bar-link-text"> New chat</span>
+          </NavLink>
+        </nav>
         <span className="top-bar-spacer" />
         <span className="user-badge" title={user.name ? `${user.name} <${user.email}>` : user.email}>
           <Avatar name={user.name ?? ''} address={user.email} size={28} />
@@ -56,7 +78,9 @@ export function InboxShell({ token, user, onSignOut }: Props) {
           Sign out
         </button>
       </header>
-      <AppRoutes socket={socket} myAddress={user.email} onCompose={openCompose} renderReply={renderReply} />
+      <ChatOutboxProvider>
+        <AppRoutes socket={socket} myAddress={user.email} onCompose={openCompose} renderReply={renderReply} renderChat={renderChat} />
+      </ChatOutboxProvider>
       {composing && (
         <ComposeWindow
           onClose={() => setComposing(false)}

@@ -13,6 +13,9 @@ const PATHS = {
   clip: 'M16 7l-7.5 7.5a2.1 2.1 0 003 3L19 10a4.2 4.2 0 00-6-6l-8 8a6.4 6.4 0 009 9l6-6',
   compose: 'M4 20h4L19 9l-4-4L4 16z M14 6l4 4',
   image: 'M4 5h16v14H4z M4 16l5-5 4 4 3-3 4 4 M15 9v.5',
+  chat: 'M4 5h16v11H9l-5 4z',
+  people: 'M9 11a3 3 0 100-6 3 3 0 000 6z M3 20c0-3 3-5 6-5s6 2 6 5 M16 5a3 3 0 010 6 M18 15c2 .5 3 2 3 5',
+  plus: 'M12 5v14 M5 12h14',
 } as const;
 
 export type IconName = keyof typeof PATHS;

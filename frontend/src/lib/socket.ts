@@ -1,11 +1,11 @@
 // The one Socket.IO connection of a signed-in tab. Realtime is only a hint
 // (STYLE.md 8): `reconnects` lets screens refetch what they show after a gap.
-import type { ServerToClientEvents } from '@contracts/events';
+import type { ClientToServerEvents, ServerToClientEvents } from '@contracts/events';
 import { useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { config } from '../config/config';
 
-export type MailSocket = Socket<ServerToClientEvents, Record<string, never>>;
+export type MailSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type SocketStatus = 'connecting' | 'connected' | 'disconnected';
 
 export interface SocketState {

@@ -1,15 +1,18 @@
+import type { MessageDto } from '@contracts/api';
 import { describe, expect, it } from 'vitest';
 import { outboxIn, outboxReducer, type OutboxEntry } from './outbox';
 
+const request = { to: ['jane@example.com'], cc: [], subject: 'Re: Plans', inReplyToId: 3 };
 const queued = (localId: string, threadId = 7) =>
-  ({ type: 'queued', entry: { localId, threadId, text: `hi ${localId}`, files: [], createdAt: '2026-11-21T10:00:00.000Z' } }) as const;
+  ({ type: 'queued', entry: { localId, threadId, request, text: `hi ${localId}`, files: [], createdAt: '2026-11-21T10:00:00.000Z' } }) as const;
+const stored = (id: number) => ({ id, threadId: 7 }) as MessageDto;
 
 describe('outbox', () => {
   it('a bubble goes sending → sent → gone once the conversation holds the stored copy', () => {
     let s: OutboxEntry[] = outboxReducer([], queued('a'));
     expect(s[0]!.status).toBe('sending');
-    s = outboxReducer(s, { type: 'sent', localId: 'a', messageId: 41 });
-    expect(s[0]).toMatchObject({ status: 'sent', messageId: 41 });
+    s = outboxReducer(s, { type: 'sent', localId: 'a', message: stored(41) });
+    expect(s[0]).toMatchObject({ status: 'sent', message: { id: 41 } });
     // Another message stored: this one stays until its own copy is there.
     s = outboxReducer(s, { type: 'stored', messageIds: [40] });
     expect(s).toHaveLength(1);

@@ -3,23 +3,34 @@
 // conversation holds it, and stays with a retry button when sending failed.
 // A reducer over plain data, so the whole life of a bubble is tested here.
 
+import type { MessageDto } from '@contracts/api';
+
+/** Where it goes (kept for a retry). */
+export interface OutgoingRequest {
+  to: string[];
+  cc: string[];
+  subject: string;
+  inReplyToId?: number;
+}
+
 export interface OutboxEntry {
   localId: string;
   /** the conversation it was written in */
   threadId: number;
+  request: OutgoingRequest;
   text: string;
   /** kept for a retry */
   files: readonly File[];
   createdAt: string;
   status: 'sending' | 'failed' | 'sent';
   error?: string;
-  /** the stored Sent copy, once the server answered */
-  messageId?: number;
+  /** the stored Sent copy, as the server answered */
+  message?: MessageDto;
 }
 
 export type OutboxAction =
   | { type: 'queued'; entry: Omit<OutboxEntry, 'status'> }
-  | { type: 'sent'; localId: string; messageId: number }
+  | { type: 'sent'; localId: string; message: MessageDto }
   | { type: 'failed'; localId: string; error: string }
   | { type: 'retrying'; localId: string }
   | { type: 'discarded'; localId: string }
@@ -31,7 +42,7 @@ export function outboxReducer(state: readonly OutboxEntry[], action: OutboxActio
     case 'queued':
       return [...state, { ...action.entry, status: 'sending' }];
     case 'sent':
-      return state.map((e) => (e.localId === action.localId ? { ...e, status: 'sent', messageId: action.messageId, error: undefined } : e));
+      return state.map((e) => (e.localId === action.localId ? { ...e, status: 'sent', message: action.message, error: undefined } : e));
     case 'failed':
       return state.map((e) => (e.localId === action.localId ? { ...e, status: 'failed', error: action.error } : e));
     case 'retrying':
@@ -40,7 +51,7 @@ export function outboxReducer(state: readonly OutboxEntry[], action: OutboxActio
       return state.filter((e) => e.localId !== action.localId || e.status === 'sending');
     case 'stored': {
       const ids = new Set(action.messageIds);
-      const next = state.filter((e) => !(e.status === 'sent' && e.messageId !== undefined && ids.has(e.messageId)));
+      const next = state.filter((e) => !(e.status === 'sent' && e.message !== undefined && ids.has(e.message.id)));
       return next.length === state.length ? (state as OutboxEntry[]) : next;
     }
   }

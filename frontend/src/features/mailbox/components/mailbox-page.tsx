@@ -26,9 +26,11 @@ interface Props {
   myAddress: string;
   onCompose: () => void;
   renderReply?: (context: ReplyContext) => ReactNode;
+  /** the chat view of a conversation (the default view when given) */
+  renderChat?: (context: ReplyContext) => ReactNode;
 }
 
-export function MailboxPage({ socket, myAddress, onCompose, renderReply }: Props) {
+export function MailboxPage({ socket, myAddress, onCompose, renderReply, renderChat }: Props) {
   const folders = useFolders();
   const route = useMailboxRoute(folders);
   const folder = route.folder;
@@ -105,6 +107,7 @@ export function MailboxPage({ socket, myAddress, onCompose, renderReply }: Props
           folders={folders.folders}
           currentFolder={folder}
           renderReply={renderReply}
+          renderChat={renderChat}
           actions={{
             onBack: closeThread,
             onArchive: () => openId !== null && actions.archive(openId),

@@ -1,5 +1,6 @@
 // Actions on the open conversation; the same commands as the keyboard.
 import type { FolderDto } from '@contracts/api';
+import type { ReactNode } from 'react';
 
 interface Props {
   folders: FolderDto[];
@@ -11,6 +12,8 @@ interface Props {
   onMarkUnread: () => void;
   onToggleStar: () => void;
   onMove: (folderId: number) => void;
+  /** more controls at the end (the chat / mail switch) */
+  extra?: ReactNode;
 }
 
 export function ThreadToolbar(props: Props) {
@@ -54,6 +57,7 @@ export function ThreadToolbar(props: Props) {
           ))}
         </select>
       </label>
+      {props.extra}
     </div>
   );
 }
