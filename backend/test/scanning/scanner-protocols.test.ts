@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseInstreamAnswer } from '../../src/scanning/clamd-client.js';
 import { scannerFailureOf } from '../../src/scanning/scanner-failure.js';
+import { spamHeaderBytes } from '../../src/scanning/spam-headers.js';
 import { headerValue, parseSpamdReply, parseSpamLine, spamcRequestHead, testsOf, tidyStatus } from '../../src/scanning/spamd-protocol.js';
 
 describe('SPAMC/1.5', () => {
@@ -56,5 +57,20 @@ describe('clamd INSTREAM answers', () => {
     };
     expect(failure('INSTREAM size limit exceeded. ERROR')).toMatchObject({ scanner: 'clamav', reason: 'daemon_error' });
     expect(failure('UNKNOWN COMMAND')).toMatchObject({ scanner: 'clamav', reason: 'protocol' });
+  });
+});
+
+describe('spam header fields', () => {
+  it('writes flag, score and status, folded under 78 columns, unfolding to spamd status', () => {
+    const tests = ['GTUBE', 'MSGID_SHORT', 'NO_RECEIVED', 'NO_RELAYS', 'TVD_SPACE_RATIO', 'HTML_MESSAGE', 'MIME_HTML_ONLY', 'URIBL_BLOCKED'];
+    const status = `Yes, score=1000.0 required=5.0 tests=${tests.join(',')} autolearn=no autolearn_force=no version=4.0.1`;
+    const bytes = spamHeaderBytes({ isSpam: true, score: 1000, required: 5, scoreText: '1000.0', status, tests });
+    const text = bytes.toString('latin1');
+    expect(text.startsWith('X-Spam-Flag: YES\r\nX-Spam-Score: 1000.0\r\nX-Spam-Status: Yes, score=1000.0')).toBe(true);
+    expect(text.endsWith('\r\n')).toBe(true);
+    const lines = text.slice(0, -2).split('\r\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(78);
+    expect(lines.length).toBeGreaterThan(3);
+    expect(tidyStatus(headerValue(text, 'X-Spam-Status')!)).toBe(status);
   });
 });
