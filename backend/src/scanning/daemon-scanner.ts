@@ -58,10 +58,10 @@ export class DaemonScanner implements ContentScanner {
     }
   }
 
-  async probe(): Promise<ScannerStatus[]> {
+  async probe(signal?: AbortSignal): Promise<ScannerStatus[]> {
     const pings: Array<[ScannerName, Promise<void>]> = [];
-    if (this.spamd) pings.push(['spamassassin', this.spamd.ping()]);
-    if (this.clamd) pings.push(['clamav', this.clamd.ping()]);
+    if (this.spamd) pings.push(['spamassassin', this.spamd.ping(signal)]);
+    if (this.clamd) pings.push(['clamav', this.clamd.ping(signal)]);
     const results = await Promise.allSettled(pings.map(([, p]) => p));
     return results.map((r, i) => {
       const scanner = pings[i]![0];

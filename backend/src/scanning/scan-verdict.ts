@@ -58,8 +58,8 @@ export interface ContentScanner {
   readonly enabled: readonly ScannerName[];
   /** both daemons at once; a virus found stops the spam check early */
   scan(raw: Buffer, signal?: AbortSignal): Promise<ScanVerdict>;
-  /** PING to each enabled daemon */
-  probe(): Promise<ScannerStatus[]>;
+  /** PING to each enabled daemon; one that has not answered when `signal` aborts is down */
+  probe(signal?: AbortSignal): Promise<ScannerStatus[]>;
   /** spamd TELL (Message-class, Set: local); null when SpamAssassin is off or the message is over its size cap */
   learn(raw: Buffer, as: LearnClass): Promise<LearnAnswer | null>;
 }
