@@ -27,6 +27,8 @@ export interface ScannerDaemon {
   readonly name: 'spamd' | 'clamd';
   readonly host: string;
   readonly port: number;
+  /** the daemon's pid, also its process group (spamd's children are in it) */
+  readonly pid: number;
   /** from spawn to the first PONG */
   readonly startupMs: number;
   /** what the daemon logged so far (spamd: stderr; clamd: its log file) */
@@ -190,6 +192,7 @@ async function startDaemon(name: 'spamd' | 'clamd', dir: string, launch: (port: 
       name,
       host: '127.0.0.1',
       port,
+      pid: child.pid!,
       startupMs,
       log,
       async waitForLog(pattern, timeoutMs = 30_000) {
