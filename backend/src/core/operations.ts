@@ -3,6 +3,9 @@
 // outbox with its worker. app.ts starts it with the servers; the CLI builds
 // it without the worker (its events still land in the durable outbox).
 import type { ScannerStatus } from '../scanning/scan-verdict.js';
+
+// Adapters see scanners only through the core.
+export type { ScannerName, ScannerStatus } from '../scanning/scan-verdict.js';
 import { AdminRepo } from '../storage/admin-repo.js';
 import { probeDatabase } from '../storage/health-probe.js';
 import { QueueAdminRepo } from '../storage/queue-admin-repo.js';

@@ -7,8 +7,8 @@
 import { Router } from 'express';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { ScannerName, ScannerStatus } from '../../core/operations.js';
 import type { Services } from '../../core/services.js';
-import type { ScannerName, ScannerStatus } from '../../scanning/scan-verdict.js';
 
 export interface ConnectionCounts {
   active: number;
