@@ -4,8 +4,11 @@
 // event loop (nodejs_eventloop_lag_p99_seconds over the timed part).
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { DaemonScanner } from '../../backend/src/scanning/daemon-scanner.js';
 import { startClamd, startSpamd, type ScannerDaemon } from '../../backend/test/support/scanner-daemons.js';
-import type { WireMessage } from './bench-messages.js';
+import { largeAttachmentMessage, smallAlternativeMessage, type WireMessage } from './bench-messages.js';
 import { buildChitbox, countInbox, startChitbox } from './bench-targets.js';
 import { runNodeLoad } from './node-load-client.js';
 
@@ -75,6 +78,7 @@ export async function runScannerBench(repoRoot: string, loads: ScannerLoad[], se
         '',
       );
     }
+    lines.push('## Yardsticks', '', ...(await clientAlone()), `- ${await idleLoopLag()}`, '');
     lines.push(
       'Notes: CPU is user + system time over warm-up and timed part, per message sent; spamd\'s includes its children (live and reaped).',
       'Lag is prom-client\'s nodejs_eventloop_lag_p99_seconds (perf_hooks monitorEventLoopDelay, 10 ms resolution), reset by a scrape just before the timed part and read just after it.',
@@ -151,3 +155,55 @@ function median(runs: ModeRun[]): ModeRun {
 }
 
 const fmt = (ms: number | null) => (ms === null ? '–' : `${ms.toFixed(2)} ms`);
+
+/**
+ * The clients' own cost, without real daemons: fake spamd and clamd that read
+ * the whole message and answer at once, in a worker thread so their work
+ * stays off the measured event loop (process CPU still counts them).
+ */
+async function clientAlone(): Promise<string[]> {
+  const worker = new Worker(
+    `const net = require('node:net'); const { parentPort } = require('node:worker_threads');
+     const answer = (text) => net.createServer((s) => { s.on('data', () => {}); s.on('end', () => s.end(text)); });
+     const spam = answer('SPAMD/1.1 0 EX_OK\\r\\nContent-length: 0\\r\\nSpam: False ; 0.1 / 5.0\\r\\n\\r\\n');
+     const clam = answer('stream: OK\\0');
+     spam.listen(0, '127.0.0.1', () => clam.listen(0, '127.0.0.1', () => parentPort.postMessage([spam.address().port, clam.address().port])));`,
+    { eval: true },
+  );
+  try {
+    const [spamPort, clamPort] = await new Promise<number[]>((resolve) => worker.once('message', resolve));
+    const scanner = new DaemonScanner({
+      spamd: { host: '127.0.0.1', port: spamPort!, connectTimeoutMs: 5_000, timeoutMs: 60_000, maxBytes: 1 << 26 },
+      clamd: { host: '127.0.0.1', port: clamPort!, connectTimeoutMs: 5_000, timeoutMs: 60_000, maxBytes: 1 << 26 },
+    });
+    const out: string[] = [];
+    for (const [label, make, count] of [['4 KB', smallAlternativeMessage, 2000], ['1 MB', largeAttachmentMessage, 200]] as const) {
+      const messages = Array.from({ length: count }, (_, i) => make(i, 'client').wireBytes);
+      for (const m of messages.slice(0, 20)) await scanner.scan(m);
+      const lag = monitorEventLoopDelay({ resolution: 1 });
+      lag.enable();
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      for (let i = 0; i < count; i += 20) await Promise.all(messages.slice(i, i + 20).map((m) => scanner.scan(m)));
+      lag.disable();
+      const used = process.cpuUsage(cpu);
+      out.push(
+        `- clients alone, ${label}: ${count} scans 20 at a time to fake daemons (both get the whole message): ` +
+          `${((used.user + used.system) / 1000 / count).toFixed(2)} ms process CPU and ${((performance.now() - started) / count).toFixed(2)} ms wall per scan, ` +
+          `event-loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms`,
+      );
+    }
+    return out;
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** How late an idle event loop runs on this machine right now: the floor under every lag above. */
+async function idleLoopLag(): Promise<string> {
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  lag.disable();
+  return `an idle event loop in the bench process over 5 s: delay p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms`;
+}
