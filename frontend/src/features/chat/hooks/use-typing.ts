@@ -33,7 +33,8 @@ export function useTyping(socket: MailSocket | null, threadId: number, clock: ()
   useEffect(() => {
     const at = nextFadeAt(state, now);
     if (at === null) return;
-    const timer = setTimeout(() => setNow(clock()), at - now);
+    // From the clock, not from `now`: the effect may run a while after the render that set it.
+    const timer = setTimeout(() => setNow(clock()), Math.max(0, at - clock()));
     return () => clearTimeout(timer);
   }, [state, now, clock]);
 
