@@ -27,6 +27,7 @@ export interface RunningChitbox {
 
 export async function startChitbox(config: Config, log: Logger): Promise<RunningChitbox> {
   const services = await buildServices(config, log);
+  services.chat.start();
   const ops = await buildOperations(services, { deliverWebhooks: true });
   const smtp = await startSmtpListener(config, services.intake, log.child({ component: 'smtp' }), ops.smtpGuard);
   const app = createHttpApp(services, { version: VERSION, smtpConnections: () => smtp.connections(), ops });
@@ -58,6 +59,7 @@ export async function startChitbox(config: Config, log: Logger): Promise<Running
         await outbound.stop(config.shutdownTimeoutMs);
         await ops.stop();
         await realtime.close();
+        services.chat.stop();
         httpServer.closeAllConnections();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await services.db.close();

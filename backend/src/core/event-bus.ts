@@ -3,7 +3,8 @@
 import { EventEmitter } from 'node:events';
 import type { LearnClass, ScannerName } from '../scanning/scan-verdict.js';
 import type { ScannerFailureReason } from '../scanning/scanner-failure.js';
-import type { MessageRecord } from '../storage/records.js';
+import type { DeliveryStatus } from '../contracts/api.js';
+import type { AddressRecord, MessageRecord } from '../storage/records.js';
 
 /** Who sent a scanned message and from where (no content). */
 interface ScannedEnvelope {
@@ -40,6 +41,13 @@ export interface CoreEvents {
   'scanner.failed': { scanner: ScannerName; reason: ScannerFailureReason };
   /** a move into or out of Spam was told to spamd (learned null: not sent, error: it failed) */
   'spam.learned': { userId: number; messageId: number; as: LearnClass; learned: boolean | null; error?: string };
+  /** chat (core/chat.ts decides who is told; the ids are the receiver's own) */
+  'chat.typing': { toUserId: number; threadId: number; from: AddressRecord };
+  'chat.presence': { toUserId: number; address: string; online: boolean; lastSeenAt: Date | null };
+  'chat.read': { toUserId: number; messageId: number; threadId: number; reader: AddressRecord; readAt: Date };
+  'chat.delivery': {
+    toUserId: number; messageId: number; threadId: number; recipient: string; status: DeliveryStatus; at: Date; reason: string | null;
+  };
 }
 
 export type CoreEventName = keyof CoreEvents;

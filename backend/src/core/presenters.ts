@@ -1,6 +1,6 @@
 // Records -> contract DTOs (../shared/CONTRACT.md). Shared by HTTP and realtime.
 import type {
-  AttachmentDto, FolderDto, MessageDto, MessageSummaryDto, ThreadSummaryDto, UserDto,
+  AttachmentDto, FolderDto, MessageDto, MessageSummaryDto, RecipientStatusDto, ThreadSummaryDto, UserDto,
 } from '../contracts/api.js';
 import type { NewEmailEvent } from '../contracts/events.js';
 import { foldsFor } from '../mail/quoted-text.js';
@@ -42,13 +42,15 @@ export function servedHtml(m: Pick<MessageRecord, 'untrustedHtml' | 'rawSha256' 
   });
 }
 
-export function presentMessage(m: MessageRecord): MessageDto {
+/** `recipients`: the delivery statuses, when this is the user's copy of a message they sent. */
+export function presentMessage(m: MessageRecord, recipients?: RecipientStatusDto[]): MessageDto {
   return {
     ...presentSummary(m),
     messageId: m.messageId, inReplyTo: m.inReplyTo, to: m.to, cc: m.cc,
     bodyText: m.bodyText, bodyHtml: servedHtml(m), sizeBytes: m.sizeBytes,
     attachments: m.attachments.map(presentAttachment),
     quotedRanges: foldsFor(m.rawSha256, m.bodyText),
+    ...(recipients ? { recipients } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { parseMailbox } from '../mail/addresses.js';
 import { composeMessage, type ComposeAddress, type ComposeAttachment } from '../mail/compose-message.js';
 import type { TraceInfo } from '../mail/received-header.js';
 import { invalid, tempFail, tooLarge } from '../shared/app-error.js';
+import type { ChatStore } from '../storage/chat-store.js';
 import type { FolderRepo } from '../storage/folder-repo.js';
 import type { MessageRepo } from '../storage/message-repo.js';
 import type { StoredCopy } from '../storage/message-store.js';
@@ -22,6 +23,8 @@ import {
 } from './submission-policy.js';
 
 export interface SendDeps extends IngestDeps {
+  /** the sender's read-receipt choice (absent: never ask) */
+  chatStore?: Pick<ChatStore, 'settings'>;
   config: Config;
   messages: MessageRepo;
   folders: FolderRepo;
@@ -112,6 +115,8 @@ export async function sendMessage(
   }
   const recipients = await Promise.all(everyone.map((a) => resolveRecipientFor(deps, a.address, user)));
   const parent = req.inReplyToId === undefined ? null : await getMessage(deps, user.id, req.inReplyToId);
+  // RFC 8098: ask outside recipients for a read receipt when the user chose to (local ones show read ticks anyway).
+  const askReceipt = recipients.some(isExternal) && (await deps.chatStore?.settings(user.id))?.requestReadReceipts === true;
   const raw = await composeMessage({
     from: { address: user.email, name: user.name ?? '' },
     to,
@@ -124,6 +129,7 @@ export async function sendMessage(
     inReplyTo: parent?.messageId ?? null,
     references: parent ? referencesOf(parent) : [],
     date: new Date(),
+    ...(askReceipt ? { dispositionNotificationTo: user.email } : {}),
   });
   if (raw.length > deps.config.smtp.maxMessageBytes) {
     throw tooLarge('message_too_large', `the message is ${raw.length} bytes; the limit is ${deps.config.smtp.maxMessageBytes}`);

@@ -8,14 +8,17 @@ import type { Logger } from '../shared/logger.js';
 import type { ContentScanner } from '../scanning/scan-verdict.js';
 import { scannerFromConfig } from '../scanning/scanner-from-config.js';
 import { BlobStore } from '../storage/blob-store.js';
+import { ChatStore } from '../storage/chat-store.js';
 import { openDatabase, type Database } from '../storage/database.js';
 import { FolderRepo } from '../storage/folder-repo.js';
 import { IngestWorker } from '../storage/ingest-worker.js';
 import { MessageRepo } from '../storage/message-repo.js';
 import { OutboundRepo } from '../storage/outbound-repo.js';
 import { UserRepo } from '../storage/user-repo.js';
+import { ChatService } from './chat.js';
 import { EventBus } from './event-bus.js';
 import { MailIntake } from './mail-intake.js';
+import { LocalPresence } from './presence.js';
 import { RecipientResolver } from './recipients.js';
 
 export interface Services {
@@ -34,6 +37,9 @@ export interface Services {
   intake: MailIntake;
   /** spamd and clamd as configured; null when both are off */
   scanner: ContentScanner | null;
+  /** the chat's store (settings read by sending) and use cases; started by the server (app.ts) */
+  chatStore: ChatStore;
+  chat: ChatService;
 }
 
 export async function buildServices(config: Config, log: Logger): Promise<Services> {
@@ -62,5 +68,10 @@ export async function buildServices(config: Config, log: Logger): Promise<Servic
     { db, blobs, messages, events, log, users, hasher, config, folders, outbound, recipients, scanner },
     config.smtp.hostname, log,
   );
-  return { config, log, db, blobs, users, folders, messages, outbound, events, hasher, tokens, recipients, intake, scanner };
+  const chatStore = new ChatStore(db);
+  const chat = new ChatService({
+    config, db, blobs, events, log: log.child({ component: 'chat' }), chat: chatStore, users, folders, messages, outbound,
+    presence: new LocalPresence(),
+  });
+  return { config, log, db, blobs, users, folders, messages, outbound, events, hasher, tokens, recipients, intake, scanner, chatStore, chat };
 }

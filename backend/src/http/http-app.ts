@@ -12,6 +12,7 @@ import { adminRoutes } from './routes/admin-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { attachmentRoutes } from './routes/attachment-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { chatSettingsRoutes, contactRoutes, presenceRoutes } from './routes/chat-routes.js';
 import { composeHandlers } from './routes/compose-routes.js';
 import { folderRoutes } from './routes/folder-routes.js';
 import { healthRoutes, type ConnectionCounts } from './routes/health-routes.js';
@@ -61,6 +62,9 @@ export function createHttpApp(s: Services, opts: HttpAppOptions): Express {
   app.use('/api/threads', authed, threadRoutes(s));
   app.use('/api/attachments', authed, attachmentRoutes(s));
   app.use('/api/search', authed, searchRoutes(s));
+  app.use('/api/presence', authed, presenceRoutes(s));
+  app.use('/api/contacts', authed, contactRoutes(s));
+  app.use('/api/settings/chat', authed, chatSettingsRoutes(s));
   app.use('/api', (_req, _res, next) => next(notFound('endpoint')));
   app.use(errorHandler(s.log));
   return app;

@@ -29,6 +29,8 @@ export interface ComposeInput {
   inReplyTo?: string | null;
   references?: string[];
   date: Date;
+  /** RFC 8098 2.1: where a read receipt should go (the sender), when one is asked for */
+  dispositionNotificationTo?: string;
 }
 
 export async function composeMessage(input: ComposeInput): Promise<Buffer> {
@@ -43,6 +45,7 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
     inReplyTo: input.inReplyTo ? `<${input.inReplyTo}>` : undefined,
     references: input.references?.length ? input.references.map((r) => `<${r}>`) : undefined,
     date: input.date,
+    headers: input.dispositionNotificationTo ? { 'Disposition-Notification-To': `<${input.dispositionNotificationTo}>` } : undefined,
     attachments: input.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
     // Stay 7-bit/quoted-printable friendly for any relay on the way.
     textEncoding: 'quoted-printable',

@@ -3,10 +3,11 @@
 // room only. Realtime subscribes to the core; nothing calls it.
 import type http from 'node:http';
 import { Server } from 'socket.io';
-import type { ServerToClientEvents } from '../contracts/events.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/events.js';
 import { authenticateToken } from '../core/accounts.js';
 import { presentNewEmail } from '../core/presenters.js';
 import type { Services } from '../core/services.js';
+import { attachChat } from './chat-socket.js';
 
 const roomOf = (userId: number) => `user:${userId}`;
 
@@ -16,7 +17,7 @@ export interface RealtimeServer {
 }
 
 export function startRealtime(httpServer: http.Server, s: Services, onEmitLatency?: (seconds: number) => void): RealtimeServer {
-  const io = new Server<Record<string, never>, ServerToClientEvents>(httpServer, {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
     serveClient: false,
     cors: s.config.http.corsOrigin ? { origin: s.config.http.corsOrigin } : undefined,
   });
@@ -28,11 +29,13 @@ export function startRealtime(httpServer: http.Server, s: Services, onEmitLatenc
       .then((user) => {
         if (!user) return next(new Error('unauthorized'));
         socket.data.userId = user.id;
+        socket.data.user = user;
         next();
       })
       .catch(() => next(new Error('unauthorized')));
   });
   io.on('connection', (socket) => void socket.join(roomOf(socket.data.userId as number)));
+  const detachChat = attachChat(io, s.chat, s.events, roomOf, s.log.child({ component: 'realtime' }));
   const isListening = (userId: number) => (io.sockets.adapter.rooms.get(roomOf(userId))?.size ?? 0) > 0;
 
   const unsubscribe = [
@@ -57,6 +60,7 @@ export function startRealtime(httpServer: http.Server, s: Services, onEmitLatenc
     connectedClients: () => io.engine.clientsCount,
     async close() {
       for (const off of unsubscribe) off();
+      detachChat();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

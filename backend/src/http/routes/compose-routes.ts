@@ -65,8 +65,12 @@ export function composeHandlers(s: Services): RequestHandler[] {
     ];
     const total = attachments.reduce((n, a) => n + a.content.length, 0);
     if (total > limit) throw tooLarge('message_too_large', `attachments total ${total} bytes; the limit is ${limit}`);
-    const message = await sendMessage(s, currentUser(req), { ...body, attachments }, { remoteAddress: req.ip ?? '' });
-    res.status(202).json({ message: presentMessage(message) });
+    const user = currentUser(req);
+    const message = await sendMessage(s, user, { ...body, attachments }, { remoteAddress: req.ip ?? '' });
+    // The first ticks (delivered, queued) are written as the copies are stored: answer with them.
+    await s.chat.tracking.settled();
+    const statuses = await s.chat.tracking.recipientsOf(user.id, [message]);
+    res.status(202).json({ message: presentMessage(message, statuses.get(message.id)) });
   };
 
   return [parseBody, send];

@@ -19,7 +19,10 @@ export function messageRoutes(s: Services): Router {
   const r = Router();
   r.get('/:id', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');
-    res.json({ message: presentMessage(await getMessage(s, currentUser(req).id, id)) });
+    const userId = currentUser(req).id;
+    const message = await getMessage(s, userId, id);
+    const statuses = await s.chat.tracking.recipientsOf(userId, [message]);
+    res.json({ message: presentMessage(message, statuses.get(message.id)) });
   });
   r.get('/:id/raw', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');

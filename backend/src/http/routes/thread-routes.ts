@@ -15,8 +15,10 @@ export function threadRoutes(s: Services): Router {
   const r = Router();
   r.get('/:id', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');
-    const messages = await getThread(s, currentUser(req).id, id);
-    res.json({ thread: threadOf(id, messages), messages: messages.map(presentMessage) });
+    const userId = currentUser(req).id;
+    const messages = await getThread(s, userId, id);
+    const statuses = await s.chat.tracking.recipientsOf(userId, messages);
+    res.json({ thread: threadOf(id, messages), messages: messages.map((m) => presentMessage(m, statuses.get(m.id))) });
   });
   r.patch('/:id', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');

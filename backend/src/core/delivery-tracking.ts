@@ -1,0 +1,155 @@
+// Ticks under sent messages: per recipient, delivered (stored for a local
+// one), queued, relayed or failed (the outbound queue's word), read (a local
+// recipient opened their copy, or a read receipt came back by mail). Kept on
+// the sender's own copy and told to the sender only, with the sender's ids.
+// It listens to what already happens (a copy stored, the queue's results, a
+// message marked read), so no other use case calls it.
+import type { RecipientStatusDto } from '../contracts/api.js';
+import { parseReadReceipt } from '../mail/read-receipt.js';
+import type { Logger } from '../shared/logger.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import type { ChatStore, DeliveryStatusRecord } from '../storage/chat-store.js';
+import type { MessageRepo } from '../storage/message-repo.js';
+import type { OutboundRepo } from '../storage/outbound-repo.js';
+import type { MessageRecord } from '../storage/records.js';
+import type { UserRepo } from '../storage/user-repo.js';
+import type { EventBus } from './event-bus.js';
+
+export interface TrackingDeps {
+  chat: ChatStore;
+  users: UserRepo;
+  outbound: OutboundRepo;
+  messages: MessageRepo;
+  blobs: BlobStore;
+  events: EventBus;
+  log: Logger;
+}
+
+const DISPOSITION_TYPES = /^message\/(?:global-)?disposition-notification\b/i;
+
+export class DeliveryTracking {
+  /** first statuses being written: a read that arrives meanwhile waits for them */
+  private readonly recording = new Set<Promise<void>>();
+  /** status changes under way */
+  private readonly updating = new Set<Promise<void>>();
+
+  constructor(private readonly deps: TrackingDeps) {}
+
+  start(): () => void {
+    const { events } = this.deps;
+    const offs = [
+      events.subscribe('message.stored', ({ message, source }) => {
+        if (source === 'sent') this.track(this.recordSent(message));
+        else if (message.attachments.some((a) => DISPOSITION_TYPES.test(a.contentType))) this.run(this.receiptArrived(message));
+      }),
+      events.subscribe('message.sent', ({ queueId, userId, recipients }) => this.run(this.queueResult(queueId, userId, recipients, 'relayed', null))),
+      events.subscribe('message.failed', ({ queueId, userId, recipients, error }) => this.run(this.queueResult(queueId, userId, recipients, 'failed', error))),
+      events.subscribe('message.updated', ({ userId, message }) => {
+        if (message.isRead) this.run(this.readByRecipient(userId, message));
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  /** Each recipient's latest status, for the sender's copies among these messages. */
+  async recipientsOf(userId: number, messages: readonly Pick<MessageRecord, 'id'>[]): Promise<Map<number, RecipientStatusDto[]>> {
+    const rows = await this.deps.chat.statusesOf(userId, messages.map((m) => m.id));
+    const out = new Map<number, RecipientStatusDto[]>();
+    for (const [id, list] of rows) out.set(id, list.map(presentStatus));
+    return out;
+  }
+
+  /** First statuses being written have been (the read path and the compose answer wait for this). */
+  async settled(): Promise<void> {
+    while (this.recording.size > 0) await Promise.allSettled([...this.recording]);
+  }
+
+  /** Every status change under way is done. */
+  async idle(): Promise<void> {
+    await this.settled();
+    while (this.updating.size > 0) await Promise.allSettled([...this.updating]);
+  }
+
+  private async recordSent(sent: MessageRecord): Promise<void> {
+    const sender = sent.fromEmail.toLowerCase();
+    const named = new Map<string, string>();
+    for (const a of [...sent.to, ...sent.cc]) {
+      const address = a.address.toLowerCase();
+      if (address && address !== sender && !named.has(address)) named.set(address, a.name);
+    }
+    if (named.size === 0) return;
+    const local = new Set((await this.deps.chat.localUsers([...named.keys()])).map((u) => u.email.toLowerCase()));
+    const at = sent.createdAt;
+    const rows = [...named].map(([recipient, name]) => ({
+      messageId: sent.id, userId: sent.userId, recipient, name,
+      // Local copies were committed with the Sent copy; the others wait for the relay.
+      status: local.has(recipient) ? ('delivered' as const) : ('queued' as const), at, reason: null,
+    }));
+    await this.deps.chat.addStatuses(rows);
+    for (const r of rows) this.tell({ ...r, threadId: sent.threadId });
+  }
+
+  private async queueResult(queueId: number, userId: number, recipients: string[], status: 'relayed' | 'failed', reason: string | null) {
+    const row = await this.deps.outbound.get(queueId);
+    if (!row) return;
+    await this.settled();
+    const moved = await this.deps.chat.advance({ userId, recipients, rawSha256: row.rawSha256 }, status, new Date(), reason);
+    moved.forEach((m) => this.tell(m));
+  }
+
+  /** A local recipient opened their copy: tell its local sender, once. */
+  private async readByRecipient(readerId: number, copy: MessageRecord): Promise<void> {
+    if (!copy.messageId) return;
+    const [reader, sender] = await Promise.all([this.deps.users.findById(readerId), this.deps.users.findByEmail(copy.fromEmail.toLowerCase())]);
+    if (!reader || !sender || sender.id === reader.id) return;
+    await this.settled();
+    const moved = await this.deps.chat.advance({ userId: sender.id, recipients: [reader.email], rfcMessageId: copy.messageId }, 'read', new Date());
+    for (const m of moved) this.tellRead(m, { address: reader.email, name: reader.name ?? m.name });
+  }
+
+  /** An RFC 8098 receipt arrived for a message the owner sent. */
+  private async receiptArrived(message: MessageRecord): Promise<void> {
+    const parts = await Promise.all(
+      message.attachments
+        .filter((a) => DISPOSITION_TYPES.test(a.contentType))
+        .map(async (a) => ({ contentType: a.contentType, content: await this.deps.blobs.read(a.sha256) })),
+    );
+    const receipt = parseReadReceipt(parts);
+    // Only "displayed" means read (RFC 8098 3.2.6.2); "deleted" unread is no tick.
+    if (!receipt || receipt.disposition !== 'displayed') return;
+    const reader = receipt.reader ?? message.fromEmail.toLowerCase();
+    await this.settled();
+    const moved = await this.deps.chat.advance({ userId: message.userId, recipients: [reader], rfcMessageId: receipt.originalMessageId }, 'read', new Date());
+    for (const m of moved) this.tellRead(m, { address: m.recipient, name: m.name || message.fromName });
+  }
+
+  private tell(s: DeliveryStatusRecord): void {
+    this.deps.events.publish('chat.delivery', {
+      toUserId: s.userId, messageId: s.messageId, threadId: s.threadId, recipient: s.recipient, status: s.status, at: s.at, reason: s.reason,
+    });
+  }
+
+  private tellRead(s: DeliveryStatusRecord, reader: { address: string; name: string }): void {
+    this.deps.events.publish('chat.read', { toUserId: s.userId, messageId: s.messageId, threadId: s.threadId, reader, readAt: s.at });
+    this.tell(s);
+  }
+
+  private track(work: Promise<void>): void {
+    const p = work.catch((err: unknown) => this.deps.log.warn({ err }, 'could not record delivery statuses'));
+    this.recording.add(p);
+    void p.finally(() => this.recording.delete(p));
+  }
+
+  private run(work: Promise<void>): void {
+    const p = work.catch((err: unknown) => this.deps.log.warn({ err }, 'could not update a delivery status'));
+    this.updating.add(p);
+    void p.finally(() => this.updating.delete(p));
+  }
+}
+
+export function presentStatus(s: DeliveryStatusRecord): RecipientStatusDto {
+  return {
+    address: s.recipient, name: s.name, status: s.status, at: s.at.toISOString(),
+    ...(s.status === 'failed' && s.reason ? { reason: s.reason } : {}),
+  };
+}
