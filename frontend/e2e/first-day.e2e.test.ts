@@ -4,7 +4,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type BrowserHandle } from './harness/browser';
-import { openFolder, registerByApi, sendByApi, signIn, threadRow, waitUntilLive } from './harness/inbox-page';
+import { openFolder, registerByApi, sendByApi, showAsMail, signIn, threadRow, waitUntilLive } from './harness/inbox-page';
 import { sendBurst, sendMail, sendRaw } from './harness/mail';
 import { chartPng } from './harness/png';
 import { startStack, type Stack } from './harness/stack';
@@ -80,6 +80,7 @@ describe('on a phone (390×844)', () => {
   it('sizes an HTML mail of two lines to its content', async () => {
     await sendMail(stack.smtpPort, { to: ALICE, subject: 'Two lines', text: 'x', html: '<p>First line</p><p>Second line</p>' });
     await threadRow(phone, 'Two lines').tap();
+    await showAsMail(phone);
     const iframe = phone.locator('iframe[data-testid="html-body-frame"]');
     await phone.locator('iframe[data-measured="true"]').waitFor();
     const frame = phone.frameLocator('iframe[data-testid="html-body-frame"]');
@@ -104,6 +105,7 @@ describe('on a phone (390×844)', () => {
       attachments: [{ filename: 'chart.png', content: chartPng(), contentType: 'image/png', cid: 'chart@e2e' }],
     });
     await threadRow(phone, 'Long newsletter').tap();
+    await showAsMail(phone);
     await phone.locator('iframe[data-measured="true"]').waitFor();
     const frame = phone.frameLocator('iframe[data-testid="html-body-frame"]');
     await expect.poll(() => frame.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
@@ -149,6 +151,7 @@ describe('small things (desktop)', () => {
     const rowTime = threadRow(desktop, 'Welcome').locator('time');
     expect(await rowTime.textContent()).toMatch(/^(now|\d+ min\. ago)$/);
     await threadRow(desktop, 'Welcome').click();
+    await showAsMail(desktop);
     const messageTime = desktop.locator('.message-card time').first();
     expect(await messageTime.textContent()).toMatch(/^(now|\d+ min\. ago)$/);
     for (const t of [rowTime, messageTime]) {

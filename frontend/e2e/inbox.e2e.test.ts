@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type BrowserHandle } from './harness/browser';
-import { openFolder, register, signIn, threadRow, waitUntilLive } from './harness/inbox-page';
+import { openFolder, register, showAsMail, signIn, threadRow, waitUntilLive } from './harness/inbox-page';
 import { sendMail } from './harness/mail';
 import { startPixelServer, type PixelServer } from './harness/pixel-server';
 import { chartPng } from './harness/png';
@@ -70,6 +70,7 @@ describe('web inbox end to end', () => {
       ],
     });
     await threadRow(alice, 'Quarterly report').click();
+    await showAsMail(alice);
     const frame = alice.frameLocator('iframe[data-testid="html-body-frame"]');
     await expect.poll(() => frame.locator('#headline').textContent()).toBe('Numbers are up');
     // The inline image is in place, loaded from a data: URL (the sandbox cannot send our token).
@@ -105,6 +106,7 @@ describe('web inbox end to end', () => {
         `<div style="background:url(${pixel.url}?bg)">styled</div>`,
     });
     await threadRow(alice, 'Totally safe newsletter').click();
+    await showAsMail(alice);
     const frame = alice.frameLocator('iframe[data-testid="html-body-frame"]');
     await expect.poll(() => frame.locator('#hello').textContent()).toBe('Hello');
     await frame.locator('#js').click(); // a javascript: link must do nothing
@@ -290,6 +292,7 @@ describe('web inbox end to end', () => {
     await sendMail(stack.smtpPort, { from: `Bob Builder <${BOB}>`, to: ALICE, subject: 'Lunch plan', text: 'Noon?' });
     await openFolder(alice, 'Inbox');
     await threadRow(alice, 'Lunch plan').click();
+    await showAsMail(alice);
     await alice.getByRole('button', { name: 'Reply', exact: false }).first().click();
     await alice.getByLabel('Reply text').fill('Noon works.');
     await alice.getByRole('form', { name: 'Reply' }).getByRole('button', { name: 'Send' }).click();

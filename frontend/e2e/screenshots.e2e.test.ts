@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type BrowserHandle } from './harness/browser';
-import { inboxMessageId, registerByApi, sendByApi, signIn, threadRow, waitUntilLive } from './harness/inbox-page';
+import { inboxMessageId, registerByApi, sendByApi, showAsMail, signIn, threadRow, waitUntilLive } from './harness/inbox-page';
 import { sendMail } from './harness/mail';
 import { chartPng } from './harness/png';
 import { repoRoot, startStack, type Stack } from './harness/stack';
@@ -62,6 +62,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 /** Opens the report and waits until its frame is sized and its chart drawn. */
 async function openReport(page: Page): Promise<void> {
   await threadRow(page, 'Quarterly report').click();
+  await showAsMail(page);
   await page.locator('iframe[data-measured="true"]').waitFor();
   const chart = page.frameLocator('iframe[data-testid="html-body-frame"]').locator('img');
   await expect.poll(() => chart.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
@@ -75,6 +76,7 @@ describe('screenshots', () => {
     await shoot(page, 'inbox-desktop.png');
 
     await threadRow(page, 'Lunch on Friday?').click();
+    await showAsMail(page);
     await expect.poll(() => page.locator('.message-card').count()).toBe(2);
     await page.getByRole('button', { name: '↩ Reply' }).click();
     await page.getByLabel('Reply text').fill('Sushi it is. See you at noon!');

@@ -36,6 +36,12 @@ export async function openFolder(page: Page, name: string): Promise<void> {
   await page.locator('.pane-list .view-state[aria-busy="true"]').waitFor({ state: 'detached' });
 }
 
+/** A conversation opens as a chat; this switches the open one to its mail cards (?view=mail). */
+export async function showAsMail(page: Page): Promise<void> {
+  await page.getByRole('group', { name: 'Show as' }).getByRole('button', { name: 'Mail' }).click();
+  await page.locator('.conversation[data-view="mail"]').waitFor();
+}
+
 /** The path part of the page's address (/mail/inbox/12). */
 export function pathOf(page: Page): string {
   return new URL(page.url()).pathname;

@@ -1,7 +1,10 @@
 // Opening a conversation marks it read, and so does mail arriving in the one
 // being read. Each message is marked once per opening, so "mark unread" from
-// another tab sticks while this one stays open.
+// another tab sticks while this one stays open. Only while the page is in
+// view: the sender sees a read tick, so a conversation left open in a
+// background tab marks nothing until one looks at it again.
 import { useEffect, useRef } from 'react';
+import { usePageVisible } from '../../../lib/page-visible';
 import { useToast } from '../../../components/toast';
 import { errorMessage } from '../../../lib/api-error';
 import { updateThread } from '../api/mailbox-api';
@@ -12,13 +15,14 @@ import type { ThreadList } from './use-thread-list';
 export function useAutoMarkRead(threadId: number | null, conversation: Conversation, list: ThreadList, folders: FoldersState): void {
   const toast = useToast();
   const marked = useRef(new Set<number>());
+  const visible = usePageVisible();
 
   useEffect(() => {
     marked.current = new Set();
   }, [threadId]);
 
   useEffect(() => {
-    if (conversation.state.status !== 'ready') return;
+    if (conversation.state.status !== 'ready' || !visible) return;
     const fresh = conversation.state.messages.filter((m) => !m.isRead && !marked.current.has(m.id));
     if (fresh.length === 0) return;
     const id = conversation.state.thread.id;
@@ -26,5 +30,5 @@ export function useAutoMarkRead(threadId: number | null, conversation: Conversat
     fresh.forEach((m) => conversation.patchMessages({ isRead: true }, m.id));
     list.dispatch({ type: 'threadPatched', threadId: id, patch: { unreadCount: 0 } });
     updateThread(id, { isRead: true }).then(folders.scheduleRefresh, (e) => toast.show(errorMessage(e), 'error'));
-  }, [conversation, list, folders.scheduleRefresh, toast]);
+  }, [conversation, list, folders.scheduleRefresh, toast, visible]);
 }

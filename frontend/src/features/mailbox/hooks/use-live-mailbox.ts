@@ -37,7 +37,8 @@ export function useLiveMailbox(socket: SocketState, shown: Shown): void {
       const kind = folders.folders.find((f) => f.id === event.folderId)?.kind;
       // The event has no recipients, which Sent rows show: ask the list for them.
       if (event.folderId === folder?.id && (kind === 'sent' || kind === 'drafts')) list.scheduleHeadRefresh();
-      if (kind !== 'sent' && kind !== 'drafts' && !event.email.isRead) {
+      // Mail in the conversation on screen shows up there (as a bubble, or a card): no toast for it.
+      if (kind !== 'sent' && kind !== 'drafts' && !event.email.isRead && event.email.threadId !== threadId) {
         toast.showGrouped('new-mail', (count) => newMailText(event, count));
       }
     },
