@@ -72,7 +72,22 @@ export async function login(
   }
   // Only after the right password, so this tells a stranger nothing.
   if (!user.enabled) throw forbidden('account_disabled', 'this account is disabled');
+  await rehashIfOutdated(deps, user, input.password);
   return { token: deps.tokens.issue({ userId: user.id }), user };
+}
+
+/**
+ * A hash of another scheme or other parameters (PASSWORD_HASH changed) is
+ * made again now that the password is at hand. The old hash still works, so
+ * a failure here does not fail the login.
+ */
+async function rehashIfOutdated(deps: Pick<AccountDeps, 'users' | 'hasher'>, user: UserRecord, password: string): Promise<void> {
+  if (!deps.hasher.needsRehash(user.passwordHash)) return;
+  try {
+    await deps.users.setPasswordHash(user.id, await deps.hasher.hash(password));
+  } catch {
+    // kept: the next login tries again
+  }
 }
 
 /** Resolves a bearer token to its user, or null when the token or the user is gone. */

@@ -78,6 +78,10 @@ export class UserRepo {
     return this.mailboxQuery;
   }
 
+  async setPasswordHash(id: number, passwordHash: string): Promise<void> {
+    await this.db.write((tx) => tx.user.update({ where: { id }, data: { passwordHash } }));
+  }
+
   async first(): Promise<UserRecord | null> {
     const u = await this.db.read.user.findFirst({ orderBy: { id: 'asc' } });
     return u ? toUser(u) : null;
