@@ -5,6 +5,7 @@ import 'dotenv/config';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { startChitbox } from './app.js';
 import { createLogger } from './shared/logger.js';
+import { START_FAILURE_PREFIX, startFailureMessage } from './start-failure.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -12,14 +13,17 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(err.message);
+      console.error(`${START_FAILURE_PREFIX} ${err.message}`);
       process.exit(78); // EX_CONFIG
     }
     throw err;
   }
   // Readable lines in development (also under `npm run dev`, where stdout is a pipe).
   const log = createLogger({ level: config.logLevel, pretty: config.env === 'development' });
-  const chitbox = await startChitbox(config, log);
+  const chitbox = await startChitbox(config, log).catch((err: unknown) => {
+    console.error(startFailureMessage(err, config));
+    process.exit(1);
+  });
   const { migrations } = chitbox.services.db;
   log.info(
     {
@@ -56,6 +60,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error('ChitBox failed to start:', err);
+  console.error(`${START_FAILURE_PREFIX} ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exit(1);
 });

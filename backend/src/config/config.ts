@@ -16,7 +16,9 @@ const csv = z
 
 /** 0 switches a limit off */
 const count = z.coerce.number().int().min(0);
-export const WEBHOOK_EVENT_NAMES = ['message.received', 'message.sent', 'message.failed', 'user.created', 'auth.failed'] as const;
+export const WEBHOOK_EVENT_NAMES = [
+  'message.received', 'message.sent', 'message.failed', 'spam.detected', 'virus.detected', 'user.created', 'auth.failed',
+] as const;
 export type WebhookEventName = (typeof WEBHOOK_EVENT_NAMES)[number];
 
 const envSchema = z.object({
@@ -89,6 +91,23 @@ const envSchema = z.object({
   WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().positive().default(60 * 60_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   WEBHOOK_POLL_MS: z.coerce.number().int().positive().default(2_000),
+  // Spam and virus scanning through spamd and clamd (issue 20).
+  SMTP_ENABLE_SPAMASSASSIN: bool.default(false),
+  SMTP_SPAMASSASSIN_HOST: z.string().min(1).default('127.0.0.1'),
+  SMTP_SPAMASSASSIN_PORT: port.default(783),
+  SPAM_REJECT_SCORE: z
+    .string()
+    .trim()
+    .regex(/^(-?\d+(\.\d+)?)?$/, 'a score such as 15 or 12.5 (empty: off)')
+    .transform((v) => (v === '' ? null : Number(v)))
+    .optional(),
+  SPAMASSASSIN_LEARN: bool.default(false),
+  SPAMASSASSIN_MAX_BYTES: z.coerce.number().int().positive().default(512_000),
+  SMTP_ENABLE_CLAMAV: bool.default(false),
+  SMTP_CLAMAV_HOST: z.string().min(1).default('127.0.0.1'),
+  SMTP_CLAMAV_PORT: port.default(3310),
+  CLAMAV_MAX_BYTES: z.coerce.number().int().positive().optional(),
+  SCANNER_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
 });
 
 export type Config = Readonly<{
@@ -168,6 +187,30 @@ export type Config = Readonly<{
     retryMaxMs: number;
     timeoutMs: number;
     pollMs: number;
+  }>;
+  /** content scanners; a null scanner is off */
+  scanners: Readonly<{
+    /** spamd; host may be the path of a Unix socket (starts with "/") */
+    spamassassin: Readonly<{
+      host: string;
+      port: number;
+      /** bigger messages are not sent to spamd (as spamc -s) */
+      maxBytes: number;
+      /** at or above this score: 550 5.7.1, nothing stored; null: never refuse */
+      rejectScore: number | null;
+      /** tell spamd (TELL) when a user moves a message into or out of Spam */
+      learn: boolean;
+    }> | null;
+    /** clamd; host may be the path of a Unix socket (starts with "/") */
+    clamav: Readonly<{
+      host: string;
+      port: number;
+      /** bigger messages are not scanned; keep it at or below clamd's StreamMaxLength */
+      maxBytes: number;
+    }> | null;
+    /** one scan (connect, send, answer) may take this long; then 451 4.3.0 */
+    timeoutMs: number;
+    connectTimeoutMs: number;
   }>;
 }>;
 
@@ -267,6 +310,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryMaxMs: Math.max(e.WEBHOOK_RETRY_MAX_MS, e.WEBHOOK_RETRY_MIN_MS),
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       pollMs: e.WEBHOOK_POLL_MS,
+    },
+    scanners: {
+      spamassassin: e.SMTP_ENABLE_SPAMASSASSIN
+        ? {
+            host: e.SMTP_SPAMASSASSIN_HOST,
+            port: e.SMTP_SPAMASSASSIN_PORT,
+            maxBytes: e.SPAMASSASSIN_MAX_BYTES,
+            rejectScore: e.SPAM_REJECT_SCORE ?? null,
+            learn: e.SPAMASSASSIN_LEARN,
+          }
+        : null,
+      clamav: e.SMTP_ENABLE_CLAMAV
+        ? { host: e.SMTP_CLAMAV_HOST, port: e.SMTP_CLAMAV_PORT, maxBytes: e.CLAMAV_MAX_BYTES ?? e.SMTP_MAX_MESSAGE_BYTES }
+        : null,
+      timeoutMs: e.SCANNER_TIMEOUT_MS,
+      // A daemon that is down refuses at once; one that does not accept within this is as good as down.
+      connectTimeoutMs: Math.min(5_000, e.SCANNER_TIMEOUT_MS),
     },
   };
   return deepFreeze(config);

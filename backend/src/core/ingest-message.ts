@@ -45,6 +45,11 @@ export interface IngestInput {
   enforceQuota?: boolean;
   /** external recipients, queued for the relay in the same transaction */
   outbound?: { userId: number; mailFrom: string; recipients: string[] } | null;
+  /**
+   * Content scanning (inbound-screening.ts), run while the message is parsed:
+   * it may refuse the message, or give the bytes and targets to store instead.
+   */
+  screen?: (raw: Buffer) => Promise<{ raw: Buffer; targets: DeliveryTarget[] }>;
 }
 
 export interface IngestResult {
@@ -70,11 +75,12 @@ const parsingBudget = new ByteBudget(2 * 1024 * 1024);
 
 export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
   const receivedAt = new Date();
-  const rawBytes = input.raw.length;
-  const parsing = parsingBudget.run(rawBytes, () => parseMessage(input.raw));
-  const blobs = await storeBlobs(deps, input.raw, parsing);
+  const parsing = parsingBudget.run(input.raw.length, () => parseMessage(input.raw));
+  const { raw, targets: wanted } = input.screen ? await screenWhileParsing(input.screen(input.raw), parsing) : input;
+  const rawBytes = raw.length;
+  const blobs = await storeBlobs(deps, raw, parsing);
   const parsed = await parsing;
-  const targets = uniqueTargets(input.targets);
+  const targets = uniqueTargets(wanted);
   const announce = webhookWanted(deps.config, 'message.received');
   const drafts = targets.map((t) => copyFor(t, parsed, input, rawBytes, blobs, receivedAt, announce));
   const outbound = input.outbound ? { ...input.outbound, rawSha256: blobs.rawSha256, sizeBytes: rawBytes } : null;
@@ -92,6 +98,16 @@ export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promi
     deps.events.publish('message.stored', { message: toRecord(copy, drafts[i]!), source: targets[i]!.source ?? 'inbound', committedAt });
   });
   return committed;
+}
+
+/**
+ * Waits for the scanners while the parser runs. A parse that fails meanwhile
+ * is marked handled here (it is awaited, and reported, after the verdict);
+ * a refused message lets its parse finish quietly.
+ */
+function screenWhileParsing<T>(screening: Promise<T>, parsing: Promise<unknown>): Promise<T> {
+  parsing.catch(() => undefined);
+  return screening;
 }
 
 interface BlobSet {
@@ -161,7 +177,8 @@ function copyFor(
     messageId: parsed.messageId,
     inReplyTo: parsed.inReplyTo,
     references: parsed.references,
-    fromEmail: parsed.from.address,
+    // Mail without a From header (a bare note, curl's upload) shows who the envelope says sent it.
+    fromEmail: parsed.from.address || input.trace.mailFrom || '',
     fromName: parsed.from.name,
     to: parsed.to,
     cc: parsed.cc,

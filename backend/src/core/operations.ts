@@ -2,6 +2,10 @@
 // metrics, the SMTP guard, admin and queue repositories, and the webhook
 // outbox with its worker. app.ts starts it with the servers; the CLI builds
 // it without the worker (its events still land in the durable outbox).
+import type { ScannerStatus } from '../scanning/scan-verdict.js';
+
+// Adapters see scanners only through the core.
+export type { ScannerName, ScannerStatus } from '../scanning/scan-verdict.js';
 import { AdminRepo } from '../storage/admin-repo.js';
 import { probeDatabase } from '../storage/health-probe.js';
 import { QueueAdminRepo } from '../storage/queue-admin-repo.js';
@@ -10,6 +14,7 @@ import { syncConfiguredAdmins } from './admin-users.js';
 import { Metrics } from './metrics.js';
 import type { Services } from './services.js';
 import { SmtpGuard } from './smtp-guard.js';
+import { startSpamLearning } from './spam-learning.js';
 import { recordWebhookEvents, startWebhookWorker, type WebhookWorker } from './webhooks.js';
 
 export interface Operations {
@@ -20,6 +25,8 @@ export interface Operations {
   webhooks: WebhookRepo;
   /** resolves when the database answers reads and can take its write lock */
   probeDatabase(): Promise<void>;
+  /** PING to each enabled scanner daemon, each down if silent for timeoutMs; [] when none is enabled */
+  probeScanners(timeoutMs: number): Promise<ScannerStatus[]>;
   stop(): Promise<void>;
 }
 
@@ -40,7 +47,12 @@ export async function buildOperations(s: Services, opts: { deliverWebhooks: bool
       void admins.promoteAll([user.email]).catch((err) => log.warn({ err }, 'could not promote an ADMIN_EMAILS account'));
     }
   });
+  // Moves into and out of Spam teach spamd (SPAMASSASSIN_LEARN).
+  const learning = s.scanner && s.config.scanners.spamassassin?.learn
+    ? startSpamLearning({ scanner: s.scanner, folders: s.folders, blobs: s.blobs, events: s.events, log: log.child({ component: 'spam-learning' }) })
+    : null;
   let probing: Promise<void> | null = null;
+  let probingScanners: Promise<ScannerStatus[]> | null = null;
   return {
     metrics,
     smtpGuard: new SmtpGuard(s.config, metrics, s.events, s.log.child({ component: 'smtp' })),
@@ -52,7 +64,13 @@ export async function buildOperations(s: Services, opts: { deliverWebhooks: bool
       probing ??= probeDatabase(s.db).finally(() => (probing = null));
       return probing;
     },
+    probeScanners(timeoutMs) {
+      if (!s.scanner) return Promise.resolve([]);
+      probingScanners ??= s.scanner.probe(AbortSignal.timeout(timeoutMs)).finally(() => (probingScanners = null));
+      return probingScanners;
+    },
     async stop() {
+      await learning?.stop();
       unrecord();
       unpromote();
       await worker?.stop();

@@ -5,6 +5,8 @@ import { loadOrCreateJwtSecret } from '../auth/jwt-secret.js';
 import { PasswordHasher } from '../auth/passwords.js';
 import { TokenService } from '../auth/tokens.js';
 import type { Logger } from '../shared/logger.js';
+import type { ContentScanner } from '../scanning/scan-verdict.js';
+import { scannerFromConfig } from '../scanning/scanner-from-config.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { openDatabase, type Database } from '../storage/database.js';
 import { FolderRepo } from '../storage/folder-repo.js';
@@ -30,6 +32,8 @@ export interface Services {
   tokens: TokenService;
   recipients: RecipientResolver;
   intake: MailIntake;
+  /** spamd and clamd as configured; null when both are off */
+  scanner: ContentScanner | null;
 }
 
 export async function buildServices(config: Config, log: Logger): Promise<Services> {
@@ -53,9 +57,10 @@ export async function buildServices(config: Config, log: Logger): Promise<Servic
   });
   const recipients = new RecipientResolver(users, config.mailDomains, config.quota.defaultMb);
   const outbound = new OutboundRepo(db);
+  const scanner = scannerFromConfig(config.scanners);
   const intake = new MailIntake(
-    { db, blobs, messages, events, log, users, hasher, config, folders, outbound, recipients },
+    { db, blobs, messages, events, log, users, hasher, config, folders, outbound, recipients, scanner },
     config.smtp.hostname, log,
   );
-  return { config, log, db, blobs, users, folders, messages, outbound, events, hasher, tokens, recipients, intake };
+  return { config, log, db, blobs, users, folders, messages, outbound, events, hasher, tokens, recipients, intake, scanner };
 }

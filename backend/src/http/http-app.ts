@@ -50,7 +50,7 @@ export function createHttpApp(s: Services, opts: HttpAppOptions): Express {
   app.post('/api/messages', requireUser(s), ...composeHandlers(s));
   app.use(express.json({ limit: s.config.http.bodyLimit, strict: true }));
 
-  app.use('/health', healthRoutes(s, opts.version, opts.smtpConnections, () => ops.probeDatabase()));
+  app.use('/health', healthRoutes(s, opts.version, opts.smtpConnections, () => ops.probeDatabase(), (ms) => ops.probeScanners(ms)));
   app.use('/metrics', metricsRoutes(s.config, ops.metrics));
   app.use(['/api/auth/login', '/api/auth/register'], ...authRateLimits(s.config, ops.metrics));
   app.use('/api/auth', authRoutes(s));

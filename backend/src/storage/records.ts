@@ -89,6 +89,8 @@ export interface ThreadSummaryRecord {
   lastMessageAt: Date;
   snippet: string;
   participants: AddressRecord[];
+  /** the To addresses of the thread's messages, for lists of mail one sent (Sent, Drafts) */
+  recipients: AddressRecord[];
   hasAttachments: boolean;
   isStarred: boolean;
 }

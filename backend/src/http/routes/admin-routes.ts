@@ -42,6 +42,8 @@ const updateBody = z
   })
   .strict();
 
+const rate = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000);
+
 export function adminRoutes(s: Services, ops: Operations, connections: () => { active: number; total: number }): Router {
   const r = Router();
   const deps: AdminDeps = { ...s, admins: ops.admins };
@@ -68,6 +70,10 @@ export function adminRoutes(s: Services, ops: Operations, connections: () => { a
         total_size_mb: Math.round((storage.totalBytes / 1024 / 1024) * 1000) / 1000,
         total_size_bytes: storage.totalBytes,
       },
+      // Detection counts since start; rate is the share of the messages that scanner looked at.
+      spam: { enabled: !!s.config.scanners.spamassassin, scanned: t.spamScanned, detected: t.spamDetected, rejected: t.spamRejected, rate: rate(t.spamDetected, t.spamScanned) },
+      virus: { enabled: !!s.config.scanners.clamav, scanned: t.virusScanned, detected: t.virusDetected, rate: rate(t.virusDetected, t.virusScanned) },
+      scanner_failures: t.scannerFailures,
       performance: ops.metrics.processingSummary(),
     });
   });

@@ -1,9 +1,13 @@
 // GET /health: liveness and the few numbers an operator checks first. 503
 // with status "unhealthy" when the database does not answer (a read and its
 // write lock, within HEALTH_TIMEOUT) or the data directory is not writable.
+// An enabled spam or virus scanner that does not answer PING makes it
+// "degraded" (still 200): the API serves mail, SMTP defers new mail with 451,
+// and a liveness probe must not restart ChitBox over another daemon.
 import { Router } from 'express';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { ScannerName, ScannerStatus } from '../../core/operations.js';
 import type { Services } from '../../core/services.js';
 
 export interface ConnectionCounts {
@@ -16,23 +20,33 @@ const HEALTH_TIMEOUT_MS = 3_000;
 
 export function healthRoutes(
   s: Services, version: string, connections: () => ConnectionCounts, probeDatabase: () => Promise<void> = () => s.db.ping(),
+  probeScanners: (timeoutMs: number) => Promise<ScannerStatus[]> = async () => [],
 ): Router {
   const r = Router();
   const startedAt = Date.now();
   r.get('/', async (_req, res) => {
-    const problems = await checks(s, probeDatabase);
+    const [problems, scanners] = await Promise.all([checks(s, probeDatabase), scannerStates(probeScanners)]);
+    const down = Object.entries(scanners).filter(([, state]) => state === 'down').map(([name]) => name);
     const healthy = problems.length === 0;
     const mem = process.memoryUsage();
     res.status(healthy ? 200 : 503).json({
-      status: healthy ? 'healthy' : 'unhealthy',
+      status: !healthy ? 'unhealthy' : down.length > 0 ? 'degraded' : 'healthy',
       version,
       uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
       connections: connections(),
       memory: { allocated_mb: mb(mem.rss), heap_mb: mb(mem.heapUsed) },
-      ...(healthy ? {} : { problems }),
+      scanners,
+      ...(problems.length + down.length > 0 ? { problems: [...problems, ...down] } : {}),
     });
   });
   return r;
+}
+
+/** "off" when not configured; a PING that fails or takes longer than HEALTH_TIMEOUT is "down". */
+async function scannerStates(probe: (timeoutMs: number) => Promise<ScannerStatus[]>): Promise<Record<ScannerName, 'up' | 'down' | 'off'>> {
+  const states: Record<ScannerName, 'up' | 'down' | 'off'> = { spamassassin: 'off', clamav: 'off' };
+  for (const r of await probe(HEALTH_TIMEOUT_MS)) states[r.scanner] = r.up ? 'up' : 'down';
+  return states;
 }
 
 async function checks(s: Services, probeDatabase: () => Promise<void>): Promise<string[]> {
