@@ -3,12 +3,9 @@
 // taken email...), 2 bad usage, 78 bad configuration.
 import 'dotenv/config';
 import { ConfigError, loadConfig } from '../config/config.js';
-import { buildOperations } from '../core/operations.js';
-import { buildServices } from '../core/services.js';
 import { isAppError } from '../shared/app-error.js';
-import { createLogger } from '../shared/logger.js';
 import { parseArgs, UsageError } from './cli-args.js';
-import { runUserCommand, USER_USAGE } from './user-commands.js';
+import { checkUserCommand, USER_USAGE } from './user-command-args.js';
 
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -24,6 +21,13 @@ async function main(argv: string[]): Promise<number> {
     return group || args.options.has('help') ? 0 : 2;
   }
   if (group !== 'user') return usage(new UsageError(`unknown command group "${group}"`));
+  try {
+    // Before the database is touched: a wrong command line changes nothing.
+    checkUserCommand({ ...args, positionals: rest });
+  } catch (err) {
+    if (err instanceof UsageError) return usage(err);
+    throw err;
+  }
 
   let config;
   try {
@@ -35,6 +39,11 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  // Loaded only now: a usage error answers without loading the server's modules.
+  const { createLogger } = await import('../shared/logger.js');
+  const { buildServices } = await import('../core/services.js');
+  const { buildOperations } = await import('../core/operations.js');
+  const { runUserCommand } = await import('./user-commands.js');
   // Logs go to stderr, quietly: stdout is the command's answer.
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: false, destination: 2 });
   const services = await buildServices(config, log);

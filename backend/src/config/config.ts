@@ -45,7 +45,12 @@ const envSchema = z.object({
   SMTP_MAX_CLIENTS: z.coerce.number().int().positive().default(500),
   SMTP_DATA_BUFFER_BYTES: z.coerce.number().int().positive().default(64 * MiB),
   SMTP_SOCKET_TIMEOUT_MS: z.coerce.number().int().positive().default(5 * 60_000),
+  PASSWORD_HASH: z.enum(['bcrypt', 'argon2id']).default('bcrypt'),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  // OWASP's Argon2id minimum (Password Storage Cheat Sheet): 19 MiB, 2 passes, 1 lane.
+  ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).max(4 * 1024 * 1024).default(19456),
+  ARGON2_TIME_COST: z.coerce.number().int().min(1).max(100).default(2),
+  ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   JWT_EXPIRES_IN: z.string().regex(/^\d+[smhd]?$/, 'use e.g. 3600, 15m, 12h or 7d').default('7d'),
   JWT_ISSUER: z.string().default('chitbox'),
@@ -145,6 +150,12 @@ export type Config = Readonly<{
   queue: Readonly<{ retryMinMs: number; retryMaxMs: number; giveUpMs: number; pollMs: number; concurrency: number }>;
   auth: Readonly<{
     bcryptCost: number;
+    /** new password hashes in this scheme; both schemes verify, and a login re-hashes an old one */
+    passwordHash: Readonly<{
+      scheme: 'bcrypt' | 'argon2id';
+      bcryptCost: number;
+      argon2: Readonly<{ memoryKiB: number; timeCost: number; parallelism: number }>;
+    }>;
     jwtSecret: string | undefined;
     jwtExpiresIn: string;
     jwtIssuer: string;
@@ -267,6 +278,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     auth: {
       bcryptCost: e.BCRYPT_COST,
+      passwordHash: {
+        scheme: e.PASSWORD_HASH,
+        bcryptCost: e.BCRYPT_COST,
+        argon2: { memoryKiB: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
+      },
       jwtSecret: e.JWT_SECRET,
       jwtExpiresIn: e.JWT_EXPIRES_IN,
       jwtIssuer: e.JWT_ISSUER,

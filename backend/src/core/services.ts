@@ -54,7 +54,7 @@ export async function buildServices(config: Config, log: Logger): Promise<Servic
   const folders = new FolderRepo(db);
   const messages = new MessageRepo(db);
   const events = new EventBus();
-  const hasher = new PasswordHasher(config.auth.bcryptCost);
+  const hasher = new PasswordHasher(config.auth.passwordHash);
   const tokens = new TokenService({
     secret: loadOrCreateJwtSecret(config.dataDir, config.auth.jwtSecret),
     expiresIn: config.auth.jwtExpiresIn,

@@ -6,6 +6,8 @@ import type { Database } from './database.js';
 export interface AccountRecord {
   id: number;
   email: string;
+  /** null for an account migrated while another had its local part */
+  username: string | null;
   name: string | null;
   role: 'user' | 'admin';
   /** null: the configured default */
@@ -25,10 +27,10 @@ export interface AccountChange {
 }
 
 type Row = {
-  id: number; email: string; name: string | null; role: string; quotaMb: number | null;
+  id: number; email: string; username: string | null; name: string | null; role: string; quotaMb: number | null;
   usedBytes: bigint; enabled: boolean; createdAt: Date;
 };
-const SELECT = { id: true, email: true, name: true, role: true, quotaMb: true, usedBytes: true, enabled: true, createdAt: true } as const;
+const SELECT = { id: true, email: true, username: true, name: true, role: true, quotaMb: true, usedBytes: true, enabled: true, createdAt: true } as const;
 const toAccount = (r: Row): AccountRecord => ({
   ...r, role: r.role === 'admin' ? 'admin' : 'user', usedBytes: Number(r.usedBytes),
 });
@@ -46,6 +48,11 @@ export class AdminRepo {
 
   async findByEmail(email: string): Promise<AccountRecord | null> {
     const r = await this.db.read.user.findUnique({ where: { email }, select: SELECT });
+    return r ? toAccount(r) : null;
+  }
+
+  async findByUsername(username: string): Promise<AccountRecord | null> {
+    const r = await this.db.read.user.findUnique({ where: { username }, select: SELECT });
     return r ? toAccount(r) : null;
   }
 

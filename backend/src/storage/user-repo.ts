@@ -13,7 +13,9 @@ export const SYSTEM_FOLDERS: ReadonlyArray<{ name: string; kind: FolderKind }> =
 ];
 
 type UserRow = { id: number; email: string; name: string | null; passwordHash: string; role: string; enabled: boolean; createdAt: Date };
-const toUser = (u: UserRow): UserRecord => ({ ...u, role: u.role === 'admin' ? 'admin' : 'user' });
+const toUser = ({ id, email, name, passwordHash, role, enabled, createdAt }: UserRow): UserRecord => ({
+  id, email, name, passwordHash, role: role === 'admin' ? 'admin' : 'user', enabled, createdAt,
+});
 
 export class UserRepo {
   private mailboxQuery: ReturnType<Database['sqliteReader']['prepare']> | null = null;
@@ -21,11 +23,12 @@ export class UserRepo {
   constructor(private readonly db: Database) {}
 
   /** Creates the user and its six system folders in one transaction. */
-  async create(input: { email: string; name: string | null; passwordHash: string; role?: 'user' | 'admin' }): Promise<UserRecord> {
+  async create(input: { email: string; username?: string | null; name: string | null; passwordHash: string; role?: 'user' | 'admin' }): Promise<UserRecord> {
     const user = await this.db.write((tx) =>
       tx.user.create({
         data: {
           email: input.email,
+          username: input.username ?? null,
           name: input.name,
           passwordHash: input.passwordHash,
           role: input.role ?? 'user',
@@ -39,6 +42,11 @@ export class UserRepo {
   async findByEmail(email: string): Promise<UserRecord | null> {
     const u = await this.db.read.user.findUnique({ where: { email } });
     return u ? toUser(u) : null;
+  }
+
+  /** whether a username is in use (lower-cased) */
+  async usernameTaken(username: string): Promise<boolean> {
+    return (await this.db.read.user.findUnique({ where: { username }, select: { id: true } })) !== null;
   }
 
   async findById(id: number): Promise<UserRecord | null> {
@@ -76,6 +84,10 @@ export class UserRepo {
       )
       .safeIntegers(false);
     return this.mailboxQuery;
+  }
+
+  async setPasswordHash(id: number, passwordHash: string): Promise<void> {
+    await this.db.write((tx) => tx.user.update({ where: { id }, data: { passwordHash } }));
   }
 
   async first(): Promise<UserRecord | null> {
