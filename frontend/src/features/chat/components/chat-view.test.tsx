@@ -119,6 +119,27 @@ describe('ChatView', () => {
     expect(bubbles()).toHaveLength(2);
   });
 
+  it('one bubble when the stored copy is announced before the POST answers', async () => {
+    let answer!: (m: MessageDto) => void;
+    vi.mocked(sendChatMessage).mockReturnValue(new Promise((resolve) => (answer = resolve)));
+    const { socket } = renderChat([theirs]);
+    const input = screen.getByLabelText('Message text');
+    fireEvent.change(input, { target: { value: 'Racing' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(bubbles()).toHaveLength(2);
+    const at = new Date(Date.now() + 5).toISOString();
+    socket.serverSends('new_email', {
+      folderId: 2,
+      email: {
+        id: 7, threadId: 4, fromEmail: 'me@example.com', fromName: 'Me', subject: 'Re: Plans', bodyText: 'Racing\n', bodyHtml: '',
+        isRead: true, sentAt: at, createdAt: at, folderId: 2, snippet: 'Racing', hasAttachments: false, isStarred: false, quotedRanges: [],
+      },
+    });
+    expect(bubbles().map((b) => b.dataset.messageId ?? b.dataset.status)).toEqual(['1', '7']);
+    await act(async () => answer({ ...mine, id: 7, bodyText: 'Racing\n' }));
+    expect(bubbles().map((b) => b.dataset.messageId)).toEqual(['1', '7']);
+  });
+
   it('a failed send stays with the reason and a Retry that sends again', async () => {
     vi.mocked(sendChatMessage).mockRejectedValueOnce(new Error('The server is unreachable'));
     renderChat([theirs]);

@@ -16,7 +16,7 @@ import { useTyping } from '../hooks/use-typing';
 import { chatReplyTarget, otherPeople } from '../model/chat-reply';
 import { buildTimeline, type TimelineEntry } from '../model/chat-timeline';
 import { fromDeliveryEvent, fromReadEvent, ticksFor, withStatus } from '../model/delivery-ticks';
-import { outboxIn, type OutboxEntry } from '../model/outbox';
+import { alreadyStored, outboxIn, type OutboxEntry } from '../model/outbox';
 import { presenceText } from '../model/presence-text';
 import { typingText } from '../model/typing';
 import { ChatBubble } from './chat-bubble';
@@ -79,7 +79,11 @@ export function ChatView({ thread, messages, myAddress, socket, renderers }: Pro
     };
     messages.forEach(addStored);
     for (const m of announced) if (!shown.has(m.id)) (shown.add(m.id), addStored(m));
-    for (const e of outboxIn(outbox.entries, thread.id)) {
+    const pending = outboxIn(outbox.entries, thread.id);
+    const storedMine = list.flatMap((x) => (x.type === 'stored' && x.mine ? [x.message] : []));
+    const shownAlready = alreadyStored(pending, storedMine);
+    for (const e of pending) {
+      if (shownAlready.has(e.localId)) continue;
       if (e.status === 'sent' && e.message) {
         if (!shown.has(e.message.id)) (shown.add(e.message.id), addStored(e.message));
       } else {

@@ -1,6 +1,6 @@
 import type { MessageDto } from '@contracts/api';
 import { describe, expect, it } from 'vitest';
-import { outboxIn, outboxReducer, type OutboxEntry } from './outbox';
+import { alreadyStored, outboxIn, outboxReducer, type OutboxEntry } from './outbox';
 
 const request = { to: ['jane@example.com'], cc: [], subject: 'Re: Plans', inReplyToId: 3 };
 const queued = (localId: string, threadId = 7) =>
@@ -49,5 +49,25 @@ describe('outbox', () => {
   it('answers the same state when nothing changed (no re-render)', () => {
     const s = outboxReducer([], queued('a'));
     expect(outboxReducer(s, { type: 'stored', messageIds: [9] })).toBe(s);
+  });
+});
+
+describe('alreadyStored', () => {
+  const entry = (localId: string, text: string, createdAt: string, status: OutboxEntry['status'] = 'sending'): OutboxEntry => ({
+    localId, threadId: 7, request, text, files: [], createdAt, status,
+  });
+
+  it('matches a bubble being sent to its stored copy by its words, one copy each', () => {
+    const entries = [entry('a', 'ok\n', '2026-11-21T10:00:00Z'), entry('b', 'ok', '2026-11-21T10:00:01Z'), entry('c', 'later', '2026-11-21T10:00:02Z')];
+    const stored = [
+      { id: 1, bodyText: 'ok', createdAt: '2026-11-21T09:00:00Z' }, // an old "ok": not this one
+      { id: 2, bodyText: 'ok\r\n', createdAt: '2026-11-21T10:00:00.5Z' },
+    ];
+    expect(alreadyStored(entries, stored)).toEqual(new Map([['a', 2]]));
+  });
+
+  it('leaves failed and answered entries alone', () => {
+    const entries = [entry('a', 'x', '2026-11-21T10:00:00Z', 'failed'), entry('b', 'x', '2026-11-21T10:00:00Z', 'sent')];
+    expect(alreadyStored(entries, [{ id: 2, bodyText: 'x', createdAt: '2026-11-21T10:00:01Z' }]).size).toBe(0);
   });
 });

@@ -67,3 +67,31 @@ export function newLocalId(now: number): string {
   counter = (counter + 1) % 1_000_000;
   return `local-${now.toString(36)}-${counter}`;
 }
+
+const normalized = (text: string) => text.replace(/\r\n?/g, '\n').trim();
+
+/**
+ * Messages being sent that the conversation already shows as stored: the
+ * stored copy can arrive (by the socket and a refetch) before the POST that
+ * sent it answers. Matched by their words, each stored copy to one entry,
+ * oldest first, and only copies stored after the entry was written (a
+ * minute's leeway for clocks), so an earlier "ok" is never taken for a new one.
+ */
+export function alreadyStored(
+  entries: readonly OutboxEntry[],
+  storedMine: ReadonlyArray<{ id: number; bodyText: string; createdAt: string }>,
+): Map<string, number> {
+  const matched = new Map<string, number>();
+  const taken = new Set<number>();
+  for (const e of entries) {
+    if (e.status !== 'sending') continue;
+    const text = normalized(e.text);
+    const since = Date.parse(e.createdAt) - 60_000;
+    const hit = storedMine.find((m) => !taken.has(m.id) && Date.parse(m.createdAt) >= since && normalized(m.bodyText) === text);
+    if (hit) {
+      taken.add(hit.id);
+      matched.set(e.localId, hit.id);
+    }
+  }
+  return matched;
+}
