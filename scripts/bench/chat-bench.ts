@@ -5,7 +5,9 @@
 //    (a MutationObserver in Bob's page). Both times are read in the pages as
 //    performance.timeOrigin + performance.now() (one machine clock), so the
 //    number includes the browser, the API, the store, Socket.IO and React.
-//    Sequential: one message at a time, N messages (default 200).
+//    Sequential: one message at a time, N messages (default 200), each sent
+//    once both pages have been without a request in flight for 100 ms (what
+//    the previous message set off is done; nobody types faster than that).
 // 2. Typing and presence under load: S sockets (default 500) of S users in
 //    pairs that share a conversation; every user types at the client's rate
 //    (one event per 2 s, spread evenly), and a few sockets a second close and
@@ -41,6 +43,8 @@ const MESSAGES = Number(flags.messages);
 const SOCKETS = Number(flags.sockets) - (Number(flags.sockets) % 2);
 const SECONDS = Number(flags.seconds);
 const parts = new Set(flags.only!.split(','));
+/** how long both pages must have had no request in flight before the next message */
+const QUIET_MS = 100;
 
 interface Api {
   baseUrl: string;
@@ -109,10 +113,24 @@ async function benchBubble(): Promise<BubbleResult> {
     await alice.evaluate(install);
     await bob.evaluate(install);
     const composer = alice.getByLabel('Message text');
+    // A person does not send the next message within milliseconds: before each
+    // Enter, both pages have finished what the previous message set off
+    // (refetches, marking read), as seen from their network activity.
+    const inFlight = { count: 0, lastChange: Date.now() };
+    for (const page of [alice, bob]) {
+      page.on('request', () => ((inFlight.count += 1), (inFlight.lastChange = Date.now())));
+      const done = () => ((inFlight.count = Math.max(0, inFlight.count - 1)), (inFlight.lastChange = Date.now()));
+      page.on('requestfinished', done);
+      page.on('requestfailed', done);
+    }
+    const quiet = async () => {
+      while (inFlight.count > 0 || Date.now() - inFlight.lastChange < QUIET_MS) await new Promise((r) => setTimeout(r, 10));
+    };
     const latencies: number[] = [];
     const own: number[] = [];
     for (let i = 1; i <= MESSAGES; i++) {
       const text = `bench ${i}`;
+      await quiet();
       await composer.fill(text);
       await composer.press('Enter');
       await bob.waitForFunction((t) => (window as unknown as { __seen: Map<string, number> }).__seen.has(t), text, { timeout: 30_000 });
@@ -124,6 +142,7 @@ async function benchBubble(): Promise<BubbleResult> {
       latencies.push(seenAt - enterAt);
       own.push(ownAt - enterAt);
     }
+    if (process.env.CHAT_BENCH_TRACE) console.log('in order:', latencies.map((x) => Math.round(x)).join(' '));
     latencies.sort((a, b) => a - b);
     own.sort((a, b) => a - b);
     return {
@@ -240,7 +259,7 @@ async function main(): Promise<void> {
   if (parts.has('bubble')) {
     const r = await benchBubble();
     lines.push(
-      `## Enter → bubble on the other user's page (${r.count} messages, one at a time)`,
+      `## Enter → bubble on the other user's page (${r.count} messages, one at a time, each after both pages were quiet for ${QUIET_MS} ms)`,
       '',
       '| | p50 | p99 | max |',
       '|---|---:|---:|---:|',

@@ -61,8 +61,8 @@ async function barrier(p: Person): Promise<void> {
   await until(p.seen.new_email, (e) => e.email.subject === subject, subject);
 }
 
-async function send(from: Person, to: string[], subject: string, inReplyToId?: number) {
-  const res = await from.api.post('/api/messages', { to, subject, text: `text of ${subject}`, ...(inReplyToId ? { inReplyToId } : {}) });
+async function send(from: Person, to: string[], subject: string, inReplyToId?: number, text = `text of ${subject}`) {
+  const res = await from.api.post('/api/messages', { to, subject, text, ...(inReplyToId ? { inReplyToId } : {}) });
   expect(res.status).toBe(202);
   return res.body.message;
 }
@@ -197,11 +197,23 @@ describe('chat events', () => {
     expect(alice.seen.message_read).toHaveLength(1); // still only the earlier one
   });
 
+  it('quoted text: the same ranges in the new_email payload and the API', async () => {
+    const body = 'Yes, noon.\n\nOn Sat, Nov 21, 2026 at 10:00 AM Alice <alice@example.test> wrote:\n> Lunch?\n';
+    const sent = await send(bob, ['alice@example.test'], 'Quoting', undefined, body);
+    const announced = (await until(alice.seen.new_email, (e) => e.email.subject === 'Quoting', 'quoting reply')).email;
+    const start = body.indexOf('Yes, noon.') + 'Yes, noon.'.length;
+    expect(announced.quotedRanges).toEqual([{ start, end: announced.bodyText.length, kind: 'quote' }]);
+    expect(announced.bodyText.slice(0, start)).toBe('Yes, noon.');
+    const served = (await alice.api.get(`/api/messages/${announced.id}`)).body.message;
+    expect(served.quotedRanges).toEqual(announced.quotedRanges);
+    expect((await bob.api.get(`/api/messages/${sent.id}`)).body.message.quotedRanges).toEqual(announced.quotedRanges);
+  });
+
   it('contacts: people one has mailed with, local ones marked', async () => {
     const res = await alice.api.get('/api/contacts');
     expect(res.status).toBe(200);
     expect(res.body.contacts).toEqual([
-      { address: 'bob@example.test', name: '', local: true, lastMessageAt: expect.any(String), lastThread: { id: aliceSent.threadId, folderId: expect.any(Number) } },
+      { address: 'bob@example.test', name: '', local: true, lastMessageAt: expect.any(String), lastThread: { id: expect.any(Number), folderId: expect.any(Number) } },
     ]);
     expect((await carol.api.get('/api/contacts')).body.contacts).toEqual([]);
   });
