@@ -27,6 +27,7 @@ export interface RunningChitbox {
 
 export async function startChitbox(config: Config, log: Logger): Promise<RunningChitbox> {
   const services = await buildServices(config, log);
+  await services.parser.start();
   const ops = await buildOperations(services, { deliverWebhooks: true });
   const smtp = await startSmtpListener(config, services.intake, log.child({ component: 'smtp' }), ops.smtpGuard);
   const app = createHttpApp(services, { version: VERSION, smtpConnections: () => smtp.connections(), ops });
@@ -60,6 +61,7 @@ export async function startChitbox(config: Config, log: Logger): Promise<Running
         await realtime.close();
         httpServer.closeAllConnections();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await services.parser.close();
         await services.db.close();
       })();
       return stopping;

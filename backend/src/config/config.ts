@@ -43,6 +43,9 @@ const envSchema = z.object({
   SMTP_MAX_CLIENTS: z.coerce.number().int().positive().default(500),
   SMTP_DATA_BUFFER_BYTES: z.coerce.number().int().positive().default(64 * MiB),
   SMTP_SOCKET_TIMEOUT_MS: z.coerce.number().int().positive().default(5 * 60_000),
+  PARSE_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  PARSE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  HEALTH_STALL_MS: z.coerce.number().int().positive().default(60_000),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   JWT_EXPIRES_IN: z.string().regex(/^\d+[smhd]?$/, 'use e.g. 3600, 15m, 12h or 7d').default('7d'),
@@ -95,6 +98,10 @@ export type Config = Readonly<{
   inbox: Readonly<{ serve: boolean; distDir: string }>;
   dataDir: string;
   database: Readonly<{ url: string; filePath: string; busyTimeoutMs: number }>;
+  /** mail is parsed on up to `workers` threads; a parse running past timeoutMs is abandoned (header fields only) */
+  parsing: Readonly<{ timeoutMs: number; workers: number }>;
+  /** /health reports a delivery in progress for longer than stallMs as a stalled pipeline */
+  health: Readonly<{ stallMs: number }>;
   /** blobs of up to inlineMaxBytes are rows in the database, bigger ones files (0: every blob a file) */
   blobs: Readonly<{ inlineMaxBytes: number }>;
   mailDomains: readonly string[];
@@ -190,6 +197,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     database: { url: `file:${filePath}`, filePath, busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS },
     blobs: { inlineMaxBytes: e.BLOB_INLINE_MAX_BYTES },
+    parsing: { timeoutMs: e.PARSE_TIMEOUT_MS, workers: e.PARSE_WORKERS },
+    health: { stallMs: e.HEALTH_STALL_MS },
     mailDomains: e.MAIL_DOMAINS,
     smtp: {
       port: e.SMTP_SERVER_PORT,

@@ -4,12 +4,11 @@
 // nothing half-written stays behind and the caller gets a temporary failure.
 // The HTML body is stored as it came and sanitised when served (presenters.ts):
 // a fix to the sanitiser then protects every stored message too.
-import { parseMessage } from '../mail/parse-message.js';
+import type { MessageParser } from '../mail/parse-pool/parse-pool.js';
 import type { ParsedMessage } from '../mail/parsed-message.js';
 import { snippetOf } from '../mail/snippet.js';
 import { buildReceivedHeader, type TraceInfo } from '../mail/received-header.js';
 import { tempFail, tooLarge } from '../shared/app-error.js';
-import { ByteBudget } from '../shared/byte-budget.js';
 import type { Logger } from '../shared/logger.js';
 import type { BlobStore, SmallBlobRow } from '../storage/blob-store.js';
 import type { Database } from '../storage/database.js';
@@ -17,6 +16,7 @@ import type { NewMessageCopy, StoredCopy } from '../storage/message-store.js';
 import type { MessageRecord } from '../storage/records.js';
 import type { Config } from '../config/config.js';
 import type { EventBus } from './event-bus.js';
+import type { PipelineWatch } from './pipeline-watch.js';
 import { webhookWanted } from './webhooks.js';
 import type { LocalRecipient } from './recipients.js';
 
@@ -60,18 +60,20 @@ export interface IngestDeps {
   blobs: BlobStore;
   events: EventBus;
   log: Logger;
+  /** parses off the main thread, with a deadline */
+  parser: MessageParser;
+  /** deliveries in progress, for /health */
+  pipeline: PipelineWatch;
 }
 
-// The parser runs on this one thread: parsing twenty big messages interleaved
-// is no faster than one or two at a time, but holds twenty working sets in
-// memory. (3 MB, room for two 1 MB messages, measured no faster in the bench
-// and raised its peak RSS by ~10 MB.)
-const parsingBudget = new ByteBudget(2 * 1024 * 1024);
+export function ingestMessage(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
+  return deps.pipeline.track(() => ingest(deps, input));
+}
 
-export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
+async function ingest(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
   const receivedAt = new Date();
   const rawBytes = input.raw.length;
-  const parsing = parsingBudget.run(rawBytes, () => parseMessage(input.raw));
+  const parsing = deps.parser.parse(input.raw);
   const blobs = await storeBlobs(deps, input.raw, parsing);
   const parsed = await parsing;
   const targets = uniqueTargets(input.targets);

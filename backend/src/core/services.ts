@@ -12,7 +12,9 @@ import { IngestWorker } from '../storage/ingest-worker.js';
 import { MessageRepo } from '../storage/message-repo.js';
 import { OutboundRepo } from '../storage/outbound-repo.js';
 import { UserRepo } from '../storage/user-repo.js';
+import { ParsePool, type MessageParser } from '../mail/parse-pool/parse-pool.js';
 import { EventBus } from './event-bus.js';
+import { PipelineWatch } from './pipeline-watch.js';
 import { MailIntake } from './mail-intake.js';
 import { RecipientResolver } from './recipients.js';
 
@@ -30,6 +32,8 @@ export interface Services {
   tokens: TokenService;
   recipients: RecipientResolver;
   intake: MailIntake;
+  parser: MessageParser;
+  pipeline: PipelineWatch;
 }
 
 export async function buildServices(config: Config, log: Logger): Promise<Services> {
@@ -53,9 +57,11 @@ export async function buildServices(config: Config, log: Logger): Promise<Servic
   });
   const recipients = new RecipientResolver(users, config.mailDomains, config.quota.defaultMb);
   const outbound = new OutboundRepo(db);
+  const parser = new ParsePool(config.parsing);
+  const pipeline = new PipelineWatch();
   const intake = new MailIntake(
-    { db, blobs, messages, events, log, users, hasher, config, folders, outbound, recipients },
+    { db, blobs, messages, events, log, users, hasher, config, folders, outbound, recipients, parser, pipeline },
     config.smtp.hostname, log,
   );
-  return { config, log, db, blobs, users, folders, messages, outbound, events, hasher, tokens, recipients, intake };
+  return { config, log, db, blobs, users, folders, messages, outbound, events, hasher, tokens, recipients, intake, parser, pipeline };
 }

@@ -88,7 +88,9 @@ function handle(request: IngestRequest): unknown {
   }
 }
 
-serveRequests(parentPort!, (message) => message as IngestRequest, handle, () => {
-  blobs.close();
-  db.close();
+serveRequests(parentPort!, (message) => message as IngestRequest, handle, {
+  onClose: () => {
+    blobs.close();
+    db.close();
+  },
 });

@@ -1,6 +1,7 @@
 // GET /health: liveness and the few numbers an operator checks first. 503
 // with status "unhealthy" when the database does not answer (a read and its
-// write lock, within HEALTH_TIMEOUT) or the data directory is not writable.
+// write lock, within HEALTH_TIMEOUT), the data directory is not writable, or a
+// delivery has been in progress for longer than HEALTH_STALL_MS.
 import { Router } from 'express';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -21,6 +22,9 @@ export function healthRoutes(
   const startedAt = Date.now();
   r.get('/', async (_req, res) => {
     const problems = await checks(s, probeDatabase);
+    // A delivery older than every deadline on its way means intake is stuck.
+    const pipeline = s.pipeline.status();
+    if (pipeline.oldestMs > s.config.health.stallMs) problems.push('pipeline_stalled');
     const healthy = problems.length === 0;
     const mem = process.memoryUsage();
     res.status(healthy ? 200 : 503).json({
@@ -29,6 +33,7 @@ export function healthRoutes(
       uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
       connections: connections(),
       memory: { allocated_mb: mb(mem.rss), heap_mb: mb(mem.heapUsed) },
+      pipeline: { in_flight: pipeline.inFlight, oldest_ms: pipeline.oldestMs },
       ...(healthy ? {} : { problems }),
     });
   });
