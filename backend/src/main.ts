@@ -4,6 +4,7 @@
 import 'dotenv/config';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { startChitbox } from './app.js';
+import { PatchVersionError } from './patches/index.js';
 import { createLogger } from './shared/logger.js';
 
 async function main(): Promise<void> {
@@ -19,8 +20,17 @@ async function main(): Promise<void> {
   }
   // Readable lines in development (also under `npm run dev`, where stdout is a pipe).
   const log = createLogger({ level: config.logLevel, pretty: config.env === 'development' });
-  const chitbox = await startChitbox(config, log);
-  const { migrations } = chitbox.services.db;
+  let chitbox;
+  try {
+    chitbox = await startChitbox(config, log);
+  } catch (err) {
+    if (err instanceof PatchVersionError) {
+      console.error(`ChitBox refuses to start: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const migrations = { applied: chitbox.store.migrationsApplied };
   log.info(
     {
       api: `http://${config.http.host}:${chitbox.httpPort}`,

@@ -1,11 +1,9 @@
 // `chitbox user <command>`: the account commands, on the same core and
 // storage modules as the server (safe while it runs: SQLite WAL, one writer
 // at a time per process, busy timeout across processes).
-import {
-  createAccount, deleteAccount, findAccount, presentAccount, quotaUsage, updateAccount, type AccountDto, type AdminDeps,
-} from '../core/admin-users.js';
-import { verifyCredentials } from '../core/accounts.js';
-import type { AccountRecord } from '../storage/admin-repo.js';
+import type { AccountDto } from '../core/admin-users.js';
+import type { Core } from '../core/core.js';
+import type { AccountRecord } from '../core/model.js';
 import { intOption, stringOption, UsageError, type ParsedArgs } from './cli-args.js';
 
 export interface Output {
@@ -28,7 +26,8 @@ Commands:
   promote <email>                       make admin
   demote <email>                        back to a normal user`;
 
-export async function runUserCommand(deps: AdminDeps, args: ParsedArgs, out: Output, readStdin: () => Promise<string>): Promise<number> {
+export async function runUserCommand(core: Pick<Core, 'admin' | 'accounts'>, args: ParsedArgs, out: Output, readStdin: () => Promise<string>): Promise<number> {
+  const admin = core.admin;
   const [command, email, extra] = args.positionals;
   const needEmail = () => {
     if (!email) throw new UsageError(`user ${command} needs an email address`);
@@ -41,15 +40,15 @@ export async function runUserCommand(deps: AdminDeps, args: ParsedArgs, out: Out
     return pw;
   };
   const show = (title: string, a: AccountRecord, more: Record<string, string> = {}) => {
-    const dto = presentAccount(deps.config, a);
+    const dto = admin.present(a);
     if (out.json) return out.print(JSON.stringify({ user: dto, ...snake(more) }, null, 2));
-    out.print(`${title}\n${describe(deps, a, dto, more)}`);
+    out.print(`${title}\n${describe(admin.quotaUsage(a), dto, more)}`);
   };
 
   switch (command) {
     case 'create': {
       const quota = intOption(args, 'quota');
-      const { account, generatedPassword } = await createAccount(deps, {
+      const { account, generatedPassword } = await admin.createAccount({
         email: needEmail(),
         password: await password(false),
         name: stringOption(args, 'name') ?? null,
@@ -62,8 +61,8 @@ export async function runUserCommand(deps: AdminDeps, args: ParsedArgs, out: Out
     case 'list': {
       const offset = intOption(args, 'offset') ?? 0;
       const limit = Math.min(intOption(args, 'limit') ?? 1000, 1000);
-      const { users, total } = await deps.admins.list(offset, limit);
-      const dtos = users.map((u) => presentAccount(deps.config, u));
+      const { users, total } = await admin.listAccounts(offset, limit);
+      const dtos = users.map((u) => admin.present(u));
       if (out.json) {
         out.print(JSON.stringify({ users: dtos, total, offset, limit }, null, 2));
         return 0;
@@ -74,11 +73,11 @@ export async function runUserCommand(deps: AdminDeps, args: ParsedArgs, out: Out
       return 0;
     }
     case 'info':
-      show('User:', await findAccount(deps, needEmail()));
+      show('User:', await admin.findAccount(needEmail()));
       return 0;
     case 'update-password': {
       const target = needEmail();
-      const account = await updateAccount(deps, null, target, { password: await password(true) });
+      const account = await admin.updateAccount(null, target, { password: await password(true) });
       show('Password updated:', account);
       return 0;
     }
@@ -86,31 +85,31 @@ export async function runUserCommand(deps: AdminDeps, args: ParsedArgs, out: Out
       const target = needEmail();
       if (extra === undefined) throw new UsageError('user set-quota needs a size in MB, or "default"');
       if (extra !== 'default' && !/^\d+$/.test(extra)) throw new UsageError(`quota must be a whole number of MB or "default", got "${extra}"`);
-      const account = await updateAccount(deps, null, target, { quotaMb: extra === 'default' ? null : Number(extra) });
+      const account = await admin.updateAccount(null, target, { quotaMb: extra === 'default' ? null : Number(extra) });
       show('Quota updated:', account);
       return 0;
     }
     case 'enable':
     case 'disable': {
-      const account = await updateAccount(deps, null, needEmail(), { enabled: command === 'enable' });
+      const account = await admin.updateAccount(null, needEmail(), { enabled: command === 'enable' });
       show(command === 'enable' ? 'User enabled:' : 'User disabled:', account);
       return 0;
     }
     case 'promote':
     case 'demote': {
-      const account = await updateAccount(deps, null, needEmail(), { role: command === 'promote' ? 'admin' : 'user' });
+      const account = await admin.updateAccount(null, needEmail(), { role: command === 'promote' ? 'admin' : 'user' });
       show(command === 'promote' ? 'User promoted to admin:' : 'User demoted to user:', account);
       return 0;
     }
     case 'delete': {
-      const account = await deleteAccount(deps, null, needEmail());
-      if (out.json) out.print(JSON.stringify({ deleted: presentAccount(deps.config, account) }, null, 2));
+      const account = await admin.deleteAccount(null, needEmail());
+      if (out.json) out.print(JSON.stringify({ deleted: admin.present(account) }, null, 2));
       else out.print(`User deleted: ${account.email} (id ${account.id}), with all their mail.`);
       return 0;
     }
     case 'verify': {
-      const account = await findAccount(deps, needEmail());
-      const ok = (await verifyCredentials(deps, account.email, (await password(true))!)) !== null;
+      const account = await admin.findAccount(needEmail());
+      const ok = (await core.accounts.verifyCredentials(account.email, (await password(true))!)) !== null;
       if (out.json) out.print(JSON.stringify({ email: account.email, valid: ok, enabled: account.enabled }));
       else out.print(ok ? `Password is correct for ${account.email}${account.enabled ? '' : ' (account disabled)'}.` : `Password does NOT match for ${account.email}.`);
       return ok ? 0 : 1;
@@ -122,8 +121,7 @@ export async function runUserCommand(deps: AdminDeps, args: ParsedArgs, out: Out
   }
 }
 
-function describe(deps: AdminDeps, a: AccountRecord, dto: AccountDto, more: Record<string, string>): string {
-  const usage = quotaUsage(deps.config, a);
+function describe(usage: number | null, dto: AccountDto, more: Record<string, string>): string {
   const rows: Array<[string, string]> = [
     ['Username', dto.username],
     ['Email', dto.email],

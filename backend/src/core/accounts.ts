@@ -3,12 +3,12 @@ import { PasswordHasher, passwordLengthProblem } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import { normalizeEmail } from '../mail/addresses.js';
 import { conflict, forbidden, invalid, unauthorized } from '../shared/app-error.js';
-import { UserRepo } from '../storage/user-repo.js';
+import { DuplicateKey, type MailStore } from '../storage/mail-store.js';
 import type { UserRecord } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
 
 export interface AccountDeps {
-  users: UserRepo;
+  store: Pick<MailStore, 'users'>;
   hasher: PasswordHasher;
   tokens: TokenService;
   /** when given: user.created and auth.failed are published (webhooks, issue 5) */
@@ -30,31 +30,31 @@ export async function register(
 }
 
 export async function createUser(
-  deps: Pick<AccountDeps, 'users' | 'hasher'>,
+  deps: Pick<AccountDeps, 'store' | 'hasher'>,
   input: { email: string; password: string; name?: string | null; role?: 'user' | 'admin' },
 ): Promise<UserRecord> {
   const email = normalizeEmail(input.email);
   if (!email) throw invalid('invalid_email', 'email must be a plain address like name@example.com');
   const problem = passwordLengthProblem(input.password);
   if (problem) throw invalid('invalid_password', problem);
-  if (await deps.users.findByEmail(email)) throw conflict('email_taken', 'an account with this email already exists');
+  if (await deps.store.users.findByEmail(email)) throw conflict('email_taken', 'an account with this email already exists');
   const passwordHash = await deps.hasher.hash(input.password);
   try {
-    return await deps.users.create({ email, name: input.name?.trim() || null, passwordHash, role: input.role });
+    return await deps.store.users.create({ email, name: input.name?.trim() || null, passwordHash, role: input.role });
   } catch (err) {
-    if (UserRepo.isUniqueViolation(err)) throw conflict('email_taken', 'an account with this email already exists');
+    if (err instanceof DuplicateKey) throw conflict('email_taken', 'an account with this email already exists');
     throw err;
   }
 }
 
 /** The same answer, after the same work, for an unknown email and a wrong password. */
 export async function verifyCredentials(
-  deps: Pick<AccountDeps, 'users' | 'hasher'>,
+  deps: Pick<AccountDeps, 'store' | 'hasher'>,
   email: string,
   password: string,
 ): Promise<UserRecord | null> {
   const normalized = normalizeEmail(email);
-  const user = normalized ? await deps.users.findByEmail(normalized) : null;
+  const user = normalized ? await deps.store.users.findByEmail(normalized) : null;
   if (!user || Buffer.byteLength(password) > 72) {
     await deps.hasher.verifyNobody(password.slice(0, 72));
     return null;
@@ -78,7 +78,7 @@ export async function login(
 /** Resolves a bearer token to its user, or null when the token or the user is gone. */
 export async function authenticateToken(deps: AccountDeps, token: string): Promise<UserRecord | null> {
   const claims = deps.tokens.verify(token);
-  const user = claims ? await deps.users.findById(claims.userId) : null;
+  const user = claims ? await deps.store.users.findById(claims.userId) : null;
   // A disabled account's tokens stop working at once.
   return user?.enabled ? user : null;
 }

@@ -6,19 +6,16 @@ import { PasswordHasher, passwordLengthProblem } from '../auth/passwords.js';
 import type { Config } from '../config/config.js';
 import { normalizeEmail } from '../mail/addresses.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/app-error.js';
-import type { AccountChange, AccountRecord, AdminRepo } from '../storage/admin-repo.js';
-import type { BlobStore } from '../storage/blob-store.js';
-import type { UserRepo } from '../storage/user-repo.js';
+import { DuplicateKey, type MailStore } from '../storage/mail-store.js';
+import type { AccountChange, AccountRecord } from '../storage/records.js';
 import { createUser } from './accounts.js';
 import type { EventBus } from './event-bus.js';
 import { quotaBytes } from './quota.js';
 
 export interface AdminDeps {
   config: Config;
-  users: UserRepo;
-  admins: AdminRepo;
+  store: Pick<MailStore, 'users' | 'accounts'>;
   hasher: PasswordHasher;
-  blobs: BlobStore;
   events: EventBus;
 }
 
@@ -57,9 +54,9 @@ export function presentAccount(config: Config, a: AccountRecord): AccountDto {
   };
 }
 
-export async function findAccount(deps: Pick<AdminDeps, 'admins'>, email: string): Promise<AccountRecord> {
+export async function findAccount(deps: Pick<AdminDeps, 'store'>, email: string): Promise<AccountRecord> {
   const normalized = normalizeEmail(email);
-  const account = normalized ? await deps.admins.findByEmail(normalized) : null;
+  const account = normalized ? await deps.store.accounts.findByEmail(normalized) : null;
   if (!account) throw notFound(`user ${email}`);
   return account;
 }
@@ -77,9 +74,9 @@ export interface NewAccount {
 export async function createAccount(deps: AdminDeps, input: NewAccount): Promise<{ account: AccountRecord; generatedPassword: string | null }> {
   const generatedPassword = input.password === undefined ? randomBytes(12).toString('base64url') : null;
   const user = await createUser(deps, { email: input.email, password: input.password ?? generatedPassword!, name: input.name, role: input.role });
-  let account = (await deps.admins.findById(user.id))!;
+  let account = (await deps.store.accounts.findById(user.id))!;
   if (input.quotaMb !== undefined || input.enabled === false) {
-    account = await deps.admins.update(user.id, { quotaMb: input.quotaMb, enabled: input.enabled });
+    account = await deps.store.accounts.update(user.id, { quotaMb: input.quotaMb, enabled: input.enabled });
   }
   deps.events.publish('user.created', { user: { id: account.id, email: account.email, role: account.role } });
   return { account, generatedPassword };
@@ -119,7 +116,7 @@ export async function updateAccount(
     const next = normalizeEmail(update.email);
     if (!next) throw invalid('invalid_email', 'email must be a plain address like name@example.com');
     if (next !== target.email) {
-      if (await deps.admins.findByEmail(next)) throw conflict('email_taken', 'an account with this email already exists');
+      if (await deps.store.accounts.findByEmail(next)) throw conflict('email_taken', 'an account with this email already exists');
       change.email = next;
     }
   }
@@ -134,9 +131,9 @@ export async function updateAccount(
   if (update.enabled !== undefined) change.enabled = update.enabled;
   if (Object.keys(change).length === 0) return target;
   try {
-    return await deps.admins.update(target.id, change);
+    return await deps.store.accounts.update(target.id, change);
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') throw conflict('email_taken', 'an account with this email already exists');
+    if (err instanceof DuplicateKey) throw conflict('email_taken', 'an account with this email already exists');
     throw err;
   }
 }
@@ -145,7 +142,7 @@ export async function updateAccount(
 export async function deleteAccount(deps: AdminDeps, actor: { id: number } | null, email: string): Promise<AccountRecord> {
   const target = await findAccount(deps, email);
   if (actor && actor.id === target.id) throw conflict('cannot_delete_self', 'an admin cannot delete their own account');
-  await deps.blobs.removeUnreferenced(await deps.admins.deleteUser(target.id));
+  await deps.store.accounts.delete(target.id);
   return target;
 }
 
@@ -156,6 +153,6 @@ export function quotaUsage(config: Config, a: AccountRecord): number | null {
 }
 
 /** Makes the configured ADMIN_EMAILS admins in the database too (at start-up). */
-export function syncConfiguredAdmins(deps: Pick<AdminDeps, 'config' | 'admins'>): Promise<number> {
-  return deps.admins.promoteAll(deps.config.adminEmails);
+export function syncConfiguredAdmins(deps: Pick<AdminDeps, 'config' | 'store'>): Promise<number> {
+  return deps.store.accounts.promoteAll(deps.config.adminEmails);
 }

@@ -22,7 +22,7 @@ export class MailIntake {
   private readonly authGuard: AuthGuard;
 
   constructor(
-    private readonly deps: SendDeps & Pick<AccountDeps, 'users' | 'hasher'>,
+    private readonly deps: SendDeps & Pick<AccountDeps, 'hasher'> & { store: AccountDeps['store'] },
     private readonly hostname: string,
     private readonly log: Logger,
   ) {
@@ -56,8 +56,8 @@ export class MailIntake {
       return [...delivered.map((c) => c.id), sent.id];
     }
     const targets = recipients.filter(isLocal).map((recipient) => ({ recipient }));
-    const { copies } = await ingestMessage(this.deps, { raw, targets, trace, enforceQuota: true });
-    this.log.debug({ sessionId: session.id, ids: copies.map((c) => c.id) }, 'message stored');
-    return copies.map((c) => c.id);
+    const { messages } = await ingestMessage(this.deps, { raw, targets, trace, enforceQuota: true });
+    this.log.debug({ sessionId: session.id, ids: messages.map((c) => c.id) }, 'message stored');
+    return messages.map((c) => c.id);
   }
 }

@@ -9,10 +9,7 @@ import { parseMailbox } from '../mail/addresses.js';
 import { composeMessage, type ComposeAddress, type ComposeAttachment } from '../mail/compose-message.js';
 import type { TraceInfo } from '../mail/received-header.js';
 import { invalid, tempFail, tooLarge } from '../shared/app-error.js';
-import type { FolderRepo } from '../storage/folder-repo.js';
-import type { MessageRepo } from '../storage/message-repo.js';
-import type { StoredCopy } from '../storage/message-store.js';
-import type { OutboundRepo } from '../storage/outbound-repo.js';
+import type { MailStore } from '../storage/mail-store.js';
 import type { MessageRecord, UserRecord } from '../storage/records.js';
 import { ingestMessage, type IngestDeps } from './ingest-message.js';
 import { getMessage } from './mailbox.js';
@@ -23,9 +20,7 @@ import {
 
 export interface SendDeps extends IngestDeps {
   config: Config;
-  messages: MessageRepo;
-  folders: FolderRepo;
-  outbound: OutboundRepo;
+  store: Pick<MailStore, 'openDelivery' | 'folders' | 'messages' | 'blobs' | 'outbound'>;
   recipients: RecipientResolver;
 }
 
@@ -40,8 +35,8 @@ export interface Submission {
 }
 
 export interface SubmissionResult {
-  sent: StoredCopy;
-  delivered: StoredCopy[];
+  sent: MessageRecord;
+  delivered: MessageRecord[];
   /** the outbound queue row, when there were external recipients */
   queuedId: number | null;
 }
@@ -66,10 +61,10 @@ export async function submitMessage(deps: SendDeps, sub: Submission): Promise<Su
   const external = uniqueBy(sub.recipients.filter(isExternal).map((r) => r.email), (a) => a.toLowerCase());
   const [self, sentFolder] = await Promise.all([
     deps.recipients.resolveLocal(sub.sender.email),
-    deps.folders.findByKind(sub.sender.id, 'sent'),
+    deps.store.folders.findByKind(sub.sender.id, 'sent'),
   ]);
   if (!sentFolder) throw tempFail('store_failed', 'The Sent folder is missing');
-  const { copies, outboundId } = await ingestMessage(deps, {
+  const { messages: copies, outboundId } = await ingestMessage(deps, {
     raw: sub.raw,
     targets: [
       ...local.map((recipient) => ({ recipient })),
@@ -133,7 +128,7 @@ export async function sendMessage(
     protocol: 'HTTP', sessionId: randomBytes(6).toString('hex'),
   };
   const { sent } = await submitMessage(deps, { raw, sender: user, recipients, trace });
-  return getMessage(deps, user.id, sent.id);
+  return sent;
 }
 
 /** Each entry may be "a@b", "Name <a@b>" or several separated by commas. */

@@ -7,10 +7,6 @@ import { simpleParser, type AddressObject, type ParsedMail, type Attachment } fr
 import type { MailAddress, ParsedAttachment, ParsedMessage } from './parsed-message.js';
 import { extensionFor } from './content-types.js';
 import { parseHeaderBlock } from './header-fallback.js';
-import { installLineBase64Decoder } from './base64-decoder.js';
-
-// Same output, a fraction of the CPU on big attachments (base64-decoder.ts).
-installLineBase64Decoder();
 
 const PARSE_OPTIONS = {
   keepCidLinks: true, // we resolve cid: to attachment URLs ourselves; no data: bloat

@@ -97,3 +97,54 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** An account as an operator sees it. */
+export interface AccountRecord {
+  id: number;
+  email: string;
+  name: string | null;
+  role: 'user' | 'admin';
+  /** null: the configured default */
+  quotaMb: number | null;
+  usedBytes: number;
+  enabled: boolean;
+  createdAt: Date;
+}
+
+export interface AccountChange {
+  email?: string;
+  name?: string | null;
+  role?: 'user' | 'admin';
+  quotaMb?: number | null;
+  enabled?: boolean;
+  passwordHash?: string;
+}
+
+export type OutboundStatus = 'pending' | 'sending' | 'retry' | 'sent' | 'failed';
+/** states in which a queue row still needs its raw blob */
+export const ACTIVE_OUTBOUND: readonly OutboundStatus[] = ['pending', 'sending', 'retry'];
+
+/** A message waiting for (or done with) the relay. */
+export interface OutboundRecord {
+  id: number;
+  userId: number;
+  mailFrom: string;
+  recipients: string[];
+  rawSha256: string;
+  sizeBytes: number;
+  status: OutboundStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+}
+
+/** A queue row as operators see it: everything but the blob reference. */
+export type QueueRow = Omit<OutboundRecord, 'rawSha256'>;
+
+export interface WebhookRow {
+  id: number;
+  event: string;
+  payload: string;
+  attempts: number;
+}

@@ -7,8 +7,7 @@ import express, { type RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { presentMessage } from '../../core/presenters.js';
-import { sendMessage } from '../../core/send-message.js';
-import type { Services } from '../../core/services.js';
+import type { Core } from '../../core/core.js';
 import { invalid, tooLarge } from '../../shared/app-error.js';
 import { currentUser } from '../auth-middleware.js';
 import { parseInput } from '../validate.js';
@@ -42,8 +41,8 @@ export const composeBody = z.object({
     .optional(),
 });
 
-export function composeHandlers(s: Services): RequestHandler[] {
-  const limit = s.config.smtp.maxMessageBytes;
+/** limit: the SMTP message size limit, which a composed message must fit too */
+export function composeHandlers(core: Pick<Core, 'mailbox'>, limit: number): RequestHandler[] {
   const upload = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: limit, fieldSize: limit, files: 100, fields: 1_000 },
@@ -65,7 +64,7 @@ export function composeHandlers(s: Services): RequestHandler[] {
     ];
     const total = attachments.reduce((n, a) => n + a.content.length, 0);
     if (total > limit) throw tooLarge('message_too_large', `attachments total ${total} bytes; the limit is ${limit}`);
-    const message = await sendMessage(s, currentUser(req), { ...body, attachments }, { remoteAddress: req.ip ?? '' });
+    const message = await core.mailbox.send(currentUser(req), { ...body, attachments }, { remoteAddress: req.ip ?? '' });
     res.status(202).json({ message: presentMessage(message) });
   };
 
