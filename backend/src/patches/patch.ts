@@ -51,14 +51,16 @@ export function checkVersion(patch: Pick<Patch, 'name' | 'library' | 'version'>)
 export function wrapMethod<T extends object, K extends keyof T>(
   target: T, key: K, wrap: (original: T[K]) => T[K],
 ): () => void {
-  const original = target[key];
   const marker = Symbol.for(`chitbox.patch.${String(key)}`);
   const holder = target as T & { [marker]?: T[K] };
-  if (holder[marker]) return () => undefined; // installed already
-  target[key] = wrap(original);
-  holder[marker] = original;
+  // Installed already (a second server in one process): the same undo.
+  if (!(marker in holder)) {
+    holder[marker] = target[key];
+    target[key] = wrap(target[key]);
+  }
   return () => {
-    target[key] = original;
+    if (!(marker in holder)) return;
+    target[key] = holder[marker]!;
     delete holder[marker];
   };
 }
