@@ -7,6 +7,9 @@ import { DuplicateKey, type MailStore } from '../storage/mail-store.js';
 import type { UserRecord } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
 
+/** An address as accounts store it (lower-cased, plain), or null: also the key of per-address limits. */
+export { normalizeEmail };
+
 export interface AccountDeps {
   store: Pick<MailStore, 'users'>;
   hasher: PasswordHasher;

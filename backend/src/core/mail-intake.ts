@@ -1,5 +1,6 @@
 // The use cases behind an SMTP session, in protocol-free terms: who may
 // authenticate, which senders and recipients are allowed, and delivery.
+import { toCrlf } from '../mail/line-endings.js';
 import type { Logger } from '../shared/logger.js';
 import type { AccountDeps } from './accounts.js';
 import { verifyCredentials } from './accounts.js';
@@ -48,7 +49,9 @@ export class MailIntake {
     return resolveRecipientFor(this.deps, address, session.user);
   }
 
-  async deliver(raw: Buffer, recipients: Recipient[], session: SmtpSessionInfo): Promise<number[]> {
+  /** DATA as received, dot-unstuffed; bare LF or CR line ends are made CRLF so /raw is always RFC 5322 shaped. */
+  async deliver(data: Buffer, recipients: Recipient[], session: SmtpSessionInfo): Promise<number[]> {
+    const raw = toCrlf(data);
     const protocol = `ESMTP${session.secure ? 'S' : ''}${session.user ? 'A' : ''}`;
     const trace = { helo: session.helo, remoteAddress: session.remoteAddress, hostname: this.hostname, protocol, sessionId: session.id };
     if (session.user) {
