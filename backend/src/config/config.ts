@@ -53,7 +53,7 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().default('chitbox-web'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   SMTP_ALLOW_INSECURE_AUTH: bool.default(false),
-  // Submission and outbound relay (issue 4).
+  // Submission and outbound relay.
   SMTP_TLS_CERT: z.string().min(1).optional(),
   SMTP_TLS_KEY: z.string().min(1).optional(),
   SMTP_RELAY_HOST: z.string().min(1).optional(),
@@ -68,7 +68,7 @@ const envSchema = z.object({
   QUEUE_GIVE_UP_MS: z.coerce.number().int().positive().default(2 * 24 * 60 * 60_000),
   QUEUE_POLL_MS: z.coerce.number().int().positive().default(5_000),
   QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
-  // Operations: admins, quotas, metrics, rate limits, webhooks (issue 5).
+  // Operations: admins, quotas, metrics, rate limits, webhooks.
   ADMIN_EMAILS: csv.default([]),
   DEFAULT_QUOTA_MB: count.default(1024),
   METRICS_ALLOW: csv.default([]),
@@ -88,6 +88,9 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   WEBHOOK_POLL_MS: z.coerce.number().int().positive().default(2_000),
 });
+
+/** Every setting the server reads; .env.example documents exactly these (a test checks it). */
+export const SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
 
 export type Config = Readonly<{
   env: 'development' | 'production' | 'test';

@@ -14,7 +14,7 @@ export interface AccountDeps {
   store: Pick<MailStore, 'users'>;
   hasher: PasswordHasher;
   tokens: TokenService;
-  /** when given: user.created and auth.failed are published (webhooks, issue 5) */
+  /** when given: user.created and auth.failed are published (webhooks) */
   events?: EventBus;
 }
 

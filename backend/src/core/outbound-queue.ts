@@ -1,4 +1,4 @@
-// The outbound queue worker (issue 4): takes due rows, relays them, and
+// The outbound queue worker: takes due rows, relays them, and
 // decides what happens next. 2xx: sent. 5xx: failed at once with a bounce in
 // the sender's Inbox. 4xx or no answer: retried with exponential backoff
 // until QUEUE_GIVE_UP_MS, then failed with a bounce. A row left 'sending' by

@@ -1,4 +1,4 @@
-// Sending as a user (issue 4): the same story for SMTP submission and the
+// Sending as a user: the same story for SMTP submission and the
 // compose API. Local recipients get their copy through the inbound path, the
 // sender gets the submitted bytes in Sent, external recipients wait in the
 // outbound queue for the relay. Local recipients are never queued.

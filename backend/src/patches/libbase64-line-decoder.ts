@@ -2,9 +2,9 @@
 //
 // mailparser (through @zone-eu/mailsplit) decodes every base64 part with
 // libbase64's Decoder, which runs a regular expression over each chunk to drop
-// line breaks and stray characters, then searches it for padding. On a 1 MB
-// attachment that is about a fifth of the parser's CPU, on the thread that
-// serves SMTP, HTTP and sockets. Node's own decoder already skips line breaks.
+// line breaks and stray characters, then searches it for padding: a large
+// share of the parser's CPU on big attachments (docs/performance.md). Node's
+// own decoder already skips line breaks.
 //
 // So a body made of regular lines (every line the same length, a multiple of
 // 4, ending CRLF; padding only at the very end) is decoded by Node directly.

@@ -2,9 +2,8 @@
 //
 // smtp-server hands DATA over in freshly allocated chunks. Kept until the end
 // of a big message, they outlive two young-generation collections and are
-// freed only by a full one: about 1 MB of garbage per 1 MB message, and with
-// twenty sessions the main reason the 1 MB bench run neared its 300 MB budget.
-// Copied into blocks that go back to a pool, the chunks die young, and a
+// freed only by a full one, which lets the heap grow under many big
+// messages at once. Copied into blocks that go back to a pool, the chunks die young, and a
 // message's only new buffer is its final, exact-size copy.
 export class BlockPool {
   private readonly free: Buffer[] = [];

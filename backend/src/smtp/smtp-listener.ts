@@ -32,7 +32,7 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
   const receiveBudget = new ReceiveBudget(smtp.dataBufferBytes);
   // DATA is gathered in reused 64 KiB blocks (block-pool.ts); up to 16 MiB of them stay for the next messages.
   const blockPool = new BlockPool(64 * 1024, Math.min(smtp.dataBufferBytes, 16 * 1024 * 1024));
-  // STARTTLS only with a configured certificate (issue 4).
+  // STARTTLS only with a configured certificate.
   const tls = smtp.tls ? loadTlsMaterial(smtp.tls) : null;
 
   const server = new SMTPServer({

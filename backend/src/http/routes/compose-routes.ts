@@ -1,4 +1,4 @@
-// POST /api/messages: compose and send (issue 4). JSON, or multipart/form-data
+// POST /api/messages: compose and send. JSON, or multipart/form-data
 // with files (any field name; the web inbox uses `attachments`). Address
 // lists are arrays in JSON and repeated fields in multipart; either may also
 // hold comma-separated addresses. Both bodies are limited to the SMTP

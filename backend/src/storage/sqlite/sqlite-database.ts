@@ -5,7 +5,7 @@
 // that run as prepared statements (sqlite-queries.ts).
 //
 // The SMTP hot path does not go through Prisma: its JS engine compiles every
-// query (about 0.4 ms of CPU each), which cost more than parsing the mail.
+// query, which costs more CPU than parsing a small message.
 // New messages are committed in batches by the ingest worker thread on a
 // connection of its own (ingest-worker/), in shared turns that alternate with
 // Prisma's exclusive ones.

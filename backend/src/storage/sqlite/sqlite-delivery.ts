@@ -11,8 +11,8 @@ import type { CommittedRows, DeliveryRows } from './ingest-worker/ingest-worker-
 import type { PutBlob, SmallBlobRow, TieredBlobs } from './tiered-blobs.js';
 
 // From this size on, raw bytes are moved to the writing thread after parsing
-// rather than copied to it while the parser runs: twenty 1 MB messages in
-// flight held 30 MB of copies.
+// rather than copied to it while the parser runs: copies of many big
+// messages in flight add up.
 const MOVE_RAW_FROM_BYTES = 256 * 1024;
 
 interface BlobSet {

@@ -52,8 +52,8 @@ function commit(encoded: EncodedCommit): Promise<CommittedRows[]> {
 async function putBlobs(bytes: Uint8Array[], hashes: (string | null)[]): Promise<StoredBlob[]> {
   const puts = bytes.map((b, i) => blobs.put(b, hashes[i]));
   // The bytes are in the page cache now. The request stays referenced until
-  // it is answered, after the syncs; let go of the bytes (about 1.75 MB per
-  // big message) now, so they are not held through the syncs' waits too.
+  // it is answered, after the syncs; let go of the bytes now, so they are
+  // not held through the syncs' waits too.
   bytes.length = 0;
   const results = await Promise.allSettled(puts);
   const failure = results.find((r) => r.status === 'rejected');
