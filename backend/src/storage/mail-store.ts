@@ -24,7 +24,7 @@ import type {
 import type { FolderKind } from '../contracts/api.js';
 
 export interface MailStore {
-  readonly engine: 'sqlite';
+  readonly engine: 'sqlite' | 'postgresql';
   /** the migrations this start applied */
   readonly migrationsApplied: readonly string[];
   readonly users: UserStore;
