@@ -62,7 +62,7 @@ export class ParsePool implements MessageParser {
     // A parse holds a few times its message in memory; the cap ends a thread
     // that a hostile message drives past it (the message is then retried, and
     // finally gets header fields) instead of the process.
-    const limits = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 12 };
+    const limits = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 24 };
     this.slots = Array.from({ length: Math.max(1, options.workers) }, () => ({ rpc: new WorkerRpc(module, {}, limits), running: new Set<{ startedAt: number }>() }));
   }
 
