@@ -30,7 +30,7 @@ export async function openCore(config: Config, log: Logger, opts: { runWorkers: 
     blobRoot: path.join(config.dataDir, 'blobs'),
     inlineMaxBytes: config.blobs.inlineMaxBytes,
   });
-  const parser = new ParsePool(config.parsing);
+  const parser = new ParsePool({ ...config.parsing, log: log.child({ component: 'parser' }) });
   // The server's first message must not wait for a parse thread to start.
   if (opts.runWorkers) await parser.start();
   const tokens = new TokenService({

@@ -7,6 +7,7 @@
 // Threads start when first needed: normally one does all the work. A second
 // one is started only while the first holds a parse that has run suspiciously
 // long, so a parse that spins (rather than stalls) does not stop the others.
+import type { Logger } from '../../shared/logger.js';
 import { siblingModule, WorkerRpc } from '../../shared/worker-rpc.js';
 import { parseHeaderBlock } from '../header-fallback.js';
 import type { ParsedMessage } from '../parsed-message.js';
@@ -22,6 +23,8 @@ export interface ParsePoolOptions {
   budgetBytes?: number;
   /** a parse running longer than this stops holding other parses back (default 500 ms) */
   holdMs?: number;
+  /** told of every abandoned parse and lost thread: operators must see a parser that keeps failing */
+  log?: Pick<Logger, 'warn'>;
 }
 
 /** Turns message bytes into fields; never rejects (a failed parse falls back to the header block). */
@@ -100,8 +103,12 @@ export class ParsePool implements MessageParser {
       });
       return fromAnswer(await answer);
     } catch (err) {
-      if (overran) return parseHeaderBlock(raw, `parsing did not finish within ${this.options.timeoutMs} ms`);
+      if (overran) {
+        this.options.log?.warn({ bytes: raw.length, timeoutMs: this.options.timeoutMs }, 'parse abandoned at its deadline: stored with header fields only');
+        return parseHeaderBlock(raw, `parsing did not finish within ${this.options.timeoutMs} ms`);
+      }
       if (attempt < MAX_ATTEMPTS && !this.closed) return this.attempt(raw, attempt + 1);
+      this.options.log?.warn({ bytes: raw.length, err: (err as Error).message }, 'parse thread lost three times: stored with header fields only');
       return parseHeaderBlock(raw, `the parser thread failed: ${(err as Error).message}`);
     } finally {
       settled = true;
