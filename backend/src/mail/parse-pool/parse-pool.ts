@@ -25,6 +25,8 @@ export interface ParsePoolOptions {
   holdMs?: number;
   /** told of every abandoned parse and lost thread: operators must see a parser that keeps failing */
   log?: Pick<Logger, 'warn'>;
+  /** the thread's module (tests put a misbehaving parser there); default parse-thread */
+  threadModule?: URL;
 }
 
 /** Turns message bytes into fields; never rejects (a failed parse falls back to the header block). */
@@ -61,7 +63,7 @@ export class ParsePool implements MessageParser {
   constructor(private readonly options: ParsePoolOptions) {
     this.holdMs = options.holdMs ?? DEFAULT_HOLD_MS;
     this.budget = new ByteBudget(options.budgetBytes ?? DEFAULT_BUDGET_BYTES, { holdMs: this.holdMs });
-    const module = siblingModule('parse-thread', import.meta.url);
+    const module = options.threadModule ?? siblingModule('parse-thread', import.meta.url);
     // A parse holds a few times its message in memory; the cap ends a thread
     // that a hostile message drives past it (the message is then retried, and
     // finally gets header fields) instead of the process.
