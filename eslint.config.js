@@ -2,7 +2,10 @@
 // TypeScript and React hooks rules it enforces shared/STYLE.md's rooms:
 //
 //   main (backend/src/*.ts) -> {smtp, http, realtime, cli, relay} -> core
-//     -> {mail, storage, auth} -> {config, shared, contracts}
+//     -> {mail, storage, auth, scanning} -> {config, shared, contracts}
+//
+// scanning/ (the spamd and clamd clients) needs config and shared only; the
+// adapters see scanner types through the core.
 //
 // Adapters never import each other or anything below the core; the frontend
 // imports backend contracts with `import type` only; patches/ is installed
@@ -16,7 +19,7 @@ import tseslint from 'typescript-eslint';
 
 const SRC = './backend/src';
 const ADAPTERS = ['smtp', 'http', 'realtime', 'cli', 'relay'];
-const BELOW_CORE = ['mail', 'storage', 'auth'];
+const BELOW_CORE = ['mail', 'storage', 'auth', 'scanning'];
 const ROOTS = [`${SRC}/*.ts`];
 
 // Globs throughout: the rule wants a zone's paths all globs or all plain.
@@ -26,7 +29,7 @@ const zone = (target, from, message, except) => ({ target, from, message, ...(ex
 const boundaries = [
   // Adapters: the core and the bottom rooms only; never each other.
   ...ADAPTERS.flatMap((a) => [
-    zone(room(a), [...BELOW_CORE.map(room), ...ROOTS], `${a}/ calls the core; it does not reach mail/, storage/, auth/ or the composition root.`),
+    zone(room(a), [...BELOW_CORE.map(room), ...ROOTS], `${a}/ calls the core; it does not reach mail/, storage/, auth/, scanning/ or the composition root.`),
     ...ADAPTERS.filter((b) => b !== a).map((b) => zone(room(a), room(b), `Adapters never import each other (${a}/ -> ${b}/): go through a core event or use case.`)),
   ]),
   zone(room('core'), [...ADAPTERS.map(room), ...ROOTS, room('patches')], 'core/ knows no adapter, no composition root and no patch.'),
@@ -35,13 +38,15 @@ const boundaries = [
     zone(room(r), [room('core'), ...ADAPTERS.map(room), ...ROOTS], `${r}/ is below the core: it cannot import upwards.`),
     ...BELOW_CORE.filter((o) => o !== r).map((o) => zone(room(r), room(o), `${r}/ and ${o}/ are side by side: the core joins them.`)),
   ]),
+  // The scanners' clients speak to daemons: configuration and shared/ are all they need.
+  zone(room('scanning'), room('contracts'), 'scanning/ depends on config/ and shared/ only.'),
   // The bottom rooms import nothing above them.
   ...['config', 'shared', 'contracts'].map((r) =>
     zone(room(r), [room('core'), ...ADAPTERS.map(room), ...BELOW_CORE.map(room), room('patches'), ...ROOTS], `${r}/ is a bottom room: it imports nothing above it.`),
   ),
   // Patches change libraries for the whole process: installed by composition
   // roots (and worker-thread roots); smtp/ reads smtp-server's bookkeeping through one.
-  ...['core', 'mail', 'storage', 'auth', 'http', 'realtime', 'cli', 'relay'].map((r) =>
+  ...['core', ...BELOW_CORE, ...ADAPTERS].map((r) =>
     zone(room(r), room('patches'), 'Patches are installed by a composition root (main.ts, app.ts, a *-thread.ts).'),
   ),
   zone(room('patches'), [room('core'), ...ADAPTERS.map(room), ...BELOW_CORE.map(room), ...ROOTS, room('config'), room('contracts')], 'patches/ depends on its libraries and shared/ only.'),

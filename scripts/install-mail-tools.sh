@@ -2,6 +2,11 @@
 # Installs the outside tools that tests and the bench drive ChitBox with:
 #   swaks, msmtp   real SMTP clients (apt)
 #   chromium       headless browser for the web-inbox end-to-end tests (apt)
+#   mutt, python3  readers and writers of mbox/maildir nobody here wrote, for
+#                  the mailbox export/import tests (apt; script(1) gives mutt a terminal)
+#   spamd, clamd   SpamAssassin's and ClamAV's daemons (apt); the tests start
+#                  their own throwaway copies on private ports and never use
+#                  the system services, sa-update or freshclam
 #   smtp-source, smtp-sink   Postfix's load tools, unpacked into .tools/postfix
 #                  from the Debian package without installing (or running) Postfix.
 # Safe to run again: every step is skipped when its result is already there.
@@ -38,6 +43,14 @@ apt_wanted=(
   "libnet-ssleay-perl perl -MNet::SSLeay -e 1"
   "msmtp command -v msmtp"
   "chromium command -v chromium"
+  "mutt command -v mutt"
+  "python3 command -v python3"
+  "bsdutils command -v script"
+  # The daemons live in /usr/sbin, which is not on every user's PATH.
+  "spamassassin command -v spamassassin"
+  "spamd test -x /usr/sbin/spamd"
+  "clamav command -v clamscan"
+  "clamav-daemon test -x /usr/sbin/clamd"
 )
 apt_missing=()
 for entry in "${apt_wanted[@]}"; do
@@ -95,5 +108,8 @@ fi
 echo "install-mail-tools: swaks at $(command -v swaks)"
 echo "install-mail-tools: msmtp at $(command -v msmtp)"
 echo "install-mail-tools: chromium at $(command -v chromium)"
+echo "install-mail-tools: mutt at $(command -v mutt)"
+echo "install-mail-tools: python3 at $(command -v python3)"
+echo "install-mail-tools: spamd at /usr/sbin/spamd, clamd at /usr/sbin/clamd"
 echo "install-mail-tools: smtp-source at $postfix_dir/bin/smtp-source"
 echo "install-mail-tools: smtp-sink at $postfix_dir/bin/smtp-sink"

@@ -77,6 +77,7 @@ async function startInbox(config: Config, httpPort: number, log: Logger): Promis
       log: log.child({ component: 'inbox' }),
     });
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw err; // FRONTEND_PORT taken: say so, do not half-start
     log.warn({ err: (err as Error).message }, 'web inbox not served');
     return null;
   }

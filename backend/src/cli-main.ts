@@ -3,9 +3,7 @@
 // and hands it to the command (cli/cli.ts).
 import 'dotenv/config';
 import { runCli } from './cli/cli.js';
-import { openCore } from './compose.js';
 import { ConfigError, loadConfig } from './config/config.js';
-import { createLogger } from './shared/logger.js';
 
 runCli(process.argv.slice(2), async () => {
   let config;
@@ -15,6 +13,8 @@ runCli(process.argv.slice(2), async () => {
     if (err instanceof ConfigError) return { configError: err.message };
     throw err;
   }
+  // Loaded only now: a command line with a usage error answers without loading storage and the core.
+  const [{ openCore }, { createLogger }] = await Promise.all([import('./compose.js'), import('./shared/logger.js')]);
   // Logs go to stderr, quietly: stdout is the command's answer.
   const log = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, pretty: false, destination: 2 });
   const { core, close } = await openCore(config, log, { runWorkers: false });

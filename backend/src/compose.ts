@@ -1,5 +1,5 @@
 // The wiring, in one place: which storage engine, which parser, which relay,
-// and the core built on them. The server (app.ts) and the CLI (cli-main.ts)
+// which content scanners, and the core built on them. The server (app.ts) and the CLI (cli-main.ts)
 // both start from here; nothing else constructs these.
 import path from 'node:path';
 import { loadOrCreateJwtSecret } from './auth/jwt-secret.js';
@@ -11,6 +11,7 @@ import { EventBus } from './core/event-bus.js';
 import { PipelineWatch } from './core/pipeline-watch.js';
 import { ParsePool } from './mail/parse-pool/parse-pool.js';
 import { createSmtpRelay } from './relay/smtp-relay.js';
+import { scannerFromConfig } from './scanning/scanner-from-config.js';
 import type { Logger } from './shared/logger.js';
 import type { MailStore } from './storage/mail-store.js';
 import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
@@ -44,8 +45,9 @@ export async function openCore(config: Config, log: Logger, opts: { runWorkers: 
     {
       config, log, store, parser, tokens,
       events: new EventBus(),
-      hasher: new PasswordHasher(config.auth.bcryptCost),
+      hasher: new PasswordHasher(config.auth.passwordHash),
       pipeline: new PipelineWatch(),
+      scanner: scannerFromConfig(config.scanners),
     },
     { runWorkers: opts.runWorkers, relay },
   );

@@ -4,8 +4,8 @@
 import 'dotenv/config';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { startChitbox } from './app.js';
-import { PatchVersionError } from './patches/index.js';
 import { createLogger } from './shared/logger.js';
+import { START_FAILURE_PREFIX, startFailureMessage } from './start-failure.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -13,23 +13,17 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(err.message);
+      console.error(`${START_FAILURE_PREFIX} ${err.message}`);
       process.exit(78); // EX_CONFIG
     }
     throw err;
   }
   // Readable lines in development (also under `npm run dev`, where stdout is a pipe).
   const log = createLogger({ level: config.logLevel, pretty: config.env === 'development' });
-  let chitbox;
-  try {
-    chitbox = await startChitbox(config, log);
-  } catch (err) {
-    if (err instanceof PatchVersionError) {
-      console.error(`ChitBox refuses to start: ${err.message}`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const chitbox = await startChitbox(config, log).catch((err: unknown) => {
+    console.error(startFailureMessage(err, config));
+    process.exit(1);
+  });
   const migrations = { applied: chitbox.store.migrationsApplied };
   log.info(
     {
@@ -66,6 +60,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error('ChitBox failed to start:', err);
+  console.error(`${START_FAILURE_PREFIX} ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exit(1);
 });

@@ -73,7 +73,8 @@ export function buildChitbox(repoRoot: string): void {
   execFileSync('npm', ['run', '--silent', 'build:api'], { cwd: repoRoot, stdio: 'inherit' });
 }
 
-export async function startChitbox(repoRoot: string): Promise<BenchTarget> {
+/** extraEnv: settings for one comparison (e.g. the scanners), over the bench's own. */
+export async function startChitbox(repoRoot: string, extraEnv: Record<string, string> = {}): Promise<BenchTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chitbox-bench-data-'));
   liveDataDirs.add(dataDir);
   const [apiPort, smtpPort, frontendPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
@@ -96,6 +97,7 @@ export async function startChitbox(repoRoot: string): Promise<BenchTarget> {
         SMTP_SERVER_PORT: String(smtpPort),
         SMTP_SERVER_HOST: '127.0.0.1',
         FRONTEND_PORT: String(frontendPort),
+        ...extraEnv,
       },
       cwd: repoRoot,
       readyLine: 'chitbox ready',

@@ -26,6 +26,8 @@ export interface LoadOptions {
   /** Sent first and not timed, so both servers are past JIT warm-up when the clock starts. */
   warmup: WireMessage[];
   timed: WireMessage[];
+  /** called after the warm-up, just before the clock starts */
+  beforeTimed?: () => Promise<void>;
 }
 
 // A session whose connection dies gets a new one, but only this many times.
@@ -37,6 +39,7 @@ export async function runNodeLoad(options: LoadOptions): Promise<LoadResult> {
   );
   try {
     await sendAll(connections, options, options.warmup, []);
+    await options.beforeTimed?.();
     const failures: LoadFailure[] = [];
     const started = performance.now();
     await sendAll(connections, options, options.timed, failures);

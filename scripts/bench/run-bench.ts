@@ -10,6 +10,10 @@
 //                               table shows the median msg/s and the highest RSS
 //   --only small,large,latency  run only these parts
 //   --no-reference              skip the yardstick (a minimal durable SQLite store)
+//   --scanners                  instead: ChitBox with spamd and clamd off vs on,
+//                               4 KB and 1 MB loads (--small, --large default
+//                               300 and 50 here: spamd is slow), cost per message and
+//                               event-loop lag; written to .bench/scanners.md
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +27,7 @@ import { formatReport, serversOf, type BenchReport, type LoadComparison, type Se
 import { buildChitbox, countInbox, startBaseline, startChitbox, startReferenceStore, type BenchTarget } from './bench-targets.js';
 import { measureNewEmailLatency } from './new-email-latency.js';
 import { runNodeLoad, type LoadResult } from './node-load-client.js';
+import { runScannerBench } from './scanner-bench.js';
 import { hasSmtpSource, runSmtpSourceLoad } from './smtp-source-load.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -38,6 +43,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '3' },
     only: { type: 'string', default: 'small,large,latency' },
     'no-reference': { type: 'boolean', default: false },
+    scanners: { type: 'boolean', default: false },
   },
 });
 
@@ -243,7 +249,33 @@ async function main(): Promise<number> {
   return anyFailure ? 1 : 0;
 }
 
-main().then(
+/** --scanners: its own comparison, ChitBox against itself with the scanners off. */
+async function scannerMain(): Promise<number> {
+  const given = (name: 'small' | 'large', fallback: number) =>
+    process.argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`)) ? positiveInt(name, flags[name]) : fallback;
+  const small = given('small', 300);
+  const large = given('large', 50);
+  const loads = [
+    ...(parts.has('small') ? [{
+      name: `${small} × ~4 KB multipart/alternative`,
+      warmup: Array.from({ length: 100 }, (_, i) => smallAlternativeMessage(i, 'warmup small')),
+      timed: Array.from({ length: small }, (_, i) => smallAlternativeMessage(i, 'small')),
+    }] : []),
+    ...(parts.has('large') ? [{
+      name: `${large} × ~1 MB with base64 attachment`,
+      warmup: Array.from({ length: 10 }, (_, i) => largeAttachmentMessage(i, 'warmup large')),
+      timed: Array.from({ length: large }, (_, i) => largeAttachmentMessage(i, 'large')),
+    }] : []),
+  ];
+  const markdown = await runScannerBench(repoRoot, loads, sessions, rounds);
+  console.log(`\n${markdown}`);
+  mkdirSync(join(repoRoot, '.bench'), { recursive: true });
+  writeFileSync(join(repoRoot, '.bench/scanners.md'), `${markdown}\n`);
+  console.log('written to .bench/scanners.md');
+  return markdown.includes('MISMATCH') ? 1 : 0;
+}
+
+(flags.scanners ? scannerMain() : main()).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(error);

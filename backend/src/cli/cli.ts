@@ -4,7 +4,7 @@
 import type { Core } from '../core/core.js';
 import { isAppError } from '../shared/app-error.js';
 import { parseArgs, UsageError } from './cli-args.js';
-import { runUserCommand, USER_USAGE } from './user-commands.js';
+import { checkUserCommand, USER_USAGE } from './user-command-args.js';
 
 /** The core, opened once the arguments make sense; or the configuration's problems. */
 export type OpenCli = () => Promise<{ core: Pick<Core, 'admin' | 'accounts'>; close(): Promise<void> } | { configError: string }>;
@@ -23,12 +23,21 @@ export async function runCli(argv: string[], open: OpenCli): Promise<number> {
     return group || args.options.has('help') ? 0 : 2;
   }
   if (group !== 'user') return usage(new UsageError(`unknown command group "${group}"`));
+  try {
+    // Before the database is touched: a wrong command line changes nothing.
+    checkUserCommand({ ...args, positionals: rest });
+  } catch (err) {
+    if (err instanceof UsageError) return usage(err);
+    throw err;
+  }
 
   const opened = await open();
   if ('configError' in opened) {
     process.stderr.write(`${opened.configError}\n`);
     return 78;
   }
+  // Loaded only now: a usage error answers without loading the commands' modules.
+  const { runUserCommand } = await import('./user-commands.js');
   try {
     return await runUserCommand(
       opened.core,

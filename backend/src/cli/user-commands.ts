@@ -5,40 +5,19 @@ import type { AccountDto } from '../core/admin-users.js';
 import type { Core } from '../core/core.js';
 import type { AccountRecord } from '../core/model.js';
 import { intOption, stringOption, UsageError, type ParsedArgs } from './cli-args.js';
+import { checkUserCommand, createForm, passwordFrom } from './user-command-args.js';
+
+export { USER_USAGE } from './user-command-args.js';
 
 export interface Output {
   json: boolean;
   print(text: string): void;
 }
 
-export const USER_USAGE = `Usage: npm run cli -- user <command> [arguments] [--json]
-
-Commands:
-  create <email> [--password <pw> | --password-stdin] [--name <name>] [--admin] [--quota <MB>]
-  list [--offset <n>] [--limit <n>]
-  info <email>
-  update-password <email> (--password <pw> | --password-stdin)
-  set-quota <email> <MB | default>      (0 = unlimited)
-  enable <email>
-  disable <email>
-  delete <email>
-  verify <email> (--password <pw> | --password-stdin)   checks the password, exit 1 when wrong
-  promote <email>                       make admin
-  demote <email>                        back to a normal user`;
-
 export async function runUserCommand(core: Pick<Core, 'admin' | 'accounts'>, args: ParsedArgs, out: Output, readStdin: () => Promise<string>): Promise<number> {
   const admin = core.admin;
-  const [command, email, extra] = args.positionals;
-  const needEmail = () => {
-    if (!email) throw new UsageError(`user ${command} needs an email address`);
-    return email;
-  };
-  const password = async (required: boolean) => {
-    if (args.options.has('password-stdin')) return (await readStdin()).replace(/\r?\n$/, '');
-    const pw = stringOption(args, 'password');
-    if (pw === undefined && required) throw new UsageError(`user ${command} needs --password <pw> or --password-stdin`);
-    return pw;
-  };
+  checkUserCommand(args);
+  const [command, user, extra] = args.positionals as [string, string, string | undefined];
   const show = (title: string, a: AccountRecord, more: Record<string, string> = {}) => {
     const dto = admin.present(a);
     if (out.json) return out.print(JSON.stringify({ user: dto, ...snake(more) }, null, 2));
@@ -48,9 +27,11 @@ export async function runUserCommand(core: Pick<Core, 'admin' | 'accounts'>, arg
   switch (command) {
     case 'create': {
       const quota = intOption(args, 'quota');
+      const form = createForm(args.positionals.slice(1));
       const { account, generatedPassword } = await admin.createAccount({
-        email: needEmail(),
-        password: await password(false),
+        email: form.email,
+        username: form.username,
+        password: await passwordFrom(args, form.password, readStdin, null),
         name: stringOption(args, 'name') ?? null,
         role: args.options.has('admin') ? 'admin' : 'user',
         quotaMb: quota,
@@ -73,49 +54,47 @@ export async function runUserCommand(core: Pick<Core, 'admin' | 'accounts'>, arg
       return 0;
     }
     case 'info':
-      show('User:', await admin.findAccount(needEmail()));
+      show('User:', await admin.findAccount(user));
       return 0;
     case 'update-password': {
-      const target = needEmail();
-      const account = await admin.updateAccount(null, target, { password: await password(true) });
+      const password = await passwordFrom(args, extra, readStdin, 'user update-password');
+      const account = await admin.updateAccount(null, user, { password });
       show('Password updated:', account);
       return 0;
     }
     case 'set-quota': {
-      const target = needEmail();
       if (extra === undefined) throw new UsageError('user set-quota needs a size in MB, or "default"');
       if (extra !== 'default' && !/^\d+$/.test(extra)) throw new UsageError(`quota must be a whole number of MB or "default", got "${extra}"`);
-      const account = await admin.updateAccount(null, target, { quotaMb: extra === 'default' ? null : Number(extra) });
+      const account = await admin.updateAccount(null, user, { quotaMb: extra === 'default' ? null : Number(extra) });
       show('Quota updated:', account);
       return 0;
     }
     case 'enable':
     case 'disable': {
-      const account = await admin.updateAccount(null, needEmail(), { enabled: command === 'enable' });
+      const account = await admin.updateAccount(null, user, { enabled: command === 'enable' });
       show(command === 'enable' ? 'User enabled:' : 'User disabled:', account);
       return 0;
     }
     case 'promote':
     case 'demote': {
-      const account = await admin.updateAccount(null, needEmail(), { role: command === 'promote' ? 'admin' : 'user' });
+      const account = await admin.updateAccount(null, user, { role: command === 'promote' ? 'admin' : 'user' });
       show(command === 'promote' ? 'User promoted to admin:' : 'User demoted to user:', account);
       return 0;
     }
     case 'delete': {
-      const account = await admin.deleteAccount(null, needEmail());
+      const account = await admin.deleteAccount(null, user);
       if (out.json) out.print(JSON.stringify({ deleted: admin.present(account) }, null, 2));
       else out.print(`User deleted: ${account.email} (id ${account.id}), with all their mail.`);
       return 0;
     }
     case 'verify': {
-      const account = await admin.findAccount(needEmail());
-      const ok = (await core.accounts.verifyCredentials(account.email, (await password(true))!)) !== null;
+      const password = (await passwordFrom(args, extra, readStdin, 'user verify'))!;
+      const account = await admin.findAccount(user);
+      const ok = (await core.accounts.verifyCredentials(account.email, password)) !== null;
       if (out.json) out.print(JSON.stringify({ email: account.email, valid: ok, enabled: account.enabled }));
       else out.print(ok ? `Password is correct for ${account.email}${account.enabled ? '' : ' (account disabled)'}.` : `Password does NOT match for ${account.email}.`);
       return ok ? 0 : 1;
     }
-    case undefined:
-      throw new UsageError('missing command');
     default:
       throw new UsageError(`unknown command "user ${command}"`);
   }

@@ -16,7 +16,9 @@ const csv = z
 
 /** 0 switches a limit off */
 const count = z.coerce.number().int().min(0);
-export const WEBHOOK_EVENT_NAMES = ['message.received', 'message.sent', 'message.failed', 'user.created', 'auth.failed'] as const;
+export const WEBHOOK_EVENT_NAMES = [
+  'message.received', 'message.sent', 'message.failed', 'spam.detected', 'virus.detected', 'user.created', 'auth.failed',
+] as const;
 export type WebhookEventName = (typeof WEBHOOK_EVENT_NAMES)[number];
 
 const envSchema = z.object({
@@ -46,7 +48,12 @@ const envSchema = z.object({
   PARSE_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   PARSE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
   HEALTH_STALL_MS: z.coerce.number().int().positive().default(60_000),
+  PASSWORD_HASH: z.enum(['bcrypt', 'argon2id']).default('bcrypt'),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  // OWASP's Argon2id minimum (Password Storage Cheat Sheet): 19 MiB, 2 passes, 1 lane.
+  ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).max(4 * 1024 * 1024).default(19456),
+  ARGON2_TIME_COST: z.coerce.number().int().min(1).max(100).default(2),
+  ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   JWT_EXPIRES_IN: z.string().regex(/^\d+[smhd]?$/, 'use e.g. 3600, 15m, 12h or 7d').default('7d'),
   JWT_ISSUER: z.string().default('chitbox'),
@@ -87,6 +94,23 @@ const envSchema = z.object({
   WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().positive().default(60 * 60_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   WEBHOOK_POLL_MS: z.coerce.number().int().positive().default(2_000),
+  // Spam and virus scanning through spamd and clamd.
+  SMTP_ENABLE_SPAMASSASSIN: bool.default(false),
+  SMTP_SPAMASSASSIN_HOST: z.string().min(1).default('127.0.0.1'),
+  SMTP_SPAMASSASSIN_PORT: port.default(783),
+  SPAM_REJECT_SCORE: z
+    .string()
+    .trim()
+    .regex(/^(-?\d+(\.\d+)?)?$/, 'a score such as 15 or 12.5 (empty: off)')
+    .transform((v) => (v === '' ? null : Number(v)))
+    .optional(),
+  SPAMASSASSIN_LEARN: bool.default(false),
+  SPAMASSASSIN_MAX_BYTES: z.coerce.number().int().positive().default(512_000),
+  SMTP_ENABLE_CLAMAV: bool.default(false),
+  SMTP_CLAMAV_HOST: z.string().min(1).default('127.0.0.1'),
+  SMTP_CLAMAV_PORT: port.default(3310),
+  CLAMAV_MAX_BYTES: z.coerce.number().int().positive().optional(),
+  SCANNER_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
 });
 
 /** Every setting the server reads; .env.example documents exactly these (a test checks it). */
@@ -136,6 +160,12 @@ export type Config = Readonly<{
   queue: Readonly<{ retryMinMs: number; retryMaxMs: number; giveUpMs: number; pollMs: number; concurrency: number }>;
   auth: Readonly<{
     bcryptCost: number;
+    /** new password hashes in this scheme; both schemes verify, and a login re-hashes an old one */
+    passwordHash: Readonly<{
+      scheme: 'bcrypt' | 'argon2id';
+      bcryptCost: number;
+      argon2: Readonly<{ memoryKiB: number; timeCost: number; parallelism: number }>;
+    }>;
     jwtSecret: string | undefined;
     jwtExpiresIn: string;
     jwtIssuer: string;
@@ -167,6 +197,30 @@ export type Config = Readonly<{
     retryMaxMs: number;
     timeoutMs: number;
     pollMs: number;
+  }>;
+  /** content scanners; a null scanner is off */
+  scanners: Readonly<{
+    /** spamd; host may be the path of a Unix socket (starts with "/") */
+    spamassassin: Readonly<{
+      host: string;
+      port: number;
+      /** bigger messages are not sent to spamd (as spamc -s) */
+      maxBytes: number;
+      /** at or above this score: 550 5.7.1, nothing stored; null: never refuse */
+      rejectScore: number | null;
+      /** tell spamd (TELL) when a user moves a message into or out of Spam */
+      learn: boolean;
+    }> | null;
+    /** clamd; host may be the path of a Unix socket (starts with "/") */
+    clamav: Readonly<{
+      host: string;
+      port: number;
+      /** bigger messages are not scanned; keep it at or below clamd's StreamMaxLength */
+      maxBytes: number;
+    }> | null;
+    /** one scan (connect, send, answer) may take this long; then 451 4.3.0 */
+    timeoutMs: number;
+    connectTimeoutMs: number;
   }>;
 }>;
 
@@ -236,6 +290,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     auth: {
       bcryptCost: e.BCRYPT_COST,
+      passwordHash: {
+        scheme: e.PASSWORD_HASH,
+        bcryptCost: e.BCRYPT_COST,
+        argon2: { memoryKiB: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
+      },
       jwtSecret: e.JWT_SECRET,
       jwtExpiresIn: e.JWT_EXPIRES_IN,
       jwtIssuer: e.JWT_ISSUER,
@@ -263,6 +322,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryMaxMs: Math.max(e.WEBHOOK_RETRY_MAX_MS, e.WEBHOOK_RETRY_MIN_MS),
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       pollMs: e.WEBHOOK_POLL_MS,
+    },
+    scanners: {
+      spamassassin: e.SMTP_ENABLE_SPAMASSASSIN
+        ? {
+            host: e.SMTP_SPAMASSASSIN_HOST,
+            port: e.SMTP_SPAMASSASSIN_PORT,
+            maxBytes: e.SPAMASSASSIN_MAX_BYTES,
+            rejectScore: e.SPAM_REJECT_SCORE ?? null,
+            learn: e.SPAMASSASSIN_LEARN,
+          }
+        : null,
+      clamav: e.SMTP_ENABLE_CLAMAV
+        ? { host: e.SMTP_CLAMAV_HOST, port: e.SMTP_CLAMAV_PORT, maxBytes: e.CLAMAV_MAX_BYTES ?? e.SMTP_MAX_MESSAGE_BYTES }
+        : null,
+      timeoutMs: e.SCANNER_TIMEOUT_MS,
+      // A daemon that is down refuses at once; one that does not accept within this is as good as down.
+      connectTimeoutMs: Math.min(5_000, e.SCANNER_TIMEOUT_MS),
     },
   };
   return deepFreeze(config);

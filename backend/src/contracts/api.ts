@@ -72,6 +72,8 @@ export interface ThreadSummaryDto {
   snippet: string;
   participants: AddressDto[];
   /** extensions beyond the contract, for list rendering */
+  /** the To addresses of the thread's messages (Sent rows name them); absent from live-event rows */
+  recipients?: AddressDto[];
   hasAttachments: boolean;
   isStarred: boolean;
 }

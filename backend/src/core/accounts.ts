@@ -1,7 +1,7 @@
 // register, login, me: the account stories.
 import { PasswordHasher, passwordLengthProblem } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
-import { normalizeEmail } from '../mail/addresses.js';
+import { normalizeEmail, normalizeUsername } from '../mail/addresses.js';
 import { conflict, forbidden, invalid, unauthorized } from '../shared/app-error.js';
 import { DuplicateKey, type MailStore } from '../storage/mail-store.js';
 import type { UserRecord } from '../storage/records.js';
@@ -34,21 +34,37 @@ export async function register(
 
 export async function createUser(
   deps: Pick<AccountDeps, 'store' | 'hasher'>,
-  input: { email: string; password: string; name?: string | null; role?: 'user' | 'admin' },
+  input: { email: string; password: string; username?: string | null; name?: string | null; role?: 'user' | 'admin' },
 ): Promise<UserRecord> {
   const email = normalizeEmail(input.email);
   if (!email) throw invalid('invalid_email', 'email must be a plain address like name@example.com');
   const problem = passwordLengthProblem(input.password);
   if (problem) throw invalid('invalid_password', problem);
   if (await deps.store.users.findByEmail(email)) throw conflict('email_taken', 'an account with this email already exists');
+  const username = await chooseUsername(deps, email, input.username);
   const passwordHash = await deps.hasher.hash(input.password);
   try {
-    return await deps.store.users.create({ email, name: input.name?.trim() || null, passwordHash, role: input.role });
+    return await deps.store.users.create({ email, username, name: input.name?.trim() || null, passwordHash, role: input.role });
   } catch (err) {
-    if (err instanceof DuplicateKey) throw conflict('email_taken', 'an account with this email already exists');
-    throw err;
+    if (!(err instanceof DuplicateKey)) throw err;
+    if (username !== null && (await deps.store.users.usernameTaken(username))) throw usernameTaken(username);
+    throw conflict('email_taken', 'an account with this email already exists');
   }
 }
+
+/** The username asked for, or else the address's local part while nobody has it. */
+async function chooseUsername(deps: Pick<AccountDeps, 'store'>, email: string, asked: string | null | undefined): Promise<string | null> {
+  if (asked === undefined || asked === null) {
+    const local = email.slice(0, email.lastIndexOf('@'));
+    return (await deps.store.users.usernameTaken(local)) ? null : local;
+  }
+  const username = normalizeUsername(asked);
+  if (!username) throw invalid('invalid_username', 'a username is what may stand before the @ of an address (letters, digits, . _ - + ...), at most 64 characters');
+  if (await deps.store.users.usernameTaken(username)) throw usernameTaken(username);
+  return username;
+}
+
+const usernameTaken = (username: string) => conflict('username_taken', `the username ${username} is taken`);
 
 /** The same answer, after the same work, for an unknown email and a wrong password. */
 export async function verifyCredentials(
@@ -75,7 +91,22 @@ export async function login(
   }
   // Only after the right password, so this tells a stranger nothing.
   if (!user.enabled) throw forbidden('account_disabled', 'this account is disabled');
+  await rehashIfOutdated(deps, user, input.password);
   return { token: deps.tokens.issue({ userId: user.id }), user };
+}
+
+/**
+ * A hash of another scheme or other parameters (PASSWORD_HASH changed) is
+ * made again now that the password is at hand. The old hash still works, so
+ * a failure here does not fail the login.
+ */
+async function rehashIfOutdated(deps: Pick<AccountDeps, 'store' | 'hasher'>, user: UserRecord, password: string): Promise<void> {
+  if (!deps.hasher.needsRehash(user.passwordHash)) return;
+  try {
+    await deps.store.users.setPasswordHash(user.id, await deps.hasher.hash(password));
+  } catch {
+    // kept: the next login tries again
+  }
 }
 
 /** Resolves a bearer token to its user, or null when the token or the user is gone. */

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { PasswordHasher, passwordLengthProblem } from '../auth/passwords.js';
 import type { Config } from '../config/config.js';
-import { normalizeEmail } from '../mail/addresses.js';
+import { normalizeEmail, normalizeUsername } from '../mail/addresses.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/app-error.js';
 import { DuplicateKey, type MailStore } from '../storage/mail-store.js';
 import type { AccountChange, AccountRecord } from '../storage/records.js';
@@ -41,7 +41,7 @@ export function isAdmin(config: Config, user: { role: string; email: string }): 
 export function presentAccount(config: Config, a: AccountRecord): AccountDto {
   return {
     id: a.id,
-    username: a.email.split('@')[0]!,
+    username: a.username ?? a.email,
     email: a.email,
     name: a.name,
     role: isAdmin(config, a) ? 'admin' : 'user',
@@ -54,15 +54,24 @@ export function presentAccount(config: Config, a: AccountRecord): AccountDto {
   };
 }
 
-export async function findAccount(deps: Pick<AdminDeps, 'store'>, email: string): Promise<AccountRecord> {
-  const normalized = normalizeEmail(email);
-  const account = normalized ? await deps.store.accounts.findByEmail(normalized) : null;
-  if (!account) throw notFound(`user ${email}`);
+/** The account named by its address or its username. */
+export async function findAccount(deps: Pick<AdminDeps, 'store'>, emailOrUsername: string): Promise<AccountRecord> {
+  let account: AccountRecord | null = null;
+  if (emailOrUsername.includes('@')) {
+    const email = normalizeEmail(emailOrUsername);
+    account = email ? await deps.store.accounts.findByEmail(email) : null;
+  } else {
+    const username = normalizeUsername(emailOrUsername);
+    account = username ? await deps.store.accounts.findByUsername(username) : null;
+  }
+  if (!account) throw notFound(`user ${emailOrUsername}`);
   return account;
 }
 
 export interface NewAccount {
   email: string;
+  /** default: the address's local part, while nobody has it */
+  username?: string | null;
   password?: string;
   name?: string | null;
   role?: 'user' | 'admin';
@@ -73,7 +82,9 @@ export interface NewAccount {
 /** Creates an account; without a password one is generated and returned once. */
 export async function createAccount(deps: AdminDeps, input: NewAccount): Promise<{ account: AccountRecord; generatedPassword: string | null }> {
   const generatedPassword = input.password === undefined ? randomBytes(12).toString('base64url') : null;
-  const user = await createUser(deps, { email: input.email, password: input.password ?? generatedPassword!, name: input.name, role: input.role });
+  const user = await createUser(deps, {
+    email: input.email, username: input.username, password: input.password ?? generatedPassword!, name: input.name, role: input.role,
+  });
   let account = (await deps.store.accounts.findById(user.id))!;
   if (input.quotaMb !== undefined || input.enabled === false) {
     account = await deps.store.accounts.update(user.id, { quotaMb: input.quotaMb, enabled: input.enabled });

@@ -6,6 +6,7 @@ import type { PasswordHasher } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config/config.js';
 import type { MessageParser } from '../mail/parse-pool/parse-pool.js';
+import type { ContentScanner, ScannerName } from '../scanning/scan-verdict.js';
 import type { Logger } from '../shared/logger.js';
 import type { DropResult, MailStore, RetryResult } from '../storage/mail-store.js';
 import type { AccountRecord, OutboundStatus, QueueRow } from '../storage/records.js';
@@ -21,6 +22,7 @@ import type { PipelineWatch } from './pipeline-watch.js';
 import { RecipientResolver } from './recipients.js';
 import { sendMessage } from './send-message.js';
 import { SmtpGuard } from './smtp-guard.js';
+import { startSpamLearning } from './spam-learning.js';
 import { recordWebhookEvents, startWebhookWorker, type WebhookWorker } from './webhooks.js';
 
 /** What the composition root builds and hands to the core. */
@@ -33,6 +35,8 @@ export interface CoreDeps {
   hasher: PasswordHasher;
   tokens: TokenService;
   pipeline: PipelineWatch;
+  /** spamd and clamd as configured; null when both are off */
+  scanner: ContentScanner | null;
 }
 
 export interface CoreOptions {
@@ -86,6 +90,8 @@ export interface Core {
     queueCounts(): Promise<Record<string, number>>;
     retryQueued(id: number): Promise<RetryResult>;
     dropQueued(id: number): Promise<DropResult>;
+    /** which content scanners are switched on */
+    scannersEnabled(): Record<ScannerName, boolean>;
   };
   /** stops the workers; events published before still reach the outbox */
   stop(timeoutMs: number): Promise<void>;
@@ -113,6 +119,10 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
   });
   const outbound = opts.runWorkers ? new OutboundWorker(sendDeps, opts.relay ?? null, deps.log.child({ component: 'outbound' })) : null;
   await outbound?.start();
+  // Moves into and out of Spam teach spamd (SPAMASSASSIN_LEARN); only the server moves mail.
+  const learning = opts.runWorkers && deps.scanner && config.scanners.spamassassin?.learn
+    ? startSpamLearning({ scanner: deps.scanner, store, events, log: deps.log.child({ component: 'spam-learning' }) })
+    : null;
 
   return {
     events,
@@ -154,8 +164,10 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
       queueCounts: () => store.outbound.counts(),
       retryQueued: (id) => store.outbound.retryNow(id),
       dropQueued: (id) => store.outbound.drop(id),
+      scannersEnabled: () => ({ spamassassin: !!config.scanners.spamassassin, clamav: !!config.scanners.clamav }),
     },
     async stop(timeoutMs) {
+      await learning?.stop();
       await outbound?.stop(timeoutMs);
       unrecord();
       unpromote();

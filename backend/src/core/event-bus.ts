@@ -1,7 +1,17 @@
 // Typed in-process events. Use cases publish; adapters (realtime, later
 // webhooks and metrics) subscribe. Nothing in core knows who listens.
 import { EventEmitter } from 'node:events';
+import type { LearnClass, ScannerName } from '../scanning/scan-verdict.js';
+import type { ScannerFailureReason } from '../scanning/scanner-failure.js';
 import type { MessageRecord } from '../storage/records.js';
+
+/** Who sent a scanned message and from where (no content). */
+interface ScannedEnvelope {
+  mailFrom: string;
+  recipients: string[];
+  remoteAddress: string;
+  sessionId: string;
+}
 
 export interface CoreEvents {
   /** a message copy was committed for its owner */
@@ -18,6 +28,18 @@ export interface CoreEvents {
   'message.sent': { queueId: number; userId: number; mailFrom: string; recipients: string[] };
   /** the outbound queue gave up on a message (published by the queue worker) */
   'message.failed': { queueId: number; userId: number; mailFrom: string; recipients: string[]; error: string };
+  /** an inbound message got the scanners' verdict (null: that scanner did not look) */
+  'content.scanned': { spam: boolean | null; virus: boolean | null };
+  /** spamd called it spam: refused (over SPAM_REJECT_SCORE) or stored in Spam folders (messageIds) */
+  'spam.detected': ScannedEnvelope & {
+    action: 'spam_folder' | 'rejected'; score: number; required: number; tests: string[]; messageIds: number[];
+  };
+  /** clamd found a virus; the message was refused */
+  'virus.detected': ScannedEnvelope & { virus: string };
+  /** a scanner could not answer; the delivery was deferred */
+  'scanner.failed': { scanner: ScannerName; reason: ScannerFailureReason };
+  /** a move into or out of Spam was told to spamd (learned null: not sent, error: it failed) */
+  'spam.learned': { userId: number; messageId: number; as: LearnClass; learned: boolean | null; error?: string };
 }
 
 export type CoreEventName = keyof CoreEvents;

@@ -1,5 +1,6 @@
-// ingestMessage: the inbound story. Parse once, build one copy per local
-// recipient, hand them to the store with the bytes, then tell the owners.
+// ingestMessage: the inbound story. Parse once (while the content scanners,
+// when on, read the same bytes), build one copy per local recipient, hand
+// them to the store with the bytes, then tell the owners.
 // Nothing is acknowledged before the store's commit; on any failure nothing
 // half-written stays behind and the caller gets a temporary failure.
 // The HTML body is stored as it came and sanitised when served (presenters.ts):
@@ -43,6 +44,11 @@ export interface IngestInput {
   enforceQuota?: boolean;
   /** external recipients, queued for the relay in the same transaction */
   outbound?: { userId: number; mailFrom: string; recipients: string[] } | null;
+  /**
+   * Content scanning (inbound-screening.ts), run while the message is parsed:
+   * it may refuse the message, or give the bytes and targets to store instead.
+   */
+  screen?: (raw: Buffer) => Promise<{ raw: Buffer; targets: DeliveryTarget[] }>;
 }
 
 export interface IngestResult {
@@ -69,13 +75,17 @@ export function ingestMessage(deps: IngestDeps, input: IngestInput): Promise<Ing
 
 async function ingest(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
   const receivedAt = new Date();
-  const rawBytes = input.raw.length;
-  const targets = uniqueTargets(input.targets);
+  // The parser gets its own copy of the bytes, so the scanners read them meanwhile.
+  const parsing = deps.parser.parse(input.raw);
+  // Screening may refuse the message, or hand back the bytes to store (spam: X-Spam-* on top) and other folders.
+  const { raw, targets: wanted } = input.screen ? await input.screen(input.raw) : input;
+  const rawBytes = raw.length;
+  const targets = uniqueTargets(wanted);
   // The store may start writing the bytes while the parser runs.
-  const delivery = deps.store.openDelivery(input.raw);
+  const delivery = deps.store.openDelivery(raw);
   let stored: IngestResult;
   try {
-    const parsed = await deps.parser.parse(input.raw);
+    const parsed = await parsing;
     const announce = webhookWanted(deps.config, 'message.received');
     const copies = targets.map((t) => copyFor(t, parsed, input, rawBytes, receivedAt, announce));
     stored = await delivery.commit({ copies, attachments: parsed.attachments, outbound: input.outbound ?? null });
@@ -103,7 +113,8 @@ function copyFor(
     messageId: parsed.messageId,
     inReplyTo: parsed.inReplyTo,
     references: parsed.references,
-    fromEmail: parsed.from.address,
+    // Mail without a From header (a bare note, curl's upload) shows who the envelope says sent it.
+    fromEmail: parsed.from.address || input.trace.mailFrom || '',
     fromName: parsed.from.name,
     to: parsed.to,
     cc: parsed.cc,

@@ -21,6 +21,9 @@ export class Metrics {
   readonly totals = {
     received: 0, rejected: 0, failed: 0, sent: 0, sendFailed: 0,
     connections: 0, connectionsRejected: 0, authAttempts: 0, authSucceeded: 0, authFailed: 0,
+    /** inbound messages each scanner gave a verdict on */
+    spamScanned: 0, virusScanned: 0,
+    spamDetected: 0, spamRejected: 0, virusDetected: 0, scannerFailures: 0,
   };
   private readonly recentMs: number[] = [];
   private recentNext = 0;
@@ -59,6 +62,20 @@ export class Metrics {
   private readonly rateLimited = new client.Counter({
     name: 'chitbox_rate_limited_total', help: 'Requests refused by a rate limit', labelNames: ['limit'] as const, registers: [this.registry],
   });
+  private readonly spamDetected = new client.Counter({
+    name: 'smtp_spam_detected_total', help: 'Inbound messages spamd called spam, by what happened to them', labelNames: ['action'] as const, registers: [this.registry],
+  });
+  private readonly virusDetected = new client.Counter({
+    name: 'smtp_virus_detected_total', help: 'Inbound messages refused because clamd found a virus', registers: [this.registry],
+  });
+  private readonly scannerFailures = new client.Counter({
+    name: 'chitbox_scanner_failures_total', help: 'Scans that failed (delivery deferred with 451), by scanner and reason',
+    labelNames: ['scanner', 'reason'] as const, registers: [this.registry],
+  });
+  private readonly spamLearned = new client.Counter({
+    name: 'chitbox_spam_learned_total', help: 'Moves into or out of Spam told to spamd, by class and result',
+    labelNames: ['class', 'result'] as const, registers: [this.registry],
+  });
   private readonly webhookDeliveries = new client.Counter({
     name: 'chitbox_webhook_deliveries_total', help: 'Webhook delivery attempts, by result', labelNames: ['result'] as const, registers: [this.registry],
   });
@@ -87,6 +104,28 @@ export class Metrics {
     for (const r of ['success', 'failure']) this.authAttempts.labels(r).inc(0);
     events.subscribe('message.sent', () => this.outbound('sent'));
     events.subscribe('message.failed', () => this.outbound('failed'));
+    for (const a of ['spam_folder', 'rejected']) this.spamDetected.labels(a).inc(0);
+    this.virusDetected.inc(0);
+    events.subscribe('content.scanned', ({ spam, virus }) => {
+      if (spam !== null) this.totals.spamScanned++;
+      if (virus !== null) this.totals.virusScanned++;
+    });
+    events.subscribe('spam.detected', ({ action }) => {
+      this.totals.spamDetected++;
+      if (action === 'rejected') this.totals.spamRejected++;
+      this.spamDetected.labels(action).inc();
+    });
+    events.subscribe('virus.detected', () => {
+      this.totals.virusDetected++;
+      this.virusDetected.inc();
+    });
+    events.subscribe('scanner.failed', ({ scanner, reason }) => {
+      this.totals.scannerFailures++;
+      this.scannerFailures.labels(scanner, reason).inc();
+    });
+    events.subscribe('spam.learned', ({ as, learned, error }) => {
+      this.spamLearned.labels(as, error ? 'failed' : learned === null ? 'skipped' : learned ? 'learned' : 'unchanged').inc();
+    });
   }
 
   bind(sources: LiveSources): void {

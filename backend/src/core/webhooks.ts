@@ -55,6 +55,15 @@ export function recordWebhookEvents(
     events.subscribe('message.failed', (e) =>
       enqueue('message.failed', { queue_id: e.queueId, user_id: e.userId, from: e.mailFrom, recipients: e.recipients, error: e.error }),
     ),
+    events.subscribe('spam.detected', (e) =>
+      enqueue('spam.detected', {
+        action: e.action, score: e.score, required: e.required, tests: e.tests, from: e.mailFrom, recipients: e.recipients,
+        remote_address: e.remoteAddress, message_ids: e.messageIds,
+      }),
+    ),
+    events.subscribe('virus.detected', (e) =>
+      enqueue('virus.detected', { virus: e.virus, action: 'rejected', from: e.mailFrom, recipients: e.recipients, remote_address: e.remoteAddress }),
+    ),
     events.subscribe('user.created', ({ user }) => enqueue('user.created', { id: user.id, email: user.email, role: user.role })),
     events.subscribe('auth.failed', (e) =>
       enqueue('auth.failed', { username: e.username.slice(0, 320), remote_address: e.remoteAddress, via: e.via }),

@@ -23,6 +23,15 @@ export function parseMailbox(input: string): Mailbox | null {
   return { address: `${local.toLowerCase()}@${domain}`, local: local.toLowerCase(), domain };
 }
 
+/**
+ * A username: what may stand before the @ of an address (so every local
+ * part is one), lower-cased, at most 64 characters; null when it is not one.
+ */
+export function normalizeUsername(input: string): string | null {
+  const value = input.trim().toLowerCase();
+  return value.length <= 64 && LOCAL.test(value) && !/[%!]/.test(value) ? value : null;
+}
+
 export function normalizeEmail(input: string): string | null {
   return parseMailbox(input)?.address ?? null;
 }

@@ -9,6 +9,11 @@ export interface TraceInfo {
   /** ESMTP, ESMTPS, ESMTPA or ESMTPSA (RFC 3848) */
   protocol: string;
   sessionId: string;
+  /**
+   * The envelope sender (MAIL FROM), '' for the null reverse-path. Shown as
+   * the sender when the message itself has no From header.
+   */
+  mailFrom?: string;
 }
 
 /** Keeps header text printable ASCII so a hostile HELO cannot inject lines. */

@@ -175,6 +175,7 @@ function sessionInfo(session: SMTPServerSession): SmtpSessionInfo {
     helo: session.hostNameAppearsAs ?? '',
     secure: session.secure,
     user: user ?? null,
+    mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
   };
 }
 

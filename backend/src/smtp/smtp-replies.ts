@@ -24,6 +24,10 @@ const BY_CODE: Record<string, Reply> = {
   no_recipients: { code: 554, enhanced: '5.5.1' },
   rate_limited_connections: { code: 421, enhanced: '4.7.0' },
   rate_limited_messages: { code: 451, enhanced: '4.7.1' },
+  // Content scanning: RFC 3463 X.7.1 "delivery not authorized, message refused".
+  virus_found: { code: 554, enhanced: '5.7.1' },
+  spam_rejected: { code: 550, enhanced: '5.7.1' },
+  scanner_unavailable: { code: 451, enhanced: '4.3.0' },
 };
 
 const BY_KIND: Record<AppError['kind'], Reply> = {

@@ -45,10 +45,13 @@ export interface MailStore {
 }
 
 export interface UserStore {
-  /** the user and its six system folders, in one transaction; DuplicateKey when the email is taken */
-  create(input: { email: string; name: string | null; passwordHash: string; role?: 'user' | 'admin' }): Promise<UserRecord>;
+  /** the user and its six system folders, in one transaction; DuplicateKey when the email or username is taken */
+  create(input: { email: string; username?: string | null; name: string | null; passwordHash: string; role?: 'user' | 'admin' }): Promise<UserRecord>;
   findByEmail(email: string): Promise<UserRecord | null>;
   findById(id: number): Promise<UserRecord | null>;
+  /** whether an account has this (lower-cased) username */
+  usernameTaken(username: string): Promise<boolean>;
+  setPasswordHash(id: number, passwordHash: string): Promise<void>;
   /** what delivery needs to know of an address: asked at every RCPT, so engines keep it cheap */
   findMailbox(email: string): Promise<MailboxRecord | null>;
   first(): Promise<UserRecord | null>;
@@ -59,6 +62,8 @@ export interface UserStore {
 export interface AccountStore {
   list(offset: number, limit: number): Promise<{ users: AccountRecord[]; total: number }>;
   findByEmail(email: string): Promise<AccountRecord | null>;
+  /** by the (lower-cased) username */
+  findByUsername(username: string): Promise<AccountRecord | null>;
   findById(id: number): Promise<AccountRecord | null>;
   /** DuplicateKey when a new email is taken */
   update(id: number, change: AccountChange): Promise<AccountRecord>;

@@ -89,6 +89,8 @@ export interface ThreadSummaryRecord {
   lastMessageAt: Date;
   snippet: string;
   participants: AddressRecord[];
+  /** the To addresses of the thread's messages, for lists of mail one sent (Sent, Drafts) */
+  recipients: AddressRecord[];
   hasAttachments: boolean;
   isStarred: boolean;
 }
@@ -102,6 +104,8 @@ export interface Page<T> {
 export interface AccountRecord {
   id: number;
   email: string;
+  /** null for an account migrated while another had its local part */
+  username: string | null;
   name: string | null;
   role: 'user' | 'admin';
   /** null: the configured default */

@@ -1,39 +1,44 @@
 // Small, short-lived notices ("New mail from Ann", "Moved to Archive").
 // role=status so screen readers announce them without stealing focus.
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
-
-interface Toast {
-  id: number;
-  text: string;
-  tone: 'info' | 'error';
-}
+import { createContext, useCallback, useContext, useMemo, useReducer, useRef, type ReactNode } from 'react';
+import { toastReducer, type ToastTone } from './toast-state';
 
 interface ToastApi {
-  show(text: string, tone?: Toast['tone']): void;
+  show(text: string, tone?: ToastTone): void;
+  /**
+   * One toast per key: while one is on screen, the next replaces it and
+   * `textFor` gets how many there have been (see toast-state.ts).
+   */
+  showGrouped(key: string, textFor: (count: number) => string): void;
 }
 
-const ToastContext = createContext<ToastApi>({ show: () => undefined });
+const ToastContext = createContext<ToastApi>({ show: () => undefined, showGrouped: () => undefined });
 
 const TOAST_MS = 4000;
 
 export function ToastProvider({ children }: { children: ReactNode }) {
-  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [toasts, dispatch] = useReducer(toastReducer, []);
   const nextId = useRef(1);
 
-  const show = useCallback((text: string, tone: Toast['tone'] = 'info') => {
+  const add = useCallback((tone: ToastTone, key: string | null, textFor: (count: number) => string) => {
     const id = nextId.current++;
-    // Keep at most three on screen: a burst of mail should not cover the inbox.
-    setToasts((list) => [...list.slice(-2), { id, text, tone }]);
-    setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), TOAST_MS);
+    dispatch({ type: 'show', id, tone, key, textFor });
+    setTimeout(() => dispatch({ type: 'expire', id }), TOAST_MS);
   }, []);
-  const api = useMemo(() => ({ show }), [show]);
+  const api = useMemo<ToastApi>(
+    () => ({
+      show: (text, tone = 'info') => add(tone, null, () => text),
+      showGrouped: (key, textFor) => add('info', key, textFor),
+    }),
+    [add],
+  );
 
   return (
     <ToastContext.Provider value={api}>
       {children}
       <div className="toasts" role="status" aria-live="polite">
         {toasts.map((t) => (
-          <div key={t.id} className={`toast toast-${t.tone}`} data-testid="toast">
+          <div key={t.key ?? t.id} className={`toast toast-${t.tone}`} data-testid="toast">
             {t.text}
           </div>
         ))}

@@ -15,8 +15,31 @@ function clientWith(response: Response | Error, token: string | null = 'tok') {
     return response;
   });
   const onUnauthorized = vi.fn();
-  const client = createApiClient({ baseUrl: '', getToken: () => token, onUnauthorized, fetch: fetchMock as unknown as typeof fetch });
+  // No retries here: the retry tests below set their own delays.
+  const client = createApiClient({ baseUrl: '', getToken: () => token, onUnauthorized, fetch: fetchMock as unknown as typeof fetch, retryDelays: [] });
   return { client, fetchMock, onUnauthorized };
+}
+
+/** A client whose fetch answers from a script, one entry per call, with a clock that only records waits. */
+function scriptedClient(script: Array<Response | Error>, retryDelays = [10, 20, 40]) {
+  const fetchMock = vi.fn(async () => {
+    const next = script.shift();
+    if (!next) throw new Error('fetch called more often than scripted');
+    if (next instanceof Error) throw next;
+    return next;
+  });
+  const waits: number[] = [];
+  const waiting = { begin: vi.fn(), end: vi.fn() };
+  const client = createApiClient({
+    baseUrl: '',
+    getToken: () => 'tok',
+    onUnauthorized: vi.fn(),
+    fetch: fetchMock as unknown as typeof fetch,
+    onWaiting: waiting,
+    retryDelays,
+    sleep: async (ms) => void waits.push(ms),
+  });
+  return { client, fetchMock, waits, waiting };
 }
 
 describe('api client', () => {
@@ -86,5 +109,46 @@ describe('api client', () => {
     expect(init.body).toBe(form);
     expect((init.headers as Record<string, string>)['Content-Type']).toBeUndefined();
     expect(fetchMock).toHaveBeenCalledOnce();
+  });
+
+  describe('while the server restarts', () => {
+    it('retries a read after proxy 502/503/504 and network errors, backing off, and returns the answer', async () => {
+      const { client, fetchMock, waits, waiting } = scriptedClient([
+        new TypeError('Failed to fetch'),
+        new Response('', { status: 502 }),
+        new Response('', { status: 503 }),
+        jsonResponse(200, { folders: [] }),
+      ]);
+      await expect(client.get('/api/folders')).resolves.toEqual({ folders: [] });
+      expect(fetchMock).toHaveBeenCalledTimes(4);
+      expect(waits).toEqual([10, 20, 40]);
+      expect(waiting.begin).toHaveBeenCalledOnce();
+      expect(waiting.end).toHaveBeenCalledOnce();
+    });
+
+    it('gives up with the last error once the delays are used up', async () => {
+      const { client, fetchMock, waiting } = scriptedClient(
+        [new Response('', { status: 504 }), new Response('', { status: 504 }), new Response('', { status: 504 })],
+        [10, 20],
+      );
+      await expect(client.get('/api/x')).rejects.toMatchObject({ kind: 'server', status: 504 });
+      expect(fetchMock).toHaveBeenCalledTimes(3);
+      expect(waiting.end).toHaveBeenCalledOnce();
+    });
+
+    it('does not retry an answer from the API itself (500, 404) or a write', async () => {
+      const first = scriptedClient([jsonResponse(500, { error: { code: 'internal', message: 'boom' } })]);
+      await expect(first.client.get('/api/x')).rejects.toMatchObject({ code: 'internal' });
+      expect(first.fetchMock).toHaveBeenCalledOnce();
+
+      const second = scriptedClient([jsonResponse(404, { error: { code: 'not_found', message: 'no' } })]);
+      await expect(second.client.get('/api/x')).rejects.toMatchObject({ kind: 'notFound' });
+      expect(second.fetchMock).toHaveBeenCalledOnce();
+
+      const write = scriptedClient([new Response('', { status: 502 })]);
+      await expect(write.client.post('/api/messages', { to: ['a@b.c'] })).rejects.toMatchObject({ status: 502 });
+      expect(write.fetchMock).toHaveBeenCalledOnce();
+      expect(write.waiting.begin).not.toHaveBeenCalled();
+    });
   });
 });

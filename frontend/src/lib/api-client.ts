@@ -1,12 +1,16 @@
 // The one HTTP client of the inbox. It adds the bearer token, turns the
-// contract's {error:{code,message}} into ApiError, and on a 401 from an
-// authenticated call tells the session to go back to sign-in (STYLE.md 13).
+// contract's {error:{code,message}} into ApiError, on a 401 from an
+// authenticated call tells the session to go back to sign-in (STYLE.md 13),
+// and retries reads while the server restarts (retry-policy.ts).
 import { ApiError, apiErrorFromResponse, networkError } from './api-error';
+import { isRetriableMethod, isRetriableStatus, retryDelay, RETRY_DELAYS_MS } from './retry-policy';
 
 export interface RequestOptions {
   /** Send the bearer token and treat 401 as "session over". Default true. */
   auth?: boolean;
   signal?: AbortSignal;
+  /** Retry while the server is unreachable or restarting. Default: true for reads, never for writes. */
+  retry?: boolean;
 }
 
 export interface ApiClient {
@@ -23,12 +27,40 @@ export interface ApiClientDeps {
   getToken: () => string | null;
   onUnauthorized: () => void;
   fetch?: typeof fetch;
+  /** Told when a request starts and stops waiting for the server (for a "waiting" notice). */
+  onWaiting?: { begin(): void; end(): void };
+  /** Tests pass their own delays and clock. */
+  retryDelays?: readonly number[];
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export function createApiClient(deps: ApiClientDeps): ApiClient {
   const doFetch = deps.fetch ?? ((input, init) => fetch(input, init));
 
+  const sleep = deps.sleep ?? sleepFor;
+  const delays = deps.retryDelays ?? RETRY_DELAYS_MS;
+
   async function send(method: string, path: string, body: unknown, options: RequestOptions): Promise<Response> {
+    if (!(options.retry ?? isRetriableMethod(method))) return sendOnce(method, path, body, options);
+    let waiting = false;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await sendOnce(method, path, body, options);
+        } catch (error) {
+          const delay = error instanceof ApiError && isRetriableStatus(error.status) ? retryDelay(attempt, delays) : null;
+          if (delay === null) throw error;
+          if (!waiting) deps.onWaiting?.begin();
+          waiting = true;
+          await sleep(delay, options.signal);
+        }
+      }
+    } finally {
+      if (waiting) deps.onWaiting?.end();
+    }
+  }
+
+  async function sendOnce(method: string, path: string, body: unknown, options: RequestOptions): Promise<Response> {
     const useAuth = options.auth ?? true;
     const headers: Record<string, string> = { Accept: 'application/json' };
     const token = useAuth ? deps.getToken() : null;
@@ -71,4 +103,15 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
     },
     getBlob: async (path, options = {}) => (await send('GET', path, undefined, options)).blob(),
   };
+}
+
+function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
 }

@@ -15,6 +15,8 @@ export interface SocketState {
   reconnects: number;
 }
 
+const SERVER_GOODBYE_RETRY_MS = 1000;
+
 export function connectMailSocket(token: string): MailSocket {
   const options = { auth: { token }, reconnectionDelayMax: 5000 };
   return config.apiOrigin ? io(config.apiOrigin, options) : io(options);
@@ -33,9 +35,17 @@ export function useMailSocket(token: string | null): SocketState {
       everConnected = true;
       setState((s) => ({ ...s, status: 'connected', reconnects: s.reconnects + (isReconnect ? 1 : 0) }));
     });
-    socket.on('disconnect', () => setState((s) => ({ ...s, status: 'disconnected' })));
+    let comeBack: ReturnType<typeof setTimeout> | undefined;
+    socket.on('disconnect', (reason) => {
+      setState((s) => ({ ...s, status: 'disconnected' }));
+      // A server that stops (a restart, a deploy) says goodbye first, and socket.io
+      // does not reconnect after a goodbye by itself. Try again once it has gone
+      // down; from then on the client's own back-off takes over.
+      if (reason === 'io server disconnect') comeBack = setTimeout(() => socket.connect(), SERVER_GOODBYE_RETRY_MS);
+    });
     socket.on('connect_error', () => setState((s) => ({ ...s, status: 'disconnected' })));
     return () => {
+      clearTimeout(comeBack);
       socket.removeAllListeners();
       socket.disconnect();
     };

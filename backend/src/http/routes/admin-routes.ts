@@ -38,6 +38,8 @@ const updateBody = z
   })
   .strict();
 
+const rate = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000);
+
 export function adminRoutes(core: Pick<Core, 'accounts' | 'admin' | 'metrics'>, connections: () => { active: number; total: number }): Router {
   const r = Router();
   const a = core.admin;
@@ -49,6 +51,7 @@ export function adminRoutes(core: Pick<Core, 'accounts' | 'admin' | 'metrics'>, 
     // received/rejected/failed-to-store count since start; the queue numbers are the table's.
     const t = core.metrics.totals;
     const current = connections();
+    const scanners = a.scannersEnabled();
     res.json({
       messages: {
         received: t.received,
@@ -64,6 +67,10 @@ export function adminRoutes(core: Pick<Core, 'accounts' | 'admin' | 'metrics'>, 
         total_size_mb: Math.round((storage.totalBytes / 1024 / 1024) * 1000) / 1000,
         total_size_bytes: storage.totalBytes,
       },
+      // Detection counts since start; rate is the share of the messages that scanner looked at.
+      spam: { enabled: scanners.spamassassin, scanned: t.spamScanned, detected: t.spamDetected, rejected: t.spamRejected, rate: rate(t.spamDetected, t.spamScanned) },
+      virus: { enabled: scanners.clamav, scanned: t.virusScanned, detected: t.virusDetected, rate: rate(t.virusDetected, t.virusScanned) },
+      scanner_failures: t.scannerFailures,
       performance: core.metrics.processingSummary(),
     });
   });

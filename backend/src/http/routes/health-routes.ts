@@ -1,6 +1,7 @@
 // GET /health: liveness and the few numbers an operator checks first; 503
 // with status "unhealthy" and the problems named when the core's health
-// check fails (core/health.ts).
+// check fails (core/health.ts). An enabled spam or virus scanner that does
+// not answer makes it "degraded", still 200, with the scanner named.
 import { Router } from 'express';
 import type { Core } from '../../core/core.js';
 
@@ -16,13 +17,14 @@ export function healthRoutes(core: Pick<Core, 'health'>, version: string, connec
     const report = await core.health.check();
     const mem = process.memoryUsage();
     res.status(report.healthy ? 200 : 503).json({
-      status: report.healthy ? 'healthy' : 'unhealthy',
+      status: !report.healthy ? 'unhealthy' : report.degraded ? 'degraded' : 'healthy',
       version,
       uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
       connections: connections(),
       memory: { allocated_mb: mb(mem.rss), heap_mb: mb(mem.heapUsed) },
       pipeline: { in_flight: report.pipeline.inFlight, oldest_ms: report.pipeline.oldestMs },
-      ...(report.healthy ? {} : { problems: report.problems }),
+      scanners: report.scanners,
+      ...(report.problems.length > 0 ? { problems: report.problems } : {}),
     });
   });
   return r;

@@ -6,10 +6,10 @@ import type { AccountChange, AccountRecord } from '../records.js';
 import { isUniqueViolation, type PrismaDatabase } from './prisma-database.js';
 
 type Row = {
-  id: number; email: string; name: string | null; role: string; quotaMb: number | null;
+  id: number; email: string; username: string | null; name: string | null; role: string; quotaMb: number | null;
   usedBytes: bigint; enabled: boolean; createdAt: Date;
 };
-const SELECT = { id: true, email: true, name: true, role: true, quotaMb: true, usedBytes: true, enabled: true, createdAt: true } as const;
+const SELECT = { id: true, email: true, username: true, name: true, role: true, quotaMb: true, usedBytes: true, enabled: true, createdAt: true } as const;
 const toAccount = (r: Row): AccountRecord => ({
   ...r, role: r.role === 'admin' ? 'admin' : 'user', usedBytes: Number(r.usedBytes),
 });
@@ -31,6 +31,11 @@ export class AccountRepo implements AccountStore {
 
   async findByEmail(email: string): Promise<AccountRecord | null> {
     const r = await this.db.read.user.findUnique({ where: { email }, select: SELECT });
+    return r ? toAccount(r) : null;
+  }
+
+  async findByUsername(username: string): Promise<AccountRecord | null> {
+    const r = await this.db.read.user.findUnique({ where: { username }, select: SELECT });
     return r ? toAccount(r) : null;
   }
 

@@ -149,9 +149,13 @@ function summarizeThread(
 ): ThreadSummaryRecord {
   const last = messages[messages.length - 1]!;
   const participants = new Map<string, AddressRecord>();
+  const recipients = new Map<string, AddressRecord>();
   for (const m of messages) {
     const key = m.fromEmail.toLowerCase();
     if (!participants.has(key)) participants.set(key, { address: m.fromEmail, name: m.fromName });
+    for (const to of parseJson<AddressRecord[]>(m.toJson, [])) {
+      if (!recipients.has(to.address.toLowerCase())) recipients.set(to.address.toLowerCase(), { address: to.address, name: to.name });
+    }
   }
   return {
     id,
@@ -161,6 +165,7 @@ function summarizeThread(
     lastMessageAt: last.createdAt,
     snippet: last.snippet,
     participants: [...participants.values()],
+    recipients: [...recipients.values()],
     hasAttachments: messages.some((m) => m.hasAttachments),
     isStarred: messages.some((m) => m.isStarred),
   };

@@ -14,7 +14,10 @@ export const SYSTEM_FOLDERS: ReadonlyArray<{ name: string; kind: FolderKind }> =
 ];
 
 type UserRow = { id: number; email: string; name: string | null; passwordHash: string; role: string; enabled: boolean; createdAt: Date };
-const toUser = (u: UserRow): UserRecord => ({ ...u, role: u.role === 'admin' ? 'admin' : 'user' });
+// Field by field: a row carries more (username, quota, usage) than a UserRecord is.
+const toUser = ({ id, email, name, passwordHash, role, enabled, createdAt }: UserRow): UserRecord => ({
+  id, email, name, passwordHash, role: role === 'admin' ? 'admin' : 'user', enabled, createdAt,
+});
 
 export class UserRepo implements UserStore {
   /**
@@ -26,12 +29,13 @@ export class UserRepo implements UserStore {
     readonly findMailbox: (email: string) => Promise<MailboxRecord | null> = (email) => findMailboxWithPrisma(db, email),
   ) {}
 
-  async create(input: { email: string; name: string | null; passwordHash: string; role?: 'user' | 'admin' }): Promise<UserRecord> {
+  async create(input: { email: string; username?: string | null; name: string | null; passwordHash: string; role?: 'user' | 'admin' }): Promise<UserRecord> {
     try {
       const user = await this.db.write((tx) =>
         tx.user.create({
           data: {
             email: input.email,
+            username: input.username ?? null,
             name: input.name,
             passwordHash: input.passwordHash,
             role: input.role ?? 'user',
@@ -41,7 +45,7 @@ export class UserRepo implements UserStore {
       );
       return toUser(user);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new DuplicateKey(`an account for ${input.email} exists`);
+      if (isUniqueViolation(err)) throw new DuplicateKey(`an account for ${input.email}${input.username ? ` or ${input.username}` : ''} exists`);
       throw err;
     }
   }
@@ -54,6 +58,14 @@ export class UserRepo implements UserStore {
   async findById(id: number): Promise<UserRecord | null> {
     const u = await this.db.read.user.findUnique({ where: { id } });
     return u ? toUser(u) : null;
+  }
+
+  async usernameTaken(username: string): Promise<boolean> {
+    return (await this.db.read.user.findUnique({ where: { username }, select: { id: true } })) !== null;
+  }
+
+  async setPasswordHash(id: number, passwordHash: string): Promise<void> {
+    await this.db.write((tx) => tx.user.update({ where: { id }, data: { passwordHash } }));
   }
 
   async first(): Promise<UserRecord | null> {

@@ -75,6 +75,20 @@ export function describeMailStoreContract(engine: string, open: () => Promise<En
         expect(await store.users.anyInDomain('elsewhere.test')).toBe(false);
         expect((await store.users.first())?.id).toBe(bob.id);
       });
+
+      it('names users by an optional, unique username, and changes a password hash', async () => {
+        const erin = await store.users.create({ email: 'erin@example.test', username: 'erin', name: null, passwordHash: 'hash-e' });
+        expect(await store.users.usernameTaken('erin')).toBe(true);
+        expect(await store.users.usernameTaken('bob')).toBe(false);
+        await expect(store.users.create({ email: 'erin2@example.test', username: 'erin', name: null, passwordHash: 'x' })).rejects.toBeInstanceOf(DuplicateKey);
+        expect(await store.users.findByEmail('erin2@example.test')).toBeNull();
+        expect(await store.accounts.findByUsername('erin')).toMatchObject({ id: erin.id, email: 'erin@example.test', username: 'erin' });
+        expect(await store.accounts.findByUsername('nobody')).toBeNull();
+        expect((await store.accounts.findById(bob.id))!.username).toBeNull();
+        await store.users.setPasswordHash(erin.id, 'hash-e2');
+        expect((await store.users.findById(erin.id))!.passwordHash).toBe('hash-e2');
+        await store.accounts.delete(erin.id);
+      });
     });
 
     describe('deliveries', () => {
@@ -167,6 +181,7 @@ export function describeMailStoreContract(engine: string, open: () => Promise<En
         const first = await store.messages.listThreadsInFolder(bob.id, folder, 2, null);
         expect(first.items).toHaveLength(2);
         expect(first.items[0]).toMatchObject({ subject: 'under_score and more', messageCount: 1, unreadCount: 1 });
+        expect(first.items[0]!.recipients).toEqual([{ address: 'bob@example.test', name: '' }]);
         const second = await store.messages.listThreadsInFolder(bob.id, folder, 2, first.nextCursor);
         expect(second.items.map((t) => t.subject)).toEqual(['pay 100% now']);
       });

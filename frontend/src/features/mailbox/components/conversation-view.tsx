@@ -34,6 +34,10 @@ interface Props {
 export function ConversationView({ state, folders, currentFolder, actions, renderReply }: Props) {
   if (state.status === 'idle') return <EmptyState title="No conversation selected" hint="Pick one from the list, or press j / k and Enter." />;
   if (state.status === 'loading') return <LoadingState label="Loading conversation…" />;
+  if (state.status === 'error' && state.notFound) {
+    // An old link, or deleted meanwhile (from another tab or an IMAP client).
+    return <EmptyState title="This conversation is not here." hint="It may have been deleted, or the link is not for this account." />;
+  }
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={actions.onRetry} />;
 
   const { thread, messages } = state;

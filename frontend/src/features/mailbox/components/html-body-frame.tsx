@@ -1,10 +1,11 @@
 // Shows untrusted HTML in a sandboxed iframe (see srcdoc-builder.ts for the
-// rules). The sandbox has no allow-same-origin, so we cannot measure the
-// content: the frame gets a fixed, user-resizable height instead.
+// rules), as tall as its content: the height is measured outside the frame
+// (use-content-height.ts), since nothing in the sandbox can report it.
 import type { AttachmentDto } from '@contracts/api';
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { LoadingState } from '../../../components/view-states';
 import { useAttachmentDataUrls } from '../hooks/use-attachment-blob';
+import { useContentHeight, useElementWidth } from '../hooks/use-content-height';
 import { buildSrcdoc, IFRAME_SANDBOX } from '../model/srcdoc-builder';
 
 interface Props {
@@ -22,10 +23,12 @@ export function HtmlBodyFrame({ html, attachments, inlineAttachments, allowRemot
     () => (inline.done ? buildSrcdoc(html, { allowRemote, inlineDataUrls: inline.urls, attachments }) : null),
     [html, allowRemote, inline.done, inline.urls, attachments],
   );
-  if (!built) return <LoadingState label="Loading message…" />;
+  const wrap = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(wrap);
+  const height = useContentHeight(built?.layout ?? null, width);
   return (
     <div className="html-body">
-      {built.blockedRemote > 0 && (
+      {built && built.blockedRemote > 0 && (
         <div className="remote-content-bar" role="note">
           <span>Remote images and styles are hidden to protect your privacy.</span>
           <button type="button" onClick={onAllowRemote}>
@@ -33,15 +36,21 @@ export function HtmlBodyFrame({ html, attachments, inlineAttachments, allowRemot
           </button>
         </div>
       )}
-      <div className="html-body-frame-wrap">
-        <iframe
-          className="html-body-frame"
-          title={title}
-          sandbox={IFRAME_SANDBOX}
-          referrerPolicy="no-referrer"
-          srcDoc={built.srcdoc}
-          data-testid="html-body-frame"
-        />
+      <div className="html-body-frame-wrap" ref={wrap}>
+        {built ? (
+          <iframe
+            className="html-body-frame"
+            title={title}
+            sandbox={IFRAME_SANDBOX}
+            referrerPolicy="no-referrer"
+            srcDoc={built.srcdoc}
+            style={height === null ? undefined : { height }}
+            data-testid="html-body-frame"
+            data-measured={height !== null}
+          />
+        ) : (
+          <LoadingState label="Loading message…" />
+        )}
       </div>
     </div>
   );

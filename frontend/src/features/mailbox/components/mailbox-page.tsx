@@ -1,219 +1,109 @@
 // The three-pane inbox: folders | threads of the folder | open conversation.
+// What is open comes from the address (use-mailbox-route); each concern has
+// its own hook, so this file only wires them together and lays out the panes.
 // On a phone-sized screen only one pane shows at a time (`data-pane`).
-import type { FolderDto, ThreadSummaryDto } from '@contracts/api';
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { ThreadSummaryDto } from '@contracts/api';
+import { useCallback, type ReactNode } from 'react';
 import { Icon } from '../../../components/icons';
-import { useToast } from '../../../components/toast';
-import { errorMessage } from '../../../lib/api-error';
 import type { SocketState } from '../../../lib/socket';
-import { updateThread } from '../api/mailbox-api';
+import { useAutoMarkRead } from '../hooks/use-auto-mark-read';
 import { useConversation } from '../hooks/use-conversation';
+import { useDocumentTitle } from '../hooks/use-document-title';
 import { useFolders } from '../hooks/use-folders';
-import { useKeyboardShortcuts } from '../hooks/use-keyboard-shortcuts';
-import { useMailEvents } from '../hooks/use-mail-events';
+import { useListCursor } from '../hooks/use-list-cursor';
+import { useLiveMailbox } from '../hooks/use-live-mailbox';
+import { useMailboxKeyboard } from '../hooks/use-mailbox-keyboard';
+import { useMailboxRoute } from '../hooks/use-mailbox-route';
 import { useThreadActions } from '../hooks/use-thread-actions';
 import { useThreadList } from '../hooks/use-thread-list';
-import type { MailCommand } from '../model/keyboard-commands';
-import { neighbourId, selectionAfterRemoval } from '../model/selection';
 import { ConversationView, type ReplyContext } from './conversation-view';
 import { FolderList } from './folder-list';
 import { ThreadList } from './thread-list';
 
-type Pane = 'folders' | 'list' | 'conversation';
-
 interface Props {
   socket: SocketState;
+  /** the signed-in user's address: rows name the others, and "me" */
+  myAddress: string;
   onCompose: () => void;
   renderReply?: (context: ReplyContext) => ReactNode;
 }
 
-export function MailboxPage({ socket, onCompose, renderReply }: Props) {
-  const toast = useToast();
+export function MailboxPage({ socket, myAddress, onCompose, renderReply }: Props) {
   const folders = useFolders();
-  const [folderId, setFolderId] = useState<number | null>(null);
-  const list = useThreadList(folderId);
-  const [selectedId, setSelectedId] = useState<number | null>(null);
-  const [openId, setOpenId] = useState<number | null>(null);
-  const conversation = useConversation(openId);
-  const [pane, setPane] = useState<Pane>('list');
-  const currentFolder = folders.folders.find((f) => f.id === folderId);
+  const route = useMailboxRoute(folders);
+  const folder = route.folder;
+  const openId = route.threadId;
+  const list = useThreadList(folder?.id ?? null);
   const threads = list.state.threads;
+  const cursor = useListCursor(folder?.id ?? null, threads);
+  const conversation = useConversation(openId);
 
-  // Start in the Inbox once folders are known.
-  useEffect(() => {
-    if (folderId === null && folders.status === 'ready') {
-      setFolderId((folders.folders.find((f) => f.kind === 'inbox') ?? folders.folders[0])?.id ?? null);
-    }
-  }, [folderId, folders.status, folders.folders]);
+  useDocumentTitle(folders.folders.find((f) => f.kind === 'inbox')?.unreadCount ?? 0);
+  useAutoMarkRead(openId, conversation, list, folders);
+  useLiveMailbox(socket, { folder, threadId: openId, list, folders, conversation });
 
-  // Keep a keyboard cursor on the list: the first row when none (or a vanished one) is selected.
-  useEffect(() => {
-    if (list.state.status !== 'ready') return;
-    if (selectedId === null || !threads.some((t) => t.id === selectedId)) {
-      if (openId === null || !threads.some((t) => t.id === openId)) setSelectedId(threads[0]?.id ?? null);
-    }
-  }, [threads, list.state.status, selectedId, openId]);
-
-  // Tab title carries the Inbox unread count.
-  const inboxUnread = folders.folders.find((f) => f.kind === 'inbox')?.unreadCount ?? 0;
-  useEffect(() => {
-    document.title = inboxUnread > 0 ? `(${inboxUnread}) Inbox · ChitBox` : 'ChitBox';
-  }, [inboxUnread]);
-  useEffect(() => () => void (document.title = 'ChitBox'), []);
-
-  // Opening marks read, and so does mail arriving in the conversation being read.
-  // Each message is auto-marked once per opening, so "mark unread" from another tab sticks.
-  const autoRead = useRef(new Set<number>());
-  useEffect(() => {
-    if (conversation.state.status !== 'ready') return;
-    const fresh = conversation.state.messages.filter((m) => !m.isRead && !autoRead.current.has(m.id));
-    if (fresh.length === 0) return;
-    const threadId = conversation.state.thread.id;
-    fresh.forEach((m) => autoRead.current.add(m.id));
-    fresh.forEach((m) => conversation.patchMessages({ isRead: true }, m.id));
-    list.dispatch({ type: 'threadPatched', threadId, patch: { unreadCount: 0 } });
-    updateThread(threadId, { isRead: true }).then(folders.scheduleRefresh, (e) => toast.show(errorMessage(e), 'error'));
-  }, [conversation, list, folders.scheduleRefresh, toast]);
-
-  const openThread = useCallback((thread: ThreadSummaryDto) => {
-    autoRead.current = new Set();
-    setSelectedId(thread.id);
-    setOpenId(thread.id);
-    setPane('conversation');
-  }, []);
-  const closeThread = useCallback(() => {
-    setOpenId(null);
-    setPane('list');
-  }, []);
-  const selectFolder = (folder: FolderDto) => {
-    setFolderId(folder.id);
-    setSelectedId(null);
-    setOpenId(null);
-    setPane('list');
-  };
+  const { pin } = cursor;
+  const { openThread, closeThread } = route;
+  const open = useCallback(
+    (thread: ThreadSummaryDto) => {
+      pin(thread.id);
+      openThread(thread.id);
+    },
+    [pin, openThread],
+  );
 
   const actions = useThreadActions({
     list,
     folders,
     conversation,
-    currentFolder,
+    currentFolder: folder,
     onThreadLeaves: (threadId) => {
-      setSelectedId(selectionAfterRemoval(threads, threadId));
+      cursor.beforeRemoval(threadId);
       if (threadId === openId) closeThread();
     },
     onClose: closeThread,
   });
-
-  useMailEvents(socket.socket, {
-    onNewEmail(event) {
-      list.applyNewEmail(event);
-      folders.scheduleRefresh();
-      if (event.email.threadId === openId) conversation.reload();
-      const kind = folders.folders.find((f) => f.id === event.folderId)?.kind;
-      if (kind !== 'sent' && kind !== 'drafts' && !event.email.isRead) {
-        toast.show(`New mail from ${event.email.fromName || event.email.fromEmail}`);
-      }
-    },
-    onEmailUpdated(event) {
-      folders.scheduleRefresh();
-      if (event.folderId === folderId || event.previousFolderId === folderId) list.scheduleHeadRefresh();
-      if (event.threadId === openId) conversation.applyUpdate(event);
-    },
-    onEmailDeleted(event) {
-      folders.scheduleRefresh();
-      if (event.folderId === folderId) list.scheduleHeadRefresh();
-      if (event.threadId === openId) conversation.applyDelete(event);
-    },
-  });
-
-  // Realtime is a hint: after every (re)connect, refetch what is on screen.
-  const firstConnect = useRef(true);
-  useEffect(() => {
-    if (socket.status !== 'connected') return;
-    if (firstConnect.current) {
-      firstConnect.current = false;
-      return;
-    }
-    folders.reload();
-    list.scheduleHeadRefresh();
-    conversation.reload();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only on connection changes
-  }, [socket.status, socket.reconnects]);
-
-  const targetId = openId ?? selectedId;
-  const runCommand = (command: MailCommand) => {
-    switch (command) {
-      case 'next':
-      case 'previous': {
-        const next = neighbourId(threads, targetId, command === 'next' ? 1 : -1);
-        const thread = threads.find((t) => t.id === next);
-        if (!thread) return;
-        if (openId !== null) openThread(thread);
-        else setSelectedId(thread.id);
-        return;
-      }
-      case 'open': {
-        const thread = threads.find((t) => t.id === selectedId);
-        if (thread) openThread(thread);
-        return;
-      }
-      case 'archive':
-        if (targetId !== null) actions.archive(targetId);
-        return;
-      case 'delete':
-        if (targetId !== null) actions.remove(targetId);
-        return;
-      case 'star': {
-        const thread = threads.find((t) => t.id === targetId);
-        if (thread) actions.toggleStar(thread);
-        return;
-      }
-      case 'markUnread':
-        if (targetId !== null) actions.markUnread(targetId);
-        return;
-      case 'compose':
-        onCompose();
-        return;
-      case 'back':
-        if (openId !== null) closeThread();
-        return;
-    }
-  };
-  useKeyboardShortcuts(runCommand);
+  useMailboxKeyboard({ threads, openId, cursor, open, close: closeThread, actions, onCompose });
 
   const openSummary = threads.find((t) => t.id === openId);
   return (
-    <div className="mailbox" data-pane={pane} data-socket-status={socket.status}>
+    <div className="mailbox" data-pane={route.pane} data-socket-status={socket.status}>
       <aside className="pane pane-folders">
         <button type="button" className="primary compose-button" onClick={onCompose} title="Compose (c)">
           <Icon name="compose" /> Compose
         </button>
-        <FolderList folders={folders} selectedId={folderId} onSelect={selectFolder} />
+        <FolderList folders={folders} selectedId={folder?.id ?? null} onSelect={route.selectFolder} />
       </aside>
       <section className="pane pane-list" aria-label="Conversation list">
         <header className="pane-header">
-          <button type="button" className="icon-button phone-only" aria-label="Show folders" onClick={() => setPane('folders')}>
+          <button type="button" className="icon-button phone-only" aria-label="Show folders" onClick={route.showFolders}>
             ☰
           </button>
-          <h1 className="pane-title">{currentFolder?.name ?? 'Mail'}</h1>
-          {currentFolder && currentFolder.unreadCount > 0 && <span className="pane-subtitle">{currentFolder.unreadCount} unread</span>}
+          <h1 className="pane-title">{folder?.name ?? 'Mail'}</h1>
+          {folder && folder.unreadCount > 0 && <span className="pane-subtitle">{folder.unreadCount} unread</span>}
         </header>
         <ThreadList
           state={list.state}
-          folderName={currentFolder?.name ?? 'this folder'}
-          selectedId={selectedId}
+          folderName={folder?.name ?? 'this folder'}
+          folderKind={folder?.kind}
+          myAddress={myAddress}
+          selectedId={openId ?? cursor.row}
           openId={openId}
-          onOpen={openThread}
+          onOpen={open}
           onToggleStar={actions.toggleStar}
           onLoadMore={list.loadMore}
           onRetry={list.reload}
         />
+        {/* On a phone the folder pane (with its Compose button) is a tap away: this one is always in reach. */}
+        <button type="button" className="primary compose-fab phone-only" onClick={onCompose} aria-label="Compose" title="Compose (c)">
+          <Icon name="compose" size={22} />
+        </button>
       </section>
       <section className="pane pane-conversation" aria-label="Open conversation">
         <ConversationView
           state={conversation.state}
           folders={folders.folders}
-          currentFolder={currentFolder}
+          currentFolder={folder}
           renderReply={renderReply}
           actions={{
             onBack: closeThread,

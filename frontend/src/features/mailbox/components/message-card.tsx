@@ -2,8 +2,10 @@
 // body (HTML in the sandbox, or linkified text), attachments.
 import type { AddressDto, MessageDto } from '@contracts/api';
 import { useMemo, useState } from 'react';
+import { Avatar } from '../../../components/avatar';
 import { Icon } from '../../../components/icons';
-import { formatFullTime } from '../../../lib/format';
+import { RelativeTime } from '../../../components/relative-time';
+import { formatFullDate } from '../../../lib/format';
 import { inlineAttachmentIds } from '../model/srcdoc-builder';
 import { AttachmentList } from './attachment-list';
 import { HtmlBodyFrame } from './html-body-frame';
@@ -29,16 +31,17 @@ export function MessageCard({ message, folderName, initiallyExpanded, onToggleSt
   // Inline images are shown in place; listing them again would be noise.
   const listed = useMemo(() => message.attachments.filter((a) => !inlineIds.has(a.id) || view === 'text'), [message, inlineIds, view]);
 
-  const sender = message.fromName || message.fromEmail;
+  const sender = message.fromName || message.fromEmail || '(unknown sender)';
   return (
     <article className={`message-card ${expanded ? 'is-expanded' : ''}`} data-message-id={message.id} aria-label={`Message from ${sender}`}>
       <header className="message-header">
+        <Avatar name={message.fromName} address={message.fromEmail} size={36} />
         <button type="button" className="message-summary" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
           <span className="message-from">
             <strong>{sender}</strong>
             {message.fromName && <span className="message-address"> &lt;{message.fromEmail}&gt;</span>}
           </span>
-          <time dateTime={message.createdAt}>{formatFullTime(message.sentAt)}</time>
+          <RelativeTime className="message-time" iso={message.sentAt} />
           {!expanded && <span className="message-snippet">{message.snippet}</span>}
         </button>
         <div className="message-tools">
@@ -76,7 +79,7 @@ export function MessageCard({ message, folderName, initiallyExpanded, onToggleSt
                   </>
                 )}
                 <dt>Date</dt>
-                <dd>{formatFullTime(message.sentAt)}</dd>
+                <dd>{formatFullDate(message.sentAt)}</dd>
                 <dt>Subject</dt>
                 <dd>{message.subject}</dd>
               </dl>

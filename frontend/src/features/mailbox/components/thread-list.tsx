@@ -1,7 +1,7 @@
 // The scrollable list of one folder's threads. Scrolling near the end loads
 // the next page (IntersectionObserver); a button does the same for keyboards
 // and for browsers without the observer.
-import type { ThreadSummaryDto } from '@contracts/api';
+import type { FolderKind, ThreadSummaryDto } from '@contracts/api';
 import { useEffect, useRef } from 'react';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/view-states';
 import type { ThreadListState } from '../model/thread-list-state';
@@ -10,6 +10,8 @@ import { ThreadRow } from './thread-row';
 interface Props {
   state: ThreadListState;
   folderName: string;
+  folderKind: FolderKind | undefined;
+  myAddress: string;
   selectedId: number | null;
   openId: number | null;
   onOpen: (thread: ThreadSummaryDto) => void;
@@ -18,7 +20,8 @@ interface Props {
   onRetry: () => void;
 }
 
-export function ThreadList({ state, folderName, selectedId, openId, onOpen, onToggleStar, onLoadMore, onRetry }: Props) {
+export function ThreadList(props: Props) {
+  const { state, folderName, folderKind, myAddress, selectedId, openId, onOpen, onToggleStar, onLoadMore, onRetry } = props;
   const sentinel = useRef<HTMLDivElement>(null);
   const loadMore = useRef(onLoadMore);
   loadMore.current = onLoadMore;
@@ -53,6 +56,8 @@ export function ThreadList({ state, folderName, selectedId, openId, onOpen, onTo
           <ThreadRow
             key={thread.id}
             thread={thread}
+            folderKind={folderKind}
+            myAddress={myAddress}
             isSelected={thread.id === selectedId}
             isOpen={thread.id === openId}
             onOpen={onOpen}

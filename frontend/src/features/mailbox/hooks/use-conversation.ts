@@ -3,13 +3,13 @@
 import type { MessageDto, ThreadDto } from '@contracts/api';
 import type { EmailDeletedEvent, EmailUpdatedEvent } from '@contracts/events';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { errorMessage } from '../../../lib/api-error';
+import { ApiError, errorMessage } from '../../../lib/api-error';
 import { fetchThread } from '../api/mailbox-api';
 
 export type ConversationState =
   | { status: 'idle' }
   | { status: 'loading' }
-  | { status: 'error'; message: string }
+  | { status: 'error'; message: string; notFound: boolean }
   | { status: 'ready'; thread: ThreadDto; messages: MessageDto[] };
 
 export interface Conversation {
@@ -32,7 +32,7 @@ export function useConversation(threadId: number | null): Conversation {
       (e) => {
         if (seq !== requestSeq.current) return;
         // A quiet refresh that fails keeps the conversation on screen.
-        setState((s) => (quiet && s.status === 'ready' ? s : { status: 'error', message: errorMessage(e) }));
+        setState((s) => (quiet && s.status === 'ready' ? s : { status: 'error', message: errorMessage(e), notFound: e instanceof ApiError && e.kind === 'notFound' }));
       },
     );
   }, []);

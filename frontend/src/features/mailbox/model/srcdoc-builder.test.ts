@@ -110,3 +110,13 @@ describe('inline attachments', () => {
     expect(bodyOf(srcdoc).body.querySelectorAll('img[src]').length).toBe(0);
   });
 });
+
+describe('layout for measuring', () => {
+  it('is exactly the styles and body the frame gets, so the measured height is the frame\'s', () => {
+    const { srcdoc, layout } = build('<style>p{margin:3px}</style><body style="background:#eee"><p>hi</p><script>x()</script></body>');
+    expect(srcdoc).toContain(`${layout.styles}</head><body>${layout.body}</body>`);
+    expect(layout.styles).toContain('p{margin:3px}');
+    expect(layout.body).toContain('style="background:#eee"');
+    expect(layout.body).not.toContain('<script');
+  });
+});

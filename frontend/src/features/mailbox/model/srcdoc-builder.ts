@@ -21,6 +21,15 @@ export interface BuiltSrcdoc {
   srcdoc: string;
   /** How many remote resources were held back (0 when allowRemote). */
   blockedRemote: number;
+  /** The same styles and body as the srcdoc, for measuring its height outside the frame (html-body-frame.tsx). */
+  layout: FrameLayout;
+}
+
+export interface FrameLayout {
+  /** our base style and the mail's own <style>/<link> elements */
+  styles: string;
+  /** what goes inside <body> */
+  body: string;
 }
 
 export function contentSecurityPolicy(allowRemote: boolean): string {
@@ -165,13 +174,16 @@ export function buildSrcdoc(bodyHtml: string, options: SrcdocOptions): BuiltSrcd
     .join(';');
   const wrapperAttr = wrapperStyle ? ` style="${escapeAttribute(wrapperStyle)}"` : '';
 
+  const layout: FrameLayout = {
+    styles: `<style>${BASE_STYLE}</style>${headStyles}`,
+    body: `<div class="chitbox-mail"${wrapperAttr}>${doc.body.innerHTML}</div>`,
+  };
   const srcdoc =
     '<!doctype html><html><head><meta charset="utf-8">' +
     `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.allowRemote)}">` +
     '<meta name="referrer" content="no-referrer"><base target="_blank">' +
-    `<style>${BASE_STYLE}</style>${headStyles}</head>` +
-    `<body><div class="chitbox-mail"${wrapperAttr}>${doc.body.innerHTML}</div></body></html>`;
-  return { srcdoc, blockedRemote: options.allowRemote ? 0 : blockedRemote };
+    `${layout.styles}</head><body>${layout.body}</body></html>`;
+  return { srcdoc, blockedRemote: options.allowRemote ? 0 : blockedRemote, layout };
 }
 
 const CSS_URL = /url\(\s*((?:"[^"]*"|'[^']*'|[^)]*?))\s*\)/gi;
