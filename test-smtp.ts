@@ -9,8 +9,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
 import { loadConfig } from './backend/src/config/config.js';
-import { openDatabase } from './backend/src/storage/database.js';
-import { UserRepo } from './backend/src/storage/user-repo.js';
+import { openCore } from './backend/src/compose.js';
+import { createLogger } from './backend/src/shared/logger.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,11 +28,11 @@ const { values: args } = parseArgs({
 async function firstUserEmail(): Promise<string | null> {
   const config = loadConfig();
   if (!fs.existsSync(config.database.filePath)) return null;
-  const db = await openDatabase({ filePath: config.database.filePath, busyTimeoutMs: config.database.busyTimeoutMs }, null);
+  const { core, close } = await openCore(config, createLogger({ level: 'warn', pretty: false, destination: 2 }), { runWorkers: false });
   try {
-    return (await new UserRepo(db).first())?.email ?? null;
+    return (await core.admin.listAccounts(0, 1)).users[0]?.email ?? null;
   } finally {
-    await db.close();
+    await close(config.shutdownTimeoutMs);
   }
 }
 

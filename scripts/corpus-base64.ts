@@ -1,12 +1,12 @@
 // For npm run test:corpus: every corpus message is parsed twice, once with
 // libbase64's own Decoder and once with ChitBox's LineBase64Decoder
-// (backend/src/mail/base64-decoder.ts), and must come out the same: bodies,
+// (backend/src/patches/libbase64-line-decoder.ts), and must come out the same: bodies,
 // attachment bytes and their sha256. Real-world base64 in all its shapes, not
 // only the ones the unit tests thought of.
 import { createRequire } from 'node:module';
 import type { Transform } from 'node:stream';
-import { LineBase64Decoder } from '../backend/src/mail/base64-decoder.js';
 import { parseMessage } from '../backend/src/mail/parse-message.js';
+import { LineBase64Decoder } from '../backend/src/patches/libbase64-line-decoder.js';
 import type { ParsedMessage } from '../backend/src/mail/parsed-message.js';
 
 const require = createRequire(import.meta.url);

@@ -2,7 +2,7 @@
 // (the server also does this on every start).
 import 'dotenv/config';
 import { loadConfig } from '../backend/src/config/config.js';
-import { applyMigrations } from '../backend/src/storage/migrate.js';
+import { applyMigrations } from '../backend/src/storage/sqlite/migrate.js';
 
 const config = loadConfig();
 const { applied } = applyMigrations(config.database.filePath);

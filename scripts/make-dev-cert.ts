@@ -1,5 +1,5 @@
 // npm run cert:dev: a self-signed certificate for STARTTLS on the local SMTP
-// listener (issue 4). Writes <DATA_DIR>/tls/dev-cert.pem and dev-key.pem with
+// listener. Writes <DATA_DIR>/tls/dev-cert.pem and dev-key.pem with
 // the openssl CLI and prints the two settings to put in .env. Running it again
 // replaces the pair in place; a running ChitBox picks the new one up.
 import 'dotenv/config';

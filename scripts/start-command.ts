@@ -1,6 +1,6 @@
 // How `npm start` runs the compiled server. The bench and the corpus check run
 // the server the same way; the flags are read from package.json so the three
-// cannot drift apart (the README explains what each flag is for).
+// cannot drift apart (docs/performance.md explains what each flag is for).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -1,23 +1,26 @@
-// Starts ChitBox in this process: core services, the SMTP listener, the HTTP
-// API with Socket.IO, and (when asked) the built web inbox. Used by main.ts
-// and by the tests, which start it on port 0 with a throwaway data directory.
+// Starts ChitBox in this process: the core (compose.ts), the SMTP listener,
+// the HTTP API with Socket.IO, and (when asked) the built web inbox. Used by
+// main.ts and by the tests, which start it on port 0 with a throwaway data
+// directory.
 import http from 'node:http';
 import net from 'node:net';
+import { openCore } from './compose.js';
 import type { Config } from './config/config.js';
-import { buildOperations, type Operations } from './core/operations.js';
-import { OutboundWorker } from './core/outbound-queue.js';
-import { buildServices, type Services } from './core/services.js';
+import type { Core } from './core/core.js';
 import { createHttpApp } from './http/http-app.js';
 import { startInboxServer, type InboxServer } from './http/inbox-server.js';
+import { installServerPatches } from './patches/index.js';
 import { startRealtime } from './realtime/realtime-server.js';
-import { createSmtpRelay } from './relay/smtp-relay.js';
 import type { Logger } from './shared/logger.js';
 import { startSmtpListener } from './smtp/smtp-listener.js';
+import { relayDeniedReply } from './smtp/smtp-replies.js';
+import type { MailStore } from './storage/mail-store.js';
 import { VERSION } from './version.js';
 
 export interface RunningChitbox {
-  services: Services;
-  ops: Operations;
+  core: Core;
+  /** for tests and tools that look behind the core */
+  store: MailStore;
   httpPort: number;
   smtpPort: number;
   /** the port of the built web inbox, when this process serves it */
@@ -26,29 +29,25 @@ export interface RunningChitbox {
 }
 
 export async function startChitbox(config: Config, log: Logger): Promise<RunningChitbox> {
-  const services = await buildServices(config, log);
-  services.chat.start();
-  const ops = await buildOperations(services, { deliverWebhooks: true });
-  const smtp = await startSmtpListener(config, services.intake, log.child({ component: 'smtp' }), ops.smtpGuard);
-  const app = createHttpApp(services, { version: VERSION, smtpConnections: () => smtp.connections(), ops });
+  installServerPatches(relayDeniedReply);
+  const { core, store, close } = await openCore(config, log, { runWorkers: true });
+  const smtp = await startSmtpListener(config, core.intake, log.child({ component: 'smtp' }), core.smtpGuard);
+  const app = createHttpApp(core, { config, log, version: VERSION, smtpConnections: () => smtp.connections() });
   const httpServer = http.createServer(app);
-  const realtime = startRealtime(httpServer, services, (seconds) => ops.metrics.emitLatency(seconds));
-  ops.metrics.bind({
+  const realtime = startRealtime(httpServer, core, config);
+  core.metrics.bind({
     smtpConnections: () => smtp.connections(),
     socketClients: () => realtime.connectedClients(),
-    queueCounts: () => ops.queue.counts(),
+    queueCounts: () => core.admin.queueCounts(),
   });
   await listen(httpServer, config.http.port, config.http.host);
   const httpPort = (httpServer.address() as net.AddressInfo).port;
-  const relay = config.relay ? createSmtpRelay(config.relay, config.smtp.hostname) : null;
-  const outbound = new OutboundWorker(services, relay, log.child({ component: 'outbound' }));
-  await outbound.start();
   const inbox = config.inbox.serve ? await startInbox(config, httpPort, log) : null;
 
   let stopping: Promise<void> | null = null;
   return {
-    services,
-    ops,
+    core,
+    store,
     httpPort,
     smtpPort: smtp.port,
     inboxPort: inbox?.port ?? null,
@@ -56,13 +55,10 @@ export async function startChitbox(config: Config, log: Logger): Promise<Running
       stopping ??= (async () => {
         await inbox?.close();
         await smtp.close(config.shutdownTimeoutMs);
-        await outbound.stop(config.shutdownTimeoutMs);
-        await ops.stop();
         await realtime.close();
-        services.chat.stop();
         httpServer.closeAllConnections();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        await services.db.close();
+        await close(config.shutdownTimeoutMs);
       })();
       return stopping;
     },

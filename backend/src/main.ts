@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     console.error(startFailureMessage(err, config));
     process.exit(1);
   });
-  const { migrations } = chitbox.services.db;
+  const migrations = { applied: chitbox.store.migrationsApplied };
   log.info(
     {
       api: `http://${config.http.host}:${chitbox.httpPort}`,

@@ -2,12 +2,15 @@
 // setting to change, not a raw EADDRINUSE stack. `npm run dev` watches for
 // the "ChitBox cannot start" prefix (scripts/dev/api.mjs) to stop the inbox too.
 import type { Config } from './config/config.js';
+import { PatchVersionError } from './patches/index.js';
 
 export const START_FAILURE_PREFIX = 'ChitBox cannot start:';
 
 type ListenError = NodeJS.ErrnoException & { port?: number };
 
 export function startFailureMessage(err: unknown, config: Pick<Config, 'http' | 'smtp' | 'frontendPort'>): string {
+  // A library of another version than a patch was written for: its message names both.
+  if (err instanceof PatchVersionError) return `${START_FAILURE_PREFIX} ${err.message}`;
   const e = err as ListenError;
   if (e?.syscall === 'listen' && (e.code === 'EADDRINUSE' || e.code === 'EACCES')) {
     const setting = settingForPort(e.port, config);

@@ -16,7 +16,7 @@ const ALICE = 'alice@chat.test';
 const BOB = 'bob@chat.test';
 let stack: Stack;
 let chromium: BrowserHandle;
-let contexts: BrowserContext[] = [];
+const contexts: BrowserContext[] = [];
 let alice: Page;
 let bob: Page;
 let aliceToken: string;

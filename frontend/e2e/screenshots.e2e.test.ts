@@ -1,5 +1,9 @@
 // The screenshots in docs/screenshots/, made from a real run: a small but
-// lived-in mailbox, at desktop (1280×800) and phone (390×844) sizes.
+// lived-in mailbox, at desktop (1280×800) and phone (390×844) sizes. Every
+// run takes them; only `npm run screenshots` (SCREENSHOTS=1) writes them over
+// the tracked ones, so an ordinary run leaves the working tree clean.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +17,7 @@ const ALICE = 'alice@chitbox.test';
 const BOB = 'bob@chitbox.test';
 let stack: Stack;
 let chromium: BrowserHandle;
+const shotsDir = process.env.SCREENSHOTS === '1' ? path.join(repoRoot, 'docs/screenshots') : fs.mkdtempSync(path.join(os.tmpdir(), 'chitbox-shots-'));
 
 const NEWSLETTER =
   '<div style="font-family:Georgia,serif;max-width:560px">' +
@@ -52,11 +57,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await chromium?.close();
   await stack?.stop();
+  if (process.env.SCREENSHOTS !== '1') fs.rmSync(shotsDir, { recursive: true, force: true });
 });
 
 async function shoot(page: Page, name: string): Promise<void> {
   await page.getByTestId('toast').first().waitFor({ state: 'detached' });
-  await page.screenshot({ path: path.join(repoRoot, 'docs/screenshots', name) });
+  const file = path.join(shotsDir, name);
+  await page.screenshot({ path: file });
+  expect(fs.statSync(file).size).toBeGreaterThan(0);
 }
 
 /** Opens the report and waits until its frame is sized and its chart drawn. */

@@ -1,5 +1,5 @@
 // npm run bench: ChitBox against a bare smtp-server + mailparser baseline, same
-// machine, same client, same messages. See issue 2, "Speed, in npm run bench".
+// machine, same client, same messages.
 //
 // Options (all optional):
 //   --client node|smtp-source   load client (default node: distinct messages)

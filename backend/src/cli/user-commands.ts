@@ -1,11 +1,9 @@
 // `chitbox user <command>`: the account commands, on the same core and
 // storage modules as the server (safe while it runs: SQLite WAL, one writer
 // at a time per process, busy timeout across processes).
-import {
-  createAccount, deleteAccount, findAccount, presentAccount, quotaUsage, updateAccount, type AccountDto, type AdminDeps,
-} from '../core/admin-users.js';
-import { verifyCredentials } from '../core/accounts.js';
-import type { AccountRecord } from '../storage/admin-repo.js';
+import type { AccountDto } from '../core/admin-users.js';
+import type { Core } from '../core/core.js';
+import type { AccountRecord } from '../core/model.js';
 import { intOption, stringOption, UsageError, type ParsedArgs } from './cli-args.js';
 import { checkUserCommand, createForm, passwordFrom } from './user-command-args.js';
 
@@ -16,20 +14,21 @@ export interface Output {
   print(text: string): void;
 }
 
-export async function runUserCommand(deps: AdminDeps, args: ParsedArgs, out: Output, readStdin: () => Promise<string>): Promise<number> {
+export async function runUserCommand(core: Pick<Core, 'admin' | 'accounts'>, args: ParsedArgs, out: Output, readStdin: () => Promise<string>): Promise<number> {
+  const admin = core.admin;
   checkUserCommand(args);
   const [command, user, extra] = args.positionals as [string, string, string | undefined];
   const show = (title: string, a: AccountRecord, more: Record<string, string> = {}) => {
-    const dto = presentAccount(deps.config, a);
+    const dto = admin.present(a);
     if (out.json) return out.print(JSON.stringify({ user: dto, ...snake(more) }, null, 2));
-    out.print(`${title}\n${describe(deps, a, dto, more)}`);
+    out.print(`${title}\n${describe(admin.quotaUsage(a), dto, more)}`);
   };
 
   switch (command) {
     case 'create': {
       const quota = intOption(args, 'quota');
       const form = createForm(args.positionals.slice(1));
-      const { account, generatedPassword } = await createAccount(deps, {
+      const { account, generatedPassword } = await admin.createAccount({
         email: form.email,
         username: form.username,
         password: await passwordFrom(args, form.password, readStdin, null),
@@ -43,8 +42,8 @@ export async function runUserCommand(deps: AdminDeps, args: ParsedArgs, out: Out
     case 'list': {
       const offset = intOption(args, 'offset') ?? 0;
       const limit = Math.min(intOption(args, 'limit') ?? 1000, 1000);
-      const { users, total } = await deps.admins.list(offset, limit);
-      const dtos = users.map((u) => presentAccount(deps.config, u));
+      const { users, total } = await admin.listAccounts(offset, limit);
+      const dtos = users.map((u) => admin.present(u));
       if (out.json) {
         out.print(JSON.stringify({ users: dtos, total, offset, limit }, null, 2));
         return 0;
@@ -55,43 +54,43 @@ export async function runUserCommand(deps: AdminDeps, args: ParsedArgs, out: Out
       return 0;
     }
     case 'info':
-      show('User:', await findAccount(deps, user));
+      show('User:', await admin.findAccount(user));
       return 0;
     case 'update-password': {
       const password = await passwordFrom(args, extra, readStdin, 'user update-password');
-      const account = await updateAccount(deps, null, user, { password });
+      const account = await admin.updateAccount(null, user, { password });
       show('Password updated:', account);
       return 0;
     }
     case 'set-quota': {
       if (extra === undefined) throw new UsageError('user set-quota needs a size in MB, or "default"');
       if (extra !== 'default' && !/^\d+$/.test(extra)) throw new UsageError(`quota must be a whole number of MB or "default", got "${extra}"`);
-      const account = await updateAccount(deps, null, user, { quotaMb: extra === 'default' ? null : Number(extra) });
+      const account = await admin.updateAccount(null, user, { quotaMb: extra === 'default' ? null : Number(extra) });
       show('Quota updated:', account);
       return 0;
     }
     case 'enable':
     case 'disable': {
-      const account = await updateAccount(deps, null, user, { enabled: command === 'enable' });
+      const account = await admin.updateAccount(null, user, { enabled: command === 'enable' });
       show(command === 'enable' ? 'User enabled:' : 'User disabled:', account);
       return 0;
     }
     case 'promote':
     case 'demote': {
-      const account = await updateAccount(deps, null, user, { role: command === 'promote' ? 'admin' : 'user' });
+      const account = await admin.updateAccount(null, user, { role: command === 'promote' ? 'admin' : 'user' });
       show(command === 'promote' ? 'User promoted to admin:' : 'User demoted to user:', account);
       return 0;
     }
     case 'delete': {
-      const account = await deleteAccount(deps, null, user);
-      if (out.json) out.print(JSON.stringify({ deleted: presentAccount(deps.config, account) }, null, 2));
+      const account = await admin.deleteAccount(null, user);
+      if (out.json) out.print(JSON.stringify({ deleted: admin.present(account) }, null, 2));
       else out.print(`User deleted: ${account.email} (id ${account.id}), with all their mail.`);
       return 0;
     }
     case 'verify': {
       const password = (await passwordFrom(args, extra, readStdin, 'user verify'))!;
-      const account = await findAccount(deps, user);
-      const ok = (await verifyCredentials(deps, account.email, password)) !== null;
+      const account = await admin.findAccount(user);
+      const ok = (await core.accounts.verifyCredentials(account.email, password)) !== null;
       if (out.json) out.print(JSON.stringify({ email: account.email, valid: ok, enabled: account.enabled }));
       else out.print(ok ? `Password is correct for ${account.email}${account.enabled ? '' : ' (account disabled)'}.` : `Password does NOT match for ${account.email}.`);
       return ok ? 0 : 1;
@@ -101,8 +100,7 @@ export async function runUserCommand(deps: AdminDeps, args: ParsedArgs, out: Out
   }
 }
 
-function describe(deps: AdminDeps, a: AccountRecord, dto: AccountDto, more: Record<string, string>): string {
-  const usage = quotaUsage(deps.config, a);
+function describe(usage: number | null, dto: AccountDto, more: Record<string, string>): string {
   const rows: Array<[string, string]> = [
     ['Username', dto.username],
     ['Email', dto.email],

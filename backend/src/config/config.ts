@@ -45,6 +45,9 @@ const envSchema = z.object({
   SMTP_MAX_CLIENTS: z.coerce.number().int().positive().default(500),
   SMTP_DATA_BUFFER_BYTES: z.coerce.number().int().positive().default(64 * MiB),
   SMTP_SOCKET_TIMEOUT_MS: z.coerce.number().int().positive().default(5 * 60_000),
+  PARSE_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  PARSE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  HEALTH_STALL_MS: z.coerce.number().int().positive().default(60_000),
   PASSWORD_HASH: z.enum(['bcrypt', 'argon2id']).default('bcrypt'),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   // OWASP's Argon2id minimum (Password Storage Cheat Sheet): 19 MiB, 2 passes, 1 lane.
@@ -57,7 +60,7 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().default('chitbox-web'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   SMTP_ALLOW_INSECURE_AUTH: bool.default(false),
-  // Submission and outbound relay (issue 4).
+  // Submission and outbound relay.
   SMTP_TLS_CERT: z.string().min(1).optional(),
   SMTP_TLS_KEY: z.string().min(1).optional(),
   SMTP_RELAY_HOST: z.string().min(1).optional(),
@@ -72,7 +75,7 @@ const envSchema = z.object({
   QUEUE_GIVE_UP_MS: z.coerce.number().int().positive().default(2 * 24 * 60 * 60_000),
   QUEUE_POLL_MS: z.coerce.number().int().positive().default(5_000),
   QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
-  // Operations: admins, quotas, metrics, rate limits, webhooks (issue 5).
+  // Operations: admins, quotas, metrics, rate limits, webhooks.
   ADMIN_EMAILS: csv.default([]),
   DEFAULT_QUOTA_MB: count.default(1024),
   METRICS_ALLOW: csv.default([]),
@@ -91,7 +94,7 @@ const envSchema = z.object({
   WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().positive().default(60 * 60_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   WEBHOOK_POLL_MS: z.coerce.number().int().positive().default(2_000),
-  // Spam and virus scanning through spamd and clamd (issue 20).
+  // Spam and virus scanning through spamd and clamd.
   SMTP_ENABLE_SPAMASSASSIN: bool.default(false),
   SMTP_SPAMASSASSIN_HOST: z.string().min(1).default('127.0.0.1'),
   SMTP_SPAMASSASSIN_PORT: port.default(783),
@@ -110,6 +113,9 @@ const envSchema = z.object({
   SCANNER_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
 });
 
+/** Every setting the server reads; .env.example documents exactly these (a test checks it). */
+export const SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
 export type Config = Readonly<{
   env: 'development' | 'production' | 'test';
   logLevel: string;
@@ -119,6 +125,10 @@ export type Config = Readonly<{
   inbox: Readonly<{ serve: boolean; distDir: string }>;
   dataDir: string;
   database: Readonly<{ url: string; filePath: string; busyTimeoutMs: number }>;
+  /** mail is parsed on up to `workers` threads; a parse running past timeoutMs is abandoned (header fields only) */
+  parsing: Readonly<{ timeoutMs: number; workers: number }>;
+  /** /health reports a delivery in progress for longer than stallMs as a stalled pipeline */
+  health: Readonly<{ stallMs: number }>;
   /** blobs of up to inlineMaxBytes are rows in the database, bigger ones files (0: every blob a file) */
   blobs: Readonly<{ inlineMaxBytes: number }>;
   mailDomains: readonly string[];
@@ -244,6 +254,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     database: { url: `file:${filePath}`, filePath, busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS },
     blobs: { inlineMaxBytes: e.BLOB_INLINE_MAX_BYTES },
+    parsing: { timeoutMs: e.PARSE_TIMEOUT_MS, workers: e.PARSE_WORKERS },
+    health: { stallMs: e.HEALTH_STALL_MS },
     mailDomains: e.MAIL_DOMAINS,
     smtp: {
       port: e.SMTP_SERVER_PORT,

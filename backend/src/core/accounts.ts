@@ -3,15 +3,18 @@ import { PasswordHasher, passwordLengthProblem } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import { normalizeEmail, normalizeUsername } from '../mail/addresses.js';
 import { conflict, forbidden, invalid, unauthorized } from '../shared/app-error.js';
-import { UserRepo } from '../storage/user-repo.js';
+import { DuplicateKey, type MailStore } from '../storage/mail-store.js';
 import type { UserRecord } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
 
+/** An address as accounts store it (lower-cased, plain), or null: also the key of per-address limits. */
+export { normalizeEmail };
+
 export interface AccountDeps {
-  users: UserRepo;
+  store: Pick<MailStore, 'users'>;
   hasher: PasswordHasher;
   tokens: TokenService;
-  /** when given: user.created and auth.failed are published (webhooks, issue 5) */
+  /** when given: user.created and auth.failed are published (webhooks) */
   events?: EventBus;
 }
 
@@ -30,34 +33,34 @@ export async function register(
 }
 
 export async function createUser(
-  deps: Pick<AccountDeps, 'users' | 'hasher'>,
+  deps: Pick<AccountDeps, 'store' | 'hasher'>,
   input: { email: string; password: string; username?: string | null; name?: string | null; role?: 'user' | 'admin' },
 ): Promise<UserRecord> {
   const email = normalizeEmail(input.email);
   if (!email) throw invalid('invalid_email', 'email must be a plain address like name@example.com');
   const problem = passwordLengthProblem(input.password);
   if (problem) throw invalid('invalid_password', problem);
-  if (await deps.users.findByEmail(email)) throw conflict('email_taken', 'an account with this email already exists');
+  if (await deps.store.users.findByEmail(email)) throw conflict('email_taken', 'an account with this email already exists');
   const username = await chooseUsername(deps, email, input.username);
   const passwordHash = await deps.hasher.hash(input.password);
   try {
-    return await deps.users.create({ email, username, name: input.name?.trim() || null, passwordHash, role: input.role });
+    return await deps.store.users.create({ email, username, name: input.name?.trim() || null, passwordHash, role: input.role });
   } catch (err) {
-    if (!UserRepo.isUniqueViolation(err)) throw err;
-    if (username !== null && (await deps.users.usernameTaken(username))) throw usernameTaken(username);
+    if (!(err instanceof DuplicateKey)) throw err;
+    if (username !== null && (await deps.store.users.usernameTaken(username))) throw usernameTaken(username);
     throw conflict('email_taken', 'an account with this email already exists');
   }
 }
 
 /** The username asked for, or else the address's local part while nobody has it. */
-async function chooseUsername(deps: Pick<AccountDeps, 'users'>, email: string, asked: string | null | undefined): Promise<string | null> {
+async function chooseUsername(deps: Pick<AccountDeps, 'store'>, email: string, asked: string | null | undefined): Promise<string | null> {
   if (asked === undefined || asked === null) {
     const local = email.slice(0, email.lastIndexOf('@'));
-    return (await deps.users.usernameTaken(local)) ? null : local;
+    return (await deps.store.users.usernameTaken(local)) ? null : local;
   }
   const username = normalizeUsername(asked);
   if (!username) throw invalid('invalid_username', 'a username is what may stand before the @ of an address (letters, digits, . _ - + ...), at most 64 characters');
-  if (await deps.users.usernameTaken(username)) throw usernameTaken(username);
+  if (await deps.store.users.usernameTaken(username)) throw usernameTaken(username);
   return username;
 }
 
@@ -65,12 +68,12 @@ const usernameTaken = (username: string) => conflict('username_taken', `the user
 
 /** The same answer, after the same work, for an unknown email and a wrong password. */
 export async function verifyCredentials(
-  deps: Pick<AccountDeps, 'users' | 'hasher'>,
+  deps: Pick<AccountDeps, 'store' | 'hasher'>,
   email: string,
   password: string,
 ): Promise<UserRecord | null> {
   const normalized = normalizeEmail(email);
-  const user = normalized ? await deps.users.findByEmail(normalized) : null;
+  const user = normalized ? await deps.store.users.findByEmail(normalized) : null;
   if (!user || Buffer.byteLength(password) > 72) {
     await deps.hasher.verifyNobody(password.slice(0, 72));
     return null;
@@ -97,10 +100,10 @@ export async function login(
  * made again now that the password is at hand. The old hash still works, so
  * a failure here does not fail the login.
  */
-async function rehashIfOutdated(deps: Pick<AccountDeps, 'users' | 'hasher'>, user: UserRecord, password: string): Promise<void> {
+async function rehashIfOutdated(deps: Pick<AccountDeps, 'store' | 'hasher'>, user: UserRecord, password: string): Promise<void> {
   if (!deps.hasher.needsRehash(user.passwordHash)) return;
   try {
-    await deps.users.setPasswordHash(user.id, await deps.hasher.hash(password));
+    await deps.store.users.setPasswordHash(user.id, await deps.hasher.hash(password));
   } catch {
     // kept: the next login tries again
   }
@@ -109,7 +112,7 @@ async function rehashIfOutdated(deps: Pick<AccountDeps, 'users' | 'hasher'>, use
 /** Resolves a bearer token to its user, or null when the token or the user is gone. */
 export async function authenticateToken(deps: AccountDeps, token: string): Promise<UserRecord | null> {
   const claims = deps.tokens.verify(token);
-  const user = claims ? await deps.users.findById(claims.userId) : null;
+  const user = claims ? await deps.store.users.findById(claims.userId) : null;
   // A disabled account's tokens stop working at once.
   return user?.enabled ? user : null;
 }

@@ -6,19 +6,16 @@ import { PasswordHasher, passwordLengthProblem } from '../auth/passwords.js';
 import type { Config } from '../config/config.js';
 import { normalizeEmail, normalizeUsername } from '../mail/addresses.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/app-error.js';
-import type { AccountChange, AccountRecord, AdminRepo } from '../storage/admin-repo.js';
-import type { BlobStore } from '../storage/blob-store.js';
-import type { UserRepo } from '../storage/user-repo.js';
+import { DuplicateKey, type MailStore } from '../storage/mail-store.js';
+import type { AccountChange, AccountRecord } from '../storage/records.js';
 import { createUser } from './accounts.js';
 import type { EventBus } from './event-bus.js';
 import { quotaBytes } from './quota.js';
 
 export interface AdminDeps {
   config: Config;
-  users: UserRepo;
-  admins: AdminRepo;
+  store: Pick<MailStore, 'users' | 'accounts'>;
   hasher: PasswordHasher;
-  blobs: BlobStore;
   events: EventBus;
 }
 
@@ -58,14 +55,14 @@ export function presentAccount(config: Config, a: AccountRecord): AccountDto {
 }
 
 /** The account named by its address or its username. */
-export async function findAccount(deps: Pick<AdminDeps, 'admins'>, emailOrUsername: string): Promise<AccountRecord> {
+export async function findAccount(deps: Pick<AdminDeps, 'store'>, emailOrUsername: string): Promise<AccountRecord> {
   let account: AccountRecord | null = null;
   if (emailOrUsername.includes('@')) {
     const email = normalizeEmail(emailOrUsername);
-    account = email ? await deps.admins.findByEmail(email) : null;
+    account = email ? await deps.store.accounts.findByEmail(email) : null;
   } else {
     const username = normalizeUsername(emailOrUsername);
-    account = username ? await deps.admins.findByUsername(username) : null;
+    account = username ? await deps.store.accounts.findByUsername(username) : null;
   }
   if (!account) throw notFound(`user ${emailOrUsername}`);
   return account;
@@ -88,9 +85,9 @@ export async function createAccount(deps: AdminDeps, input: NewAccount): Promise
   const user = await createUser(deps, {
     email: input.email, username: input.username, password: input.password ?? generatedPassword!, name: input.name, role: input.role,
   });
-  let account = (await deps.admins.findById(user.id))!;
+  let account = (await deps.store.accounts.findById(user.id))!;
   if (input.quotaMb !== undefined || input.enabled === false) {
-    account = await deps.admins.update(user.id, { quotaMb: input.quotaMb, enabled: input.enabled });
+    account = await deps.store.accounts.update(user.id, { quotaMb: input.quotaMb, enabled: input.enabled });
   }
   deps.events.publish('user.created', { user: { id: account.id, email: account.email, role: account.role } });
   return { account, generatedPassword };
@@ -130,7 +127,7 @@ export async function updateAccount(
     const next = normalizeEmail(update.email);
     if (!next) throw invalid('invalid_email', 'email must be a plain address like name@example.com');
     if (next !== target.email) {
-      if (await deps.admins.findByEmail(next)) throw conflict('email_taken', 'an account with this email already exists');
+      if (await deps.store.accounts.findByEmail(next)) throw conflict('email_taken', 'an account with this email already exists');
       change.email = next;
     }
   }
@@ -145,9 +142,9 @@ export async function updateAccount(
   if (update.enabled !== undefined) change.enabled = update.enabled;
   if (Object.keys(change).length === 0) return target;
   try {
-    return await deps.admins.update(target.id, change);
+    return await deps.store.accounts.update(target.id, change);
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') throw conflict('email_taken', 'an account with this email already exists');
+    if (err instanceof DuplicateKey) throw conflict('email_taken', 'an account with this email already exists');
     throw err;
   }
 }
@@ -156,7 +153,7 @@ export async function updateAccount(
 export async function deleteAccount(deps: AdminDeps, actor: { id: number } | null, email: string): Promise<AccountRecord> {
   const target = await findAccount(deps, email);
   if (actor && actor.id === target.id) throw conflict('cannot_delete_self', 'an admin cannot delete their own account');
-  await deps.blobs.removeUnreferenced(await deps.admins.deleteUser(target.id));
+  await deps.store.accounts.delete(target.id);
   return target;
 }
 
@@ -167,6 +164,6 @@ export function quotaUsage(config: Config, a: AccountRecord): number | null {
 }
 
 /** Makes the configured ADMIN_EMAILS admins in the database too (at start-up). */
-export function syncConfiguredAdmins(deps: Pick<AdminDeps, 'config' | 'admins'>): Promise<number> {
-  return deps.admins.promoteAll(deps.config.adminEmails);
+export function syncConfiguredAdmins(deps: Pick<AdminDeps, 'config' | 'store'>): Promise<number> {
+  return deps.store.accounts.promoteAll(deps.config.adminEmails);
 }

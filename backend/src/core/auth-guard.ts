@@ -1,4 +1,4 @@
-// Brute-force brakes for SMTP AUTH (issue 4). Per connection: the third
+// Brute-force brakes for SMTP AUTH. Per connection: the third
 // failure ends the session (421 4.7.0). Per client IP: more than 10 failures
 // in a minute get 454 4.7.0 without a password check, until the minute has
 // passed. Loopback clients are not rate limited unless configured

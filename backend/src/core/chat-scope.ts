@@ -3,10 +3,11 @@
 // them: a mailing-list post both received, or a Message-ID someone copied
 // into their own mail, shares nothing. Everything the chat tells one user
 // about another (typing, presence, read ticks) is scoped by this rule.
-import type { ChatStore, SharedCopyRow } from '../storage/chat-store.js';
+import type { ChatStore } from '../storage/mail-store.js';
+import type { SharedCopyRecord } from '../storage/records.js';
 
 /** Whether a shared copy names both users (addresses compared without case). */
-export function namesBoth(copy: Pick<SharedCopyRow, 'fromEmail' | 'to' | 'cc'>, a: string, b: string): boolean {
+export function namesBoth(copy: Pick<SharedCopyRecord, 'fromEmail' | 'to' | 'cc'>, a: string, b: string): boolean {
   const people = new Set([copy.fromEmail, ...copy.to.map((x) => x.address), ...copy.cc.map((x) => x.address)].map((x) => x.toLowerCase()));
   return people.has(a.toLowerCase()) && people.has(b.toLowerCase());
 }

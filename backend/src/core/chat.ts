@@ -2,36 +2,30 @@
 // Realtime calls socketOpened/socketClosed/typing; HTTP calls the rest. Who
 // is told what is decided here (chat-scope.ts) and published as core events
 // with the receiver's own ids; realtime only forwards them to that user.
-import type { ChatSettingsDto, ContactDto, PresenceDto } from '../contracts/api.js';
-import type { Logger } from '../shared/logger.js';
-import type { ChatSettingsRecord, ChatStore } from '../storage/chat-store.js';
-import type { UserRecord } from '../storage/records.js';
-import type { UserRepo } from '../storage/user-repo.js';
+import type { ChatSettingsDto, ContactDto, PresenceDto, RecipientStatusDto } from '../contracts/api.js';
+import type { MailStore } from '../storage/mail-store.js';
+import type { ChatSettingsRecord, MessageRecord, UserRecord } from '../storage/records.js';
 import { ChatScope } from './chat-scope.js';
 import { DeliveryTracking, type TrackingDeps } from './delivery-tracking.js';
-import type { EventBus } from './event-bus.js';
 import type { PresenceRegistry } from './presence.js';
 import { ReceiptAnswering, type AnsweringDeps } from './receipt-answering.js';
 
 export interface ChatDeps extends TrackingDeps, AnsweringDeps {
-  chat: ChatStore;
-  users: UserRepo;
-  events: EventBus;
+  store: Pick<MailStore, 'openDelivery' | 'chat' | 'users' | 'folders' | 'blobs' | 'outbound'>;
   presence: PresenceRegistry;
-  log: Logger;
 }
 
 /** How many recent messages the contact list is made from. */
 const CONTACT_WINDOW = 3000;
 
 export class ChatService {
-  readonly scope: ChatScope;
-  readonly tracking: DeliveryTracking;
+  private readonly scope: ChatScope;
+  private readonly tracking: DeliveryTracking;
   private readonly answering: ReceiptAnswering;
   private stops: Array<() => void> = [];
 
   constructor(private readonly deps: ChatDeps) {
-    this.scope = new ChatScope(deps.chat);
+    this.scope = new ChatScope(deps.store.chat);
     this.tracking = new DeliveryTracking(deps);
     this.answering = new ReceiptAnswering(deps);
   }
@@ -47,6 +41,16 @@ export class ChatService {
     ];
   }
 
+  /** Each recipient's latest status, for the user's copies of messages they sent among these. */
+  recipientsOf(userId: number, messages: readonly Pick<MessageRecord, 'id'>[]): Promise<Map<number, RecipientStatusDto[]>> {
+    return this.tracking.recipientsOf(userId, messages);
+  }
+
+  /** The first statuses of messages just sent are written (the compose answer carries them). */
+  firstStatusesWritten(): Promise<void> {
+    return this.tracking.settled();
+  }
+
   /** Everything the chat started in response to events is done (for tests and a clean stop). */
   async settled(): Promise<void> {
     await Promise.all([this.tracking.idle(), this.answering.settled()]);
@@ -57,27 +61,34 @@ export class ChatService {
     this.stops = [];
   }
 
-  /** A socket of the user connected; their peers learn they are online when it is their first. */
+  /** A socket of the user connected; their peers learn they are online when it is their first. Never throws. */
   async socketOpened(user: UserRecord): Promise<void> {
-    if (await this.deps.presence.socketOpened(user.id)) await this.announce(user, true, null);
+    await this.quietly('presence: announcing a connection', async () => {
+      if (await this.deps.presence.socketOpened(user.id)) await this.announce(user, true, null);
+    });
   }
 
+  /** Never throws. */
   async socketClosed(user: UserRecord): Promise<void> {
-    const offlineAt = await this.deps.presence.socketClosed(user.id);
-    if (offlineAt) await this.announce(user, false, offlineAt);
+    await this.quietly('presence: announcing a disconnection', async () => {
+      const offlineAt = await this.deps.presence.socketClosed(user.id);
+      if (offlineAt) await this.announce(user, false, offlineAt);
+    });
   }
 
-  /** The user types in one of their threads: the others holding it hear so, in their own thread. */
+  /** The user types in one of their threads: the others holding it hear so, in their own thread. Never throws. */
   async typing(user: UserRecord, threadId: number): Promise<void> {
-    const copies = await this.scope.copiesOf(user, threadId);
-    const from = { address: user.email, name: user.name ?? '' };
-    for (const c of copies) this.deps.events.publish('chat.typing', { toUserId: c.userId, threadId: c.threadId, from });
+    await this.quietly('typing: fanning out', async () => {
+      const copies = await this.scope.copiesOf(user, threadId);
+      const from = { address: user.email, name: user.name ?? '' };
+      for (const c of copies) this.deps.events.publish('chat.typing', { toUserId: c.userId, threadId: c.threadId, from });
+    });
   }
 
   /** Presence of those of the addresses who are local users sharing a conversation with the user; others are left out. */
   async presenceFor(user: UserRecord, addresses: readonly string[]): Promise<PresenceDto[]> {
     const wanted = [...new Set(addresses.map((a) => a.trim().toLowerCase()).filter(Boolean))];
-    const [locals, peers] = await Promise.all([this.deps.chat.localUsers(wanted), this.scope.peersOf(user)]);
+    const [locals, peers] = await Promise.all([this.deps.store.chat.localUsers(wanted), this.scope.peersOf(user)]);
     const shared = locals.filter((u) => peers.includes(u.id));
     const status = await this.deps.presence.statusOf(shared.map((u) => u.id));
     return shared.map((u) => {
@@ -89,7 +100,7 @@ export class ChatService {
   /** People the user has mailed with, newest first: senders of mail received and recipients of mail sent. */
   async contacts(user: UserRecord): Promise<ContactDto[]> {
     const me = user.email.toLowerCase();
-    const rows = await this.deps.chat.recentCorrespondence(user.id, CONTACT_WINDOW);
+    const rows = await this.deps.store.chat.recentCorrespondence(user.id, CONTACT_WINDOW);
     const found = new Map<string, ContactDto>();
     for (const r of rows) {
       const mine = r.fromEmail.toLowerCase() === me;
@@ -107,7 +118,7 @@ export class ChatService {
         } else if (!known.name && p.name) known.name = p.name;
       }
     }
-    const locals = await this.deps.chat.localUsers([...found.keys()]);
+    const locals = await this.deps.store.chat.localUsers([...found.keys()]);
     for (const u of locals) {
       const c = found.get(u.email.toLowerCase());
       if (c) {
@@ -119,11 +130,19 @@ export class ChatService {
   }
 
   async settings(user: UserRecord): Promise<ChatSettingsDto> {
-    return this.deps.chat.settings(user.id);
+    return this.deps.store.chat.settings(user.id);
   }
 
   async saveSettings(user: UserRecord, change: Partial<ChatSettingsRecord>): Promise<ChatSettingsDto> {
-    return this.deps.chat.saveSettings(user.id, change);
+    return this.deps.store.chat.saveSettings(user.id, change);
+  }
+
+  private async quietly(what: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      this.deps.log.warn({ err }, what);
+    }
   }
 
   private async announce(user: UserRecord, online: boolean, lastSeenAt: Date | null): Promise<void> {

@@ -7,20 +7,12 @@
 import type { RecipientStatusDto } from '../contracts/api.js';
 import { parseReadReceipt } from '../mail/read-receipt.js';
 import type { Logger } from '../shared/logger.js';
-import type { BlobStore } from '../storage/blob-store.js';
-import type { ChatStore, DeliveryStatusRecord } from '../storage/chat-store.js';
-import type { MessageRepo } from '../storage/message-repo.js';
-import type { OutboundRepo } from '../storage/outbound-repo.js';
-import type { MessageRecord } from '../storage/records.js';
-import type { UserRepo } from '../storage/user-repo.js';
+import type { MailStore } from '../storage/mail-store.js';
+import type { DeliveryStatusRecord, MessageRecord } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
 
 export interface TrackingDeps {
-  chat: ChatStore;
-  users: UserRepo;
-  outbound: OutboundRepo;
-  messages: MessageRepo;
-  blobs: BlobStore;
+  store: Pick<MailStore, 'chat' | 'users' | 'outbound' | 'blobs'>;
   events: EventBus;
   log: Logger;
 }
@@ -53,7 +45,7 @@ export class DeliveryTracking {
 
   /** Each recipient's latest status, for the sender's copies among these messages. */
   async recipientsOf(userId: number, messages: readonly Pick<MessageRecord, 'id'>[]): Promise<Map<number, RecipientStatusDto[]>> {
-    const rows = await this.deps.chat.statusesOf(userId, messages.map((m) => m.id));
+    const rows = await this.deps.store.chat.statusesOf(userId, messages.map((m) => m.id));
     const out = new Map<number, RecipientStatusDto[]>();
     for (const [id, list] of rows) out.set(id, list.map(presentStatus));
     return out;
@@ -78,32 +70,32 @@ export class DeliveryTracking {
       if (address && address !== sender && !named.has(address)) named.set(address, a.name);
     }
     if (named.size === 0) return;
-    const local = new Set((await this.deps.chat.localUsers([...named.keys()])).map((u) => u.email.toLowerCase()));
+    const local = new Set((await this.deps.store.chat.localUsers([...named.keys()])).map((u) => u.email.toLowerCase()));
     const at = sent.createdAt;
     const rows = [...named].map(([recipient, name]) => ({
       messageId: sent.id, userId: sent.userId, recipient, name,
       // Local copies were committed with the Sent copy; the others wait for the relay.
       status: local.has(recipient) ? ('delivered' as const) : ('queued' as const), at, reason: null,
     }));
-    await this.deps.chat.addStatuses(rows);
+    await this.deps.store.chat.addStatuses(rows);
     for (const r of rows) this.tell({ ...r, threadId: sent.threadId });
   }
 
   private async queueResult(queueId: number, userId: number, recipients: string[], status: 'relayed' | 'failed', reason: string | null) {
-    const row = await this.deps.outbound.get(queueId);
+    const row = await this.deps.store.outbound.get(queueId);
     if (!row) return;
     await this.settled();
-    const moved = await this.deps.chat.advance({ userId, recipients, rawSha256: row.rawSha256 }, status, new Date(), reason);
+    const moved = await this.deps.store.chat.advance({ userId, recipients, rawSha256: row.rawSha256 }, status, new Date(), reason);
     moved.forEach((m) => this.tell(m));
   }
 
   /** A local recipient opened their copy: tell its local sender, once. */
   private async readByRecipient(readerId: number, copy: MessageRecord): Promise<void> {
     if (!copy.messageId) return;
-    const [reader, sender] = await Promise.all([this.deps.users.findById(readerId), this.deps.users.findByEmail(copy.fromEmail.toLowerCase())]);
+    const [reader, sender] = await Promise.all([this.deps.store.users.findById(readerId), this.deps.store.users.findByEmail(copy.fromEmail.toLowerCase())]);
     if (!reader || !sender || sender.id === reader.id) return;
     await this.settled();
-    const moved = await this.deps.chat.advance({ userId: sender.id, recipients: [reader.email], rfcMessageId: copy.messageId }, 'read', new Date());
+    const moved = await this.deps.store.chat.advance({ userId: sender.id, recipients: [reader.email], rfcMessageId: copy.messageId }, 'read', new Date());
     for (const m of moved) this.tellRead(m, { address: reader.email, name: reader.name ?? m.name });
   }
 
@@ -112,14 +104,14 @@ export class DeliveryTracking {
     const parts = await Promise.all(
       message.attachments
         .filter((a) => DISPOSITION_TYPES.test(a.contentType))
-        .map(async (a) => ({ contentType: a.contentType, content: await this.deps.blobs.read(a.sha256) })),
+        .map(async (a) => ({ contentType: a.contentType, content: await this.deps.store.blobs.read(a.sha256) })),
     );
     const receipt = parseReadReceipt(parts);
     // Only "displayed" means read (RFC 8098 3.2.6.2); "deleted" unread is no tick.
     if (!receipt || receipt.disposition !== 'displayed') return;
     const reader = receipt.reader ?? message.fromEmail.toLowerCase();
     await this.settled();
-    const moved = await this.deps.chat.advance({ userId: message.userId, recipients: [reader], rfcMessageId: receipt.originalMessageId }, 'read', new Date());
+    const moved = await this.deps.store.chat.advance({ userId: message.userId, recipients: [reader], rfcMessageId: receipt.originalMessageId }, 'read', new Date());
     for (const m of moved) this.tellRead(m, { address: m.recipient, name: m.name || message.fromName });
   }
 

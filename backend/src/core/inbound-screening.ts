@@ -10,14 +10,14 @@ import type { Logger } from '../shared/logger.js';
 import type { ContentScanner, SpamVerdict } from '../scanning/scan-verdict.js';
 import { scannerFailureOf } from '../scanning/scanner-failure.js';
 import { spamHeaderBytes } from '../scanning/spam-headers.js';
-import type { FolderRepo } from '../storage/folder-repo.js';
+import type { MailStore } from '../storage/mail-store.js';
 import type { EventBus } from './event-bus.js';
 import type { DeliveryTarget } from './ingest-message.js';
 
 export interface ScreeningDeps {
   scanner: ContentScanner | null;
   config: Pick<Config, 'scanners'>;
-  folders: Pick<FolderRepo, 'findByKind'>;
+  store: { folders: Pick<MailStore['folders'], 'findByKind'> };
   events: EventBus;
   log: Logger;
 }
@@ -78,7 +78,7 @@ const spamFacts = (v: SpamVerdict) => ({ score: v.score, required: v.required, t
 async function toSpamFolders(deps: ScreeningDeps, targets: DeliveryTarget[]): Promise<DeliveryTarget[]> {
   return Promise.all(
     targets.map(async (t) => {
-      const spamFolder = await deps.folders.findByKind(t.recipient.userId, 'spam');
+      const spamFolder = await deps.store.folders.findByKind(t.recipient.userId, 'spam');
       // Every account has a Spam folder; one that lost it still gets its mail, in the Inbox.
       return spamFolder ? { ...t, folderId: spamFolder.id } : t;
     }),

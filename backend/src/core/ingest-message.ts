@@ -1,24 +1,23 @@
-// ingestMessage: the inbound story. Parse once, put the bytes in the blob
-// store, commit one copy per local recipient in one transaction, then tell
-// the owners. Nothing is acknowledged before the commit; on any failure
-// nothing half-written stays behind and the caller gets a temporary failure.
+// ingestMessage: the inbound story. Parse once (while the content scanners,
+// when on, read the same bytes), build one copy per local recipient, hand
+// them to the store with the bytes, then tell the owners.
+// Nothing is acknowledged before the store's commit; on any failure nothing
+// half-written stays behind and the caller gets a temporary failure.
 // The HTML body is stored as it came and sanitised when served (presenters.ts):
 // a fix to the sanitiser then protects every stored message too.
-import { parseMessage } from '../mail/parse-message.js';
-import type { ParsedMessage } from '../mail/parsed-message.js';
-import { snippetOf } from '../mail/snippet.js';
-import { buildReceivedHeader, type TraceInfo } from '../mail/received-header.js';
-import { tempFail, tooLarge } from '../shared/app-error.js';
-import { ByteBudget } from '../shared/byte-budget.js';
-import type { Logger } from '../shared/logger.js';
-import type { BlobStore, SmallBlobRow } from '../storage/blob-store.js';
-import type { Database } from '../storage/database.js';
-import type { NewMessageCopy, StoredCopy } from '../storage/message-store.js';
-import type { MessageRecord } from '../storage/records.js';
 import type { Config } from '../config/config.js';
+import type { MessageParser } from '../mail/parse-pool/parse-pool.js';
+import type { ParsedMessage } from '../mail/parsed-message.js';
+import { buildReceivedHeader, type TraceInfo } from '../mail/received-header.js';
+import { snippetOf } from '../mail/snippet.js';
+import { tempFail, tooLarge } from '../shared/app-error.js';
+import type { Logger } from '../shared/logger.js';
+import { isQuotaExceeded, type CopyDraft, type MailStore } from '../storage/mail-store.js';
+import type { MessageRecord } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
-import { webhookWanted } from './webhooks.js';
+import type { PipelineWatch } from './pipeline-watch.js';
 import type { LocalRecipient } from './recipients.js';
+import { webhookWanted } from './webhooks.js';
 
 /** One stored copy: whose, in which folder, and why. */
 export interface DeliveryTarget {
@@ -31,8 +30,8 @@ export interface DeliveryTarget {
 
 export interface IngestInput {
   /**
-   * DATA bytes after dot-unstuffing, CRLF line ends. Ingest owns them: a big
-   * message's buffer is moved to the writing thread and left empty.
+   * DATA bytes after dot-unstuffing, CRLF line ends. Ingest owns them: the
+   * store may move a big message's buffer to its writing thread and leave it empty.
    */
   raw: Buffer;
   targets: DeliveryTarget[];
@@ -53,122 +52,59 @@ export interface IngestInput {
 }
 
 export interface IngestResult {
-  copies: StoredCopy[];
+  /** the stored copies, in the order of the (de-duplicated) targets */
+  messages: MessageRecord[];
   outboundId: number | null;
 }
 
 export interface IngestDeps {
   /** whether copies queue a message.received webhook in their commit */
   config: Pick<Config, 'webhooks'>;
-  /** commits each delivery in one transaction (batched with others arriving meanwhile) */
-  db: Pick<Database, 'commitDelivery'>;
-  blobs: BlobStore;
+  store: Pick<MailStore, 'openDelivery'>;
+  /** parses off the main thread, with a deadline */
+  parser: MessageParser;
   events: EventBus;
   log: Logger;
+  /** deliveries in progress, for /health */
+  pipeline: PipelineWatch;
 }
 
-// The parser runs on this one thread: parsing twenty big messages interleaved
-// is no faster than one or two at a time, but holds twenty working sets in
-// memory. (3 MB, room for two 1 MB messages, measured no faster in the bench
-// and raised its peak RSS by ~10 MB.)
-const parsingBudget = new ByteBudget(2 * 1024 * 1024);
+export function ingestMessage(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
+  return deps.pipeline.track(() => ingest(deps, input));
+}
 
-export async function ingestMessage(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
+async function ingest(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
   const receivedAt = new Date();
-  const parsing = parsingBudget.run(input.raw.length, () => parseMessage(input.raw));
-  const { raw, targets: wanted } = input.screen ? await screenWhileParsing(input.screen(input.raw), parsing) : input;
+  // The parser gets its own copy of the bytes, so the scanners read them meanwhile.
+  const parsing = deps.parser.parse(input.raw);
+  // Screening may refuse the message, or hand back the bytes to store (spam: X-Spam-* on top) and other folders.
+  const { raw, targets: wanted } = input.screen ? await input.screen(input.raw) : input;
   const rawBytes = raw.length;
-  const blobs = await storeBlobs(deps, raw, parsing);
-  const parsed = await parsing;
   const targets = uniqueTargets(wanted);
-  const announce = webhookWanted(deps.config, 'message.received');
-  const drafts = targets.map((t) => copyFor(t, parsed, input, rawBytes, blobs, receivedAt, announce));
-  const outbound = input.outbound ? { ...input.outbound, rawSha256: blobs.rawSha256, sizeBytes: rawBytes } : null;
-  let committed: IngestResult;
+  // The store may start writing the bytes while the parser runs.
+  const delivery = deps.store.openDelivery(raw);
+  let stored: IngestResult;
   try {
-    committed = await deps.db.commitDelivery({ copies: drafts, outbound, pinned: blobs.pinned, smallBlobs: blobs.small });
+    const parsed = await parsing;
+    const announce = webhookWanted(deps.config, 'message.received');
+    const copies = targets.map((t) => copyFor(t, parsed, input, rawBytes, receivedAt, announce));
+    stored = await delivery.commit({ copies, attachments: parsed.attachments, outbound: input.outbound ?? null });
   } catch (err) {
-    await discard(deps, blobs);
-    if ((err as { code?: unknown }).code === 'quota_exceeded') throw tooLarge('quota_exceeded', (err as Error).message);
+    await delivery.abandon().catch((e: unknown) => deps.log.warn({ err: e }, 'could not drop the blobs of a failed delivery'));
+    if (isQuotaExceeded(err)) throw tooLarge('quota_exceeded', (err as Error).message);
     deps.log.error({ err }, 'storing a message failed');
     throw tempFail('store_failed', 'Could not store the message, try again later');
   }
   const committedAt = process.hrtime.bigint();
-  committed.copies.forEach((copy, i) => {
-    deps.events.publish('message.stored', { message: toRecord(copy, drafts[i]!), source: targets[i]!.source ?? 'inbound', committedAt });
+  stored.messages.forEach((message, i) => {
+    deps.events.publish('message.stored', { message, source: targets[i]!.source ?? 'inbound', committedAt });
   });
-  return committed;
-}
-
-/**
- * Waits for the scanners while the parser runs. A parse that fails meanwhile
- * is marked handled here (it is awaited, and reported, after the verdict);
- * a refused message lets its parse finish quietly.
- */
-function screenWhileParsing<T>(screening: Promise<T>, parsing: Promise<unknown>): Promise<T> {
-  parsing.catch(() => undefined);
-  return screening;
-}
-
-interface BlobSet {
-  rawSha256: string;
-  attachmentShas: string[];
-  attachmentSizes: number[];
-  /** the files' hashes, pinned until the commit */
-  pinned: string[];
-  /** the hashes whose files this delivery created */
-  created: string[];
-  /** the small blobs, stored by the commit itself */
-  small: SmallBlobRow[];
-}
-
-// From this size on, raw bytes are moved to the writing thread after parsing
-// rather than copied to it during: twenty 1 MB messages in flight held 30 MB
-// of copies.
-const MOVE_RAW_FROM_BYTES = 256 * 1024;
-
-/**
- * The raw bytes and each attachment: files durably in the blob store before
- * any row names them, small blobs ready to go into the commit. Raw bytes
- * below MOVE_RAW_FROM_BYTES go to the store while the parser runs: a file's
- * syncs are the slow part of a delivery, and the parser yields to the event
- * loop often.
- */
-async function storeBlobs(deps: IngestDeps, raw: Buffer, parsing: Promise<ParsedMessage>): Promise<BlobSet> {
-  const attachments = (p: ParsedMessage) => p.attachments.map((a) => ({ bytes: a.content, sha256: a.sha256 }));
-  const puts = await Promise.allSettled(
-    raw.length >= MOVE_RAW_FROM_BYTES
-      ? [parsing.then((p) => deps.blobs.put([raw, ...attachments(p)], true))]
-      : [deps.blobs.put([raw]), parsing.then((p) => (p.attachments.length > 0 ? deps.blobs.put(attachments(p), true) : []))],
-  );
-  const stored = puts.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
-  const blobs: BlobSet = {
-    rawSha256: stored[0]?.sha256 ?? '',
-    attachmentShas: stored.slice(1).map((b) => b.sha256),
-    attachmentSizes: stored.slice(1).map((b) => b.size),
-    pinned: stored.filter((b) => !b.small).map((b) => b.sha256),
-    created: stored.filter((b) => b.created).map((b) => b.sha256),
-    small: stored.flatMap((b) => (b.small ? [b.small] : [])),
-  };
-  const failed = puts.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    // Each put is all or nothing; what the other one stored goes again.
-    await discard(deps, blobs);
-    const reason = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
-    throw tempFail('store_failed', `Could not store the message: ${reason}`);
-  }
-  return blobs;
-}
-
-async function discard(deps: IngestDeps, blobs: BlobSet): Promise<void> {
-  if (blobs.pinned.length === 0) return;
-  await deps.blobs.discard(blobs.pinned, blobs.created).catch((err: unknown) => deps.log.warn({ err }, 'could not discard blobs'));
+  return stored;
 }
 
 function copyFor(
-  t: DeliveryTarget, parsed: ParsedMessage, input: IngestInput, rawBytes: number, blobs: BlobSet, receivedAt: Date,
-  announce: boolean,
-): NewMessageCopy {
+  t: DeliveryTarget, parsed: ParsedMessage, input: IngestInput, rawBytes: number, receivedAt: Date, announce: boolean,
+): CopyDraft {
   const r = t.recipient;
   const receivedHeader = buildReceivedHeader(input.trace, r.email, receivedAt);
   return {
@@ -190,32 +126,10 @@ function copyFor(
     sentAt: parsed.date ?? receivedAt,
     createdAt: receivedAt,
     receivedHeader,
-    rawSha256: blobs.rawSha256,
     sizeBytes: Buffer.byteLength(receivedHeader) + rawBytes,
     quotaBytes: input.enforceQuota && t.source !== 'sent' ? r.quotaBytes : null,
     mailbox: r.email,
     queueWebhook: announce && (t.source ?? 'inbound') === 'inbound',
-    attachments: parsed.attachments.map((a, i) => ({
-      filename: a.filename,
-      contentType: a.contentType,
-      size: blobs.attachmentSizes[i]!,
-      contentId: a.contentId,
-      sha256: blobs.attachmentShas[i]!,
-    })),
-  };
-}
-
-// Field by field rather than a rest spread of the draft: this runs for every
-// stored copy, and V8 copies a rest object property by property in its runtime.
-// (quotaBytes, mailbox and queueWebhook only instruct the commit; they are not part of the message.)
-function toRecord(copy: StoredCopy, d: NewMessageCopy): MessageRecord {
-  return {
-    id: copy.id, userId: d.userId, threadId: copy.threadId, folderId: d.folderId,
-    messageId: d.messageId, inReplyTo: d.inReplyTo, references: d.references,
-    fromEmail: d.fromEmail, fromName: d.fromName, to: d.to, cc: d.cc, subject: d.subject, snippet: d.snippet,
-    bodyText: d.bodyText, untrustedHtml: d.untrustedHtml, isRead: d.isRead, isStarred: false,
-    hasAttachments: d.attachments.length > 0, sentAt: d.sentAt, createdAt: d.createdAt,
-    receivedHeader: d.receivedHeader, rawSha256: d.rawSha256, sizeBytes: d.sizeBytes, attachments: copy.attachments,
   };
 }
 

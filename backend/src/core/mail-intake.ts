@@ -1,5 +1,6 @@
 // The use cases behind an SMTP session, in protocol-free terms: who may
 // authenticate, which senders and recipients are allowed, and delivery.
+import { toCrlf } from '../mail/line-endings.js';
 import type { TraceInfo } from '../mail/received-header.js';
 import type { SpamVerdict } from '../scanning/scan-verdict.js';
 import type { Logger } from '../shared/logger.js';
@@ -27,7 +28,7 @@ export class MailIntake {
   private readonly authGuard: AuthGuard;
 
   constructor(
-    private readonly deps: SendDeps & Pick<AccountDeps, 'users' | 'hasher'> & ScreeningDeps,
+    private readonly deps: SendDeps & Pick<AccountDeps, 'hasher'> & { store: AccountDeps['store'] } & ScreeningDeps,
     private readonly hostname: string,
     private readonly log: Logger,
   ) {
@@ -53,8 +54,12 @@ export class MailIntake {
     return resolveRecipientFor(this.deps, address, session.user);
   }
 
-  /** Mail from outside is scanned; an authenticated user's own submissions are trusted (as SpamAssassin's ALL_TRUSTED). */
-  async deliver(raw: Buffer, recipients: Recipient[], session: SmtpSessionInfo): Promise<number[]> {
+  /**
+   * DATA as received, dot-unstuffed; bare LF or CR line ends are made CRLF so /raw is always RFC 5322 shaped.
+   * Mail from outside is scanned; an authenticated user's own submissions are trusted (as SpamAssassin's ALL_TRUSTED).
+   */
+  async deliver(data: Buffer, recipients: Recipient[], session: SmtpSessionInfo): Promise<number[]> {
+    const raw = toCrlf(data);
     const protocol = `ESMTP${session.secure ? 'S' : ''}${session.user ? 'A' : ''}`;
     const trace = { helo: session.helo, remoteAddress: session.remoteAddress, hostname: this.hostname, protocol, sessionId: session.id, mailFrom: session.mailFrom };
     if (session.user) {
@@ -76,8 +81,8 @@ export class MailIntake {
           return screened;
         }
       : undefined;
-    const { copies } = await ingestMessage(this.deps, { raw, targets, trace, enforceQuota: true, screen });
-    const ids = copies.map((c) => c.id);
+    const { messages } = await ingestMessage(this.deps, { raw, targets, trace, enforceQuota: true, screen });
+    const ids = messages.map((m) => m.id);
     if (verdict.spam) announceSpam(this.deps, verdict.spam, envelope, ids);
     this.log.debug({ sessionId: session.id, ids, spam: !!verdict.spam }, 'message stored');
     return ids;

@@ -1,55 +1,95 @@
 // Reading and organising a user's mail. Every call takes the owner's id and
 // answers not-found for anything that is not theirs.
-import { notFound, invalid } from '../shared/app-error.js';
-import type { BlobStore } from '../storage/blob-store.js';
-import type { FolderRepo } from '../storage/folder-repo.js';
-import type { MessageRepo } from '../storage/message-repo.js';
-import type { AttachmentRecord, MessageRecord } from '../storage/records.js';
+import { invalid, notFound } from '../shared/app-error.js';
+import { decodeCursor } from '../storage/cursor.js';
+import type { MailStore, MessageChange } from '../storage/mail-store.js';
+import type {
+  AttachmentRecord,
+  FolderRecord,
+  FolderWithCounts,
+  MessageRecord,
+  MessageSummaryRecord,
+  Page,
+  ThreadSummaryRecord,
+} from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
 
+export type { MessageChange };
+
 export interface MailboxDeps {
-  folders: FolderRepo;
-  messages: MessageRepo;
-  blobs: BlobStore;
+  store: Pick<MailStore, 'folders' | 'messages' | 'blobs'>;
   events: EventBus;
 }
 
-export interface MessageChange {
-  isRead?: boolean;
-  isStarred?: boolean;
-  folderId?: number;
+export interface PageRequest {
+  limit: number;
+  cursor: string | null;
 }
 
-export async function ownedFolder(deps: MailboxDeps, userId: number, folderId: number) {
-  const folder = await deps.folders.findOwned(userId, folderId);
+export function listFolders(deps: MailboxDeps, userId: number): Promise<FolderWithCounts[]> {
+  return deps.store.folders.listWithCounts(userId);
+}
+
+export async function ownedFolder(deps: MailboxDeps, userId: number, folderId: number): Promise<FolderRecord> {
+  const folder = await deps.store.folders.findOwned(userId, folderId);
   if (!folder) throw notFound('folder');
   return folder;
 }
 
+/** A folder's messages, newest first. */
+export async function listMessages(deps: MailboxDeps, userId: number, folderId: number, page: PageRequest): Promise<Page<MessageSummaryRecord>> {
+  checkCursor(page.cursor);
+  await ownedFolder(deps, userId, folderId);
+  return deps.store.messages.listInFolder(userId, folderId, page.limit, page.cursor);
+}
+
+/** A folder's conversations, the one with the newest message first. */
+export async function listThreads(deps: MailboxDeps, userId: number, folderId: number, page: PageRequest): Promise<Page<ThreadSummaryRecord>> {
+  checkCursor(page.cursor);
+  await ownedFolder(deps, userId, folderId);
+  return deps.store.messages.listThreadsInFolder(userId, folderId, page.limit, page.cursor);
+}
+
 export async function getMessage(deps: MailboxDeps, userId: number, id: number): Promise<MessageRecord> {
-  const message = await deps.messages.get(userId, id);
+  const message = await deps.store.messages.get(userId, id);
   if (!message) throw notFound('message');
   return message;
 }
 
 export async function getThread(deps: MailboxDeps, userId: number, threadId: number): Promise<MessageRecord[]> {
-  const messages = await deps.messages.listThread(userId, threadId);
+  const messages = await deps.store.messages.listThread(userId, threadId);
   if (messages.length === 0) throw notFound('thread');
   return messages;
+}
+
+/** The thread's messages, or (with folderId) only those in that folder: an action on what the user is looking at. */
+export async function threadInFolder(deps: MailboxDeps, userId: number, threadId: number, folderId?: number): Promise<MessageRecord[]> {
+  const messages = await getThread(deps, userId, threadId);
+  if (folderId === undefined) return messages;
+  const inFolder = messages.filter((m) => m.folderId === folderId);
+  if (inFolder.length === 0) throw notFound('thread');
+  return inFolder;
 }
 
 /** The raw message as stored: our trace header, then the DATA bytes. */
 export async function getRaw(deps: MailboxDeps, userId: number, id: number): Promise<Buffer> {
   const m = await getMessage(deps, userId, id);
-  return Buffer.concat([Buffer.from(m.receivedHeader, 'latin1'), await deps.blobs.read(m.rawSha256)]);
+  return Buffer.concat([Buffer.from(m.receivedHeader, 'latin1'), await deps.store.blobs.read(m.rawSha256)]);
 }
 
 export async function getAttachment(
   deps: MailboxDeps, userId: number, id: number,
 ): Promise<{ attachment: AttachmentRecord; content: Buffer }> {
-  const attachment = await deps.messages.getAttachment(userId, id);
+  const attachment = await deps.store.messages.getAttachment(userId, id);
   if (!attachment) throw notFound('attachment');
-  return { attachment, content: await deps.blobs.read(attachment.sha256) };
+  return { attachment, content: await deps.store.blobs.read(attachment.sha256) };
+}
+
+/** Messages with every word, newest first (at most 8 words count). */
+export function searchMessages(deps: MailboxDeps, userId: number, query: string, limit: number): Promise<MessageSummaryRecord[]> {
+  const words = query.trim().split(/\s+/).filter(Boolean).slice(0, 8);
+  if (words.length === 0) return Promise.resolve([]);
+  return deps.store.messages.search(userId, words, limit);
 }
 
 /** Applies a change to messages of one owner and tells their other tabs. */
@@ -60,7 +100,7 @@ export async function changeMessages(
   if (change.isRead === undefined && change.isStarred === undefined && change.folderId === undefined) {
     throw invalid('empty_change', 'nothing to change: give isRead, isStarred or folderId');
   }
-  await deps.messages.update(userId, before.map((m) => m.id), change);
+  await deps.store.messages.update(userId, before.map((m) => m.id), change);
   const after = before.map((m) => ({ ...m, ...definedOnly(change) }));
   for (let i = 0; i < after.length; i++) {
     deps.events.publish('message.updated', { userId, message: after[i]!, previousFolderId: before[i]!.folderId });
@@ -70,14 +110,18 @@ export async function changeMessages(
 
 /** Moves messages to Trash; those already in Trash are deleted for good. */
 export async function deleteMessages(deps: MailboxDeps, userId: number, messages: MessageRecord[]): Promise<void> {
-  const trash = await deps.folders.findByKind(userId, 'trash');
+  const trash = await deps.store.folders.findByKind(userId, 'trash');
   if (!trash) throw notFound('trash folder');
   const inTrash = messages.filter((m) => m.folderId === trash.id);
   const elsewhere = messages.filter((m) => m.folderId !== trash.id);
   if (elsewhere.length > 0) await changeMessages(deps, userId, elsewhere, { folderId: trash.id });
   if (inTrash.length === 0) return;
-  await deps.blobs.removeUnreferenced(await deps.messages.deleteForGood(userId, inTrash.map((m) => m.id)));
+  await deps.store.messages.deleteForGood(userId, inTrash.map((m) => m.id));
   for (const m of inTrash) deps.events.publish('message.deleted', { userId, id: m.id, threadId: m.threadId, folderId: m.folderId });
+}
+
+function checkCursor(cursor: string | null): void {
+  if (cursor && !decodeCursor(cursor)) throw invalid('invalid_cursor', 'cursor is not one this server issued');
 }
 
 function definedOnly(change: MessageChange): MessageChange {

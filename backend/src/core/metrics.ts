@@ -82,19 +82,20 @@ export class Metrics {
 
   constructor(events: EventBus) {
     client.collectDefaultMetrics({ register: this.registry });
-    const self = this;
+    // prom-client calls collect() with the gauge as `this`; the live sources come from here.
+    const sources = () => this.sources;
     new client.Gauge({
       name: 'smtp_connections_active', help: 'Open SMTP connections', registers: [this.registry],
-      collect() { this.set(self.sources?.smtpConnections().active ?? 0); },
+      collect() { this.set(sources()?.smtpConnections().active ?? 0); },
     });
     new client.Gauge({
       name: 'chitbox_socketio_connected_clients', help: 'Connected Socket.IO clients', registers: [this.registry],
-      collect() { this.set(self.sources?.socketClients() ?? 0); },
+      collect() { this.set(sources()?.socketClients() ?? 0); },
     });
     new client.Gauge({
       name: 'smtp_messages_queued', help: 'Outbound messages waiting (pending, retry, sending)', registers: [this.registry],
       async collect() {
-        const c: Record<string, number> = (await self.sources?.queueCounts().catch(() => ({}))) ?? {};
+        const c: Record<string, number> = (await sources()?.queueCounts().catch(() => ({}))) ?? {};
         this.set((c.pending ?? 0) + (c.retry ?? 0) + (c.sending ?? 0));
       },
     });

@@ -1,4 +1,4 @@
-// The outbound queue worker (issue 4): takes due rows, relays them, and
+// The outbound queue worker: takes due rows, relays them, and
 // decides what happens next. 2xx: sent. 5xx: failed at once with a bounce in
 // the sender's Inbox. 4xx or no answer: retried with exponential backoff
 // until QUEUE_GIVE_UP_MS, then failed with a bounce. A row left 'sending' by
@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { composeBounce, type BounceFailure } from '../mail/bounce-message.js';
 import { toCrlf } from '../mail/line-endings.js';
 import type { Logger } from '../shared/logger.js';
-import type { OutboundRecord } from '../storage/outbound-repo.js';
+import type { OutboundRecord } from '../storage/records.js';
 import { ingestMessage } from './ingest-message.js';
 import type { SendDeps } from './send-message.js';
 
@@ -61,7 +61,7 @@ export class OutboundWorker {
   ) {}
 
   async start(): Promise<void> {
-    const recovered = await this.deps.outbound.recoverInterrupted(new Date());
+    const recovered = await this.deps.store.outbound.recoverInterrupted(new Date());
     if (recovered > 0) this.log.warn({ recovered }, 'outbound messages interrupted mid-send will be retried');
     this.unsubscribe = this.deps.events.subscribe('outbound.queued', () => this.pump());
     this.timer = setInterval(() => this.pump(), this.deps.config.queue.pollMs);
@@ -105,7 +105,7 @@ export class OutboundWorker {
   private async fill(): Promise<void> {
     const { concurrency } = this.deps.config.queue;
     while (!this.stopped && this.inFlight.size < concurrency) {
-      const rows = await this.deps.outbound.claimDue(new Date(), concurrency - this.inFlight.size);
+      const rows = await this.deps.store.outbound.claimDue(new Date(), concurrency - this.inFlight.size);
       if (rows.length === 0) return;
       for (const row of rows) {
         const work = this.attempt(row)
@@ -123,7 +123,7 @@ export class OutboundWorker {
     let raw: Buffer;
     try {
       // RFC 5321 2.3.8 and SMTP smuggling: no bare CR or LF leaves this server.
-      raw = toCrlf(await this.deps.blobs.read(row.rawSha256));
+      raw = toCrlf(await this.deps.store.blobs.read(row.rawSha256));
     } catch (err) {
       this.log.error({ err, queueId: row.id }, 'outbound message content is missing');
       return this.fail(row, row.recipients.map((r) => ({ recipient: r, reason: 'the message content was lost on this server', status: '5.3.0' })));
@@ -149,7 +149,7 @@ export class OutboundWorker {
     if (temporary.length > 0) {
       await this.retryOrGiveUp(row, temporary.map((r) => r.recipient), temporary[0]!.message, false);
     } else {
-      await this.deps.outbound.markSent(row.id, permanent.length ? `refused: ${permanent.map((p) => p.recipient).join(', ')}` : null);
+      await this.deps.store.outbound.markSent(row.id, permanent.length ? `refused: ${permanent.map((p) => p.recipient).join(', ')}` : null);
     }
     this.log.info({ queueId: row.id, accepted: result.accepted.length }, 'relayed');
     this.deps.events.publish('message.sent', { queueId: row.id, userId: row.userId, mailFrom: row.mailFrom, recipients: result.accepted });
@@ -174,7 +174,7 @@ export class OutboundWorker {
     }
     const backoff = Math.min(retryMaxMs, retryMinMs * 2 ** Math.min(30, Math.max(0, row.attempts - 1)));
     const at = new Date(Math.min(now + backoff, deadline));
-    await this.deps.outbound.scheduleRetry(row.id, recipients, at, error);
+    await this.deps.store.outbound.scheduleRetry(row.id, recipients, at, error);
   }
 
   /** Marks the row failed first (so it is never resent), then tells the sender. */
@@ -183,7 +183,7 @@ export class OutboundWorker {
     summary = 'The remote server refused the message permanently.', release = true,
   ): Promise<void> {
     const error = failures[0]?.reason ?? 'failed';
-    await this.deps.outbound.markFailed(row.id, error);
+    await this.deps.store.outbound.markFailed(row.id, error);
     await this.bounce(row, failures, summary);
     this.publishFailed(row, failures.map((f) => f.recipient), error);
     if (release) await this.releaseBlob(row.rawSha256);
@@ -198,7 +198,7 @@ export class OutboundWorker {
     const hostname = this.deps.config.smtp.hostname;
     try {
       const self = await this.deps.recipients.resolveLocal(row.mailFrom);
-      const original = await this.deps.blobs.read(row.rawSha256).catch(() => Buffer.alloc(0));
+      const original = await this.deps.store.blobs.read(row.rawSha256).catch(() => Buffer.alloc(0));
       const raw = await composeBounce({
         hostname, sender: row.mailFrom, failures, original, summary, messageId: `${randomUUID()}@${hostname}`, date: new Date(),
         arrivalDate: row.createdAt,
@@ -216,7 +216,7 @@ export class OutboundWorker {
   /** Removes the raw blob once neither a message nor an active queue row needs it. */
   private async releaseBlob(sha256: string): Promise<void> {
     try {
-      await this.deps.blobs.removeUnreferenced([sha256]);
+      await this.deps.store.blobs.release([sha256]);
     } catch (err) {
       this.log.warn({ err, sha256 }, 'could not remove a relayed blob');
     }

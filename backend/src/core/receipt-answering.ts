@@ -6,23 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { composeReadReceipt, receiptRequestOf } from '../mail/read-receipt.js';
-import type { Logger } from '../shared/logger.js';
-import type { BlobStore } from '../storage/blob-store.js';
-import type { ChatStore } from '../storage/chat-store.js';
-import type { FolderRepo } from '../storage/folder-repo.js';
+import type { MailStore } from '../storage/mail-store.js';
 import type { MessageRecord } from '../storage/records.js';
-import type { UserRepo } from '../storage/user-repo.js';
-import type { EventBus } from './event-bus.js';
 import { ingestMessage, type IngestDeps } from './ingest-message.js';
 
 export interface AnsweringDeps extends IngestDeps {
   config: Pick<Config, 'webhooks' | 'smtp' | 'relay'>;
-  chat: ChatStore;
-  users: UserRepo;
-  folders: FolderRepo;
-  blobs: BlobStore;
-  events: EventBus;
-  log: Logger;
+  store: Pick<MailStore, 'openDelivery' | 'chat' | 'users' | 'folders' | 'blobs'>;
 }
 
 export class ReceiptAnswering {
@@ -47,15 +37,15 @@ export class ReceiptAnswering {
   }
 
   private async answer(readerId: number, copy: MessageRecord): Promise<void> {
-    const settings = await this.deps.chat.settings(readerId);
+    const settings = await this.deps.store.chat.settings(readerId);
     if (!settings.sendReadReceipts) return;
-    const folder = await this.deps.folders.findOwned(readerId, copy.folderId);
+    const folder = await this.deps.store.folders.findOwned(readerId, copy.folderId);
     if (!folder || folder.kind === 'sent' || folder.kind === 'drafts' || folder.kind === 'spam') return;
-    const raw = await this.deps.blobs.read(copy.rawSha256);
+    const raw = await this.deps.store.blobs.read(copy.rawSha256);
     const to = receiptRequestOf(raw);
-    if (!to || (await this.deps.users.findByEmail(to))) return;
-    const reader = await this.deps.users.findById(readerId);
-    if (!reader || !(await this.deps.chat.claimReceipt(readerId, copy.id, new Date()))) return;
+    if (!to || (await this.deps.store.users.findByEmail(to))) return;
+    const reader = await this.deps.store.users.findById(readerId);
+    if (!reader || !(await this.deps.store.chat.claimReceipt(readerId, copy.id, new Date()))) return;
     const hostname = this.deps.config.smtp.hostname;
     const receipt = await composeReadReceipt({
       hostname, reader: { address: reader.email, name: reader.name ?? '' }, to, original: raw,

@@ -1,7 +1,7 @@
 // Who a recipient address is: a local user, an unknown local address, or
 // somewhere else. Decided once, at RCPT time.
 import { permFail } from '../shared/app-error.js';
-import type { UserRepo } from '../storage/user-repo.js';
+import type { UserStore } from '../storage/mail-store.js';
 import { parseMailbox } from '../mail/addresses.js';
 import { checkMailboxAccepts, quotaBytes } from './quota.js';
 
@@ -15,7 +15,7 @@ export interface LocalRecipient {
 
 export class RecipientResolver {
   constructor(
-    private readonly users: UserRepo,
+    private readonly users: Pick<UserStore, 'findMailbox' | 'anyInDomain'>,
     private readonly mailDomains: readonly string[],
     /** DEFAULT_QUOTA_MB: a full or disabled mailbox is refused at RCPT */
     private readonly defaultQuotaMb = 1024,

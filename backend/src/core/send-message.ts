@@ -1,4 +1,4 @@
-// Sending as a user (issue 4): the same story for SMTP submission and the
+// Sending as a user: the same story for SMTP submission and the
 // compose API. Local recipients get their copy through the inbound path, the
 // sender gets the submitted bytes in Sent, external recipients wait in the
 // outbound queue for the relay. Local recipients are never queued.
@@ -9,11 +9,7 @@ import { parseMailbox } from '../mail/addresses.js';
 import { composeMessage, type ComposeAddress, type ComposeAttachment } from '../mail/compose-message.js';
 import type { TraceInfo } from '../mail/received-header.js';
 import { invalid, tempFail, tooLarge } from '../shared/app-error.js';
-import type { ChatStore } from '../storage/chat-store.js';
-import type { FolderRepo } from '../storage/folder-repo.js';
-import type { MessageRepo } from '../storage/message-repo.js';
-import type { StoredCopy } from '../storage/message-store.js';
-import type { OutboundRepo } from '../storage/outbound-repo.js';
+import type { MailStore } from '../storage/mail-store.js';
 import type { MessageRecord, UserRecord } from '../storage/records.js';
 import { ingestMessage, type IngestDeps } from './ingest-message.js';
 import { getMessage } from './mailbox.js';
@@ -23,12 +19,8 @@ import {
 } from './submission-policy.js';
 
 export interface SendDeps extends IngestDeps {
-  /** the sender's read-receipt choice (absent: never ask) */
-  chatStore?: Pick<ChatStore, 'settings'>;
   config: Config;
-  messages: MessageRepo;
-  folders: FolderRepo;
-  outbound: OutboundRepo;
+  store: Pick<MailStore, 'openDelivery' | 'folders' | 'messages' | 'blobs' | 'outbound' | 'chat'>;
   recipients: RecipientResolver;
 }
 
@@ -43,8 +35,8 @@ export interface Submission {
 }
 
 export interface SubmissionResult {
-  sent: StoredCopy;
-  delivered: StoredCopy[];
+  sent: MessageRecord;
+  delivered: MessageRecord[];
   /** the outbound queue row, when there were external recipients */
   queuedId: number | null;
 }
@@ -69,10 +61,10 @@ export async function submitMessage(deps: SendDeps, sub: Submission): Promise<Su
   const external = uniqueBy(sub.recipients.filter(isExternal).map((r) => r.email), (a) => a.toLowerCase());
   const [self, sentFolder] = await Promise.all([
     deps.recipients.resolveLocal(sub.sender.email),
-    deps.folders.findByKind(sub.sender.id, 'sent'),
+    deps.store.folders.findByKind(sub.sender.id, 'sent'),
   ]);
   if (!sentFolder) throw tempFail('store_failed', 'The Sent folder is missing');
-  const { copies, outboundId } = await ingestMessage(deps, {
+  const { messages: copies, outboundId } = await ingestMessage(deps, {
     raw: sub.raw,
     targets: [
       ...local.map((recipient) => ({ recipient })),
@@ -116,7 +108,7 @@ export async function sendMessage(
   const recipients = await Promise.all(everyone.map((a) => resolveRecipientFor(deps, a.address, user)));
   const parent = req.inReplyToId === undefined ? null : await getMessage(deps, user.id, req.inReplyToId);
   // RFC 8098: ask outside recipients for a read receipt when the user chose to (local ones show read ticks anyway).
-  const askReceipt = recipients.some(isExternal) && (await deps.chatStore?.settings(user.id))?.requestReadReceipts === true;
+  const askReceipt = recipients.some(isExternal) && (await deps.store.chat.settings(user.id)).requestReadReceipts;
   const raw = await composeMessage({
     from: { address: user.email, name: user.name ?? '' },
     to,
@@ -139,7 +131,7 @@ export async function sendMessage(
     protocol: 'HTTP', sessionId: randomBytes(6).toString('hex'),
   };
   const { sent } = await submitMessage(deps, { raw, sender: user, recipients, trace });
-  return getMessage(deps, user.id, sent.id);
+  return sent;
 }
 
 /** Each entry may be "a@b", "Name <a@b>" or several separated by commas. */

@@ -6,15 +6,13 @@
 import type { Logger } from '../shared/logger.js';
 import type { ContentScanner, LearnClass } from '../scanning/scan-verdict.js';
 import { scannerFailureOf } from '../scanning/scanner-failure.js';
-import type { BlobStore } from '../storage/blob-store.js';
-import type { FolderRepo } from '../storage/folder-repo.js';
+import type { MailStore } from '../storage/mail-store.js';
 import type { MessageRecord } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
 
 export interface SpamLearningDeps {
   scanner: Pick<ContentScanner, 'learn'>;
-  folders: Pick<FolderRepo, 'findByKind'>;
-  blobs: Pick<BlobStore, 'read'>;
+  store: { folders: Pick<MailStore['folders'], 'findByKind'>; blobs: Pick<MailStore['blobs'], 'read'> };
   events: EventBus;
   log: Logger;
 }
@@ -46,7 +44,7 @@ async function teach(deps: SpamLearningDeps, userId: number, message: MessageRec
   });
   if (!as) return;
   try {
-    const answer = await deps.scanner.learn(await deps.blobs.read(message.rawSha256), as);
+    const answer = await deps.scanner.learn(await deps.store.blobs.read(message.rawSha256), as);
     deps.events.publish('spam.learned', { userId, messageId: message.id, as, learned: answer?.learned ?? null });
     deps.log.info({ messageId: message.id, as, answer }, 'told spamd');
   } catch (err) {
@@ -58,10 +56,10 @@ async function teach(deps: SpamLearningDeps, userId: number, message: MessageRec
 
 /** 'spam' into Spam, 'ham' out of Spam into anything but Trash, else nothing to learn. */
 async function lessonOf(deps: SpamLearningDeps, userId: number, to: number, from: number): Promise<LearnClass | null> {
-  const spam = await deps.folders.findByKind(userId, 'spam');
+  const spam = await deps.store.folders.findByKind(userId, 'spam');
   if (!spam) return null;
   if (to === spam.id) return 'spam';
   if (from !== spam.id) return null;
-  const trash = await deps.folders.findByKind(userId, 'trash');
+  const trash = await deps.store.folders.findByKind(userId, 'trash');
   return to === trash?.id ? null : 'ham';
 }

@@ -1,4 +1,4 @@
-// Who an authenticated user may send as, and where (issue 4). Unauthenticated
+// Who an authenticated user may send as, and where. Unauthenticated
 // sessions never reach this: they may deliver to local users only.
 import { headerAddresses } from '../mail/header-fields.js';
 import { parseMailbox } from '../mail/addresses.js';

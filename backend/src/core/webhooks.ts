@@ -7,7 +7,8 @@ import { createHmac } from 'node:crypto';
 import type { Config, WebhookEventName } from '../config/config.js';
 import type { Logger } from '../shared/logger.js';
 import { webhookBody } from '../storage/webhook-payload.js';
-import type { WebhookRepo, WebhookRow } from '../storage/webhook-repo.js';
+import type { WebhookOutbox } from '../storage/mail-store.js';
+import type { WebhookRow } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
 import type { Metrics } from './metrics.js';
 
@@ -29,7 +30,7 @@ export function webhookWanted(config: Pick<Config, 'webhooks'>, event: WebhookEv
  * message's own commit (ingest-message.ts), so here it only wakes the worker.
  */
 export function recordWebhookEvents(
-  config: Config, events: EventBus, repo: WebhookRepo, log: Logger, onQueued?: () => void, pending?: Set<Promise<unknown>>,
+  config: Config, events: EventBus, repo: WebhookOutbox, log: Logger, onQueued?: () => void, pending?: Set<Promise<unknown>>,
 ): () => void {
   const wanted = new Set<WebhookEventName>(config.webhooks.events);
   if (!config.webhooks.url || wanted.size === 0) return () => undefined;
@@ -78,7 +79,7 @@ export interface WebhookWorker {
 }
 
 /** Delivers due outbox rows one at a time, oldest first. */
-export function startWebhookWorker(config: Config, repo: WebhookRepo, metrics: Metrics, log: Logger): WebhookWorker {
+export function startWebhookWorker(config: Config, repo: WebhookOutbox, metrics: Metrics, log: Logger): WebhookWorker {
   const w = config.webhooks;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;

@@ -2,17 +2,15 @@
 // with the account's email and password, so `curl -u admin@x:pw` works.
 // requireAdmin answers 401 without credentials and 403 for a non-admin.
 import type { Request, RequestHandler } from 'express';
-import { authenticateToken, verifyCredentials, type AccountDeps } from '../core/accounts.js';
-import { isAdmin } from '../core/admin-users.js';
-import type { Config } from '../config/config.js';
+import type { Core } from '../core/core.js';
 import { forbidden, unauthorized } from '../shared/app-error.js';
-import type { UserRecord } from '../storage/records.js';
+import type { UserRecord } from '../core/model.js';
 
 const CALLER = Symbol('chitbox.caller');
 
-export function requireCaller(deps: AccountDeps): RequestHandler {
+export function requireCaller(core: Pick<Core, 'accounts'>): RequestHandler {
   return (req, res, next) => {
-    identify(deps, req.headers.authorization ?? '')
+    identify(core, req.headers.authorization ?? '')
       .then((user) => {
         if (!user) {
           res.setHeader('WWW-Authenticate', 'Basic realm="ChitBox admin", charset="UTF-8"');
@@ -25,9 +23,9 @@ export function requireCaller(deps: AccountDeps): RequestHandler {
   };
 }
 
-export function requireAdmin(config: Config): RequestHandler {
+export function requireAdmin(core: Pick<Core, 'admin'>): RequestHandler {
   return (req, _res, next) => {
-    next(isAdmin(config, caller(req)) ? undefined : forbidden('admin_required', 'this needs an admin account'));
+    next(core.admin.isAdmin(caller(req)) ? undefined : forbidden('admin_required', 'this needs an admin account'));
   };
 }
 
@@ -37,14 +35,14 @@ export function caller(req: Request): UserRecord {
   return user;
 }
 
-async function identify(deps: AccountDeps, header: string): Promise<UserRecord | null> {
+async function identify(core: Pick<Core, 'accounts'>, header: string): Promise<UserRecord | null> {
   const bearer = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
-  if (bearer) return authenticateToken(deps, bearer[1]!);
+  if (bearer) return core.accounts.authenticateToken(bearer[1]!);
   const basic = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header);
   if (!basic) return null;
   const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return null;
-  const user = await verifyCredentials(deps, decoded.slice(0, colon), decoded.slice(colon + 1));
+  const user = await core.accounts.verifyCredentials(decoded.slice(0, colon), decoded.slice(colon + 1));
   return user && user.enabled ? user : null;
 }

@@ -1,4 +1,4 @@
-// Production home of the web inbox (issue 3): serves the built SPA from
+// Production home of the web inbox: serves the built SPA from
 // frontend/dist on FRONTEND_PORT and proxies /api, /socket.io (websockets
 // included) and /health to the API, so the browser talks to one origin
 // exactly as it does behind the Vite dev proxy. No Vite in production.

@@ -7,7 +7,7 @@ import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../config/config.js';
 import type { Metrics } from '../core/metrics.js';
 import { limitsApply } from '../core/rate-limits.js';
-import { normalizeEmail } from '../mail/addresses.js';
+import { normalizeEmail } from '../core/accounts.js';
 
 const noop: RequestHandler = (_req, _res, next) => next();
 

@@ -7,10 +7,6 @@ import { simpleParser, type AddressObject, type ParsedMail, type Attachment } fr
 import type { MailAddress, ParsedAttachment, ParsedMessage } from './parsed-message.js';
 import { extensionFor } from './content-types.js';
 import { parseHeaderBlock } from './header-fallback.js';
-import { installLineBase64Decoder } from './base64-decoder.js';
-
-// Same output, a fraction of the CPU on big attachments (base64-decoder.ts).
-installLineBase64Decoder();
 
 const PARSE_OPTIONS = {
   keepCidLinks: true, // we resolve cid: to attachment URLs ourselves; no data: bloat
@@ -27,8 +23,8 @@ const PARSE_OPTIONS = {
 
 // mailparser's base64 decoder turns each chunk it is given into a string. Given
 // a whole 1 MB message at once it makes megabyte strings, which V8 puts
-// straight into the old generation, where they drive full collections (a third
-// more CPU per big message, measured). Fed in socket-sized pieces, as the
+// straight into the old generation, where they drive full collections
+// (docs/performance.md). Fed in socket-sized pieces, as the
 // parser is when it reads a connection, those strings die young.
 const FEED_BYTES = 64 * 1024;
 

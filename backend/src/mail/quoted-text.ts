@@ -8,7 +8,7 @@
 // The rule that matters most: new words are never hidden. When in doubt a
 // part stays visible, and a message that would fold to nothing folds nothing.
 
-import { LruCache } from '../shared/lru-cache.js';
+import { LruCache } from './lru-cache.js';
 
 export type FoldKind = 'quote' | 'signature';
 

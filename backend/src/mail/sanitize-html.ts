@@ -2,7 +2,7 @@
 // no scripts, no event handlers, no javascript: URLs. What remains is still
 // untrusted; the web inbox renders it in a sandboxed iframe under a CSP.
 import sanitize from 'sanitize-html';
-import { LruCache } from '../shared/lru-cache.js';
+import { LruCache } from './lru-cache.js';
 
 const OPTIONS: sanitize.IOptions = {
   allowedTags: [

@@ -7,8 +7,7 @@ import { z } from 'zod';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/events.js';
 import type { ChatService } from '../core/chat.js';
 import type { EventBus } from '../core/event-bus.js';
-import type { Logger } from '../shared/logger.js';
-import type { UserRecord } from '../storage/records.js';
+import type { UserRecord } from '../core/model.js';
 
 type ChatServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -19,18 +18,17 @@ const typingRequest = z.object({ threadId: z.number().int().positive().max(Numbe
 const TYPING_BURST = 4;
 const TYPING_REFILL_MS = 1_000;
 
-export function attachChat(io: ChatServer, chat: ChatService, events: EventBus, roomOf: (userId: number) => string, log: Logger): () => void {
+export function attachChat(io: ChatServer, chat: ChatService, events: EventBus, roomOf: (userId: number) => string): () => void {
   io.on('connection', (socket: ChatSocket) => {
     const user = socket.data.user as UserRecord;
-    chat.socketOpened(user).catch((err: unknown) => log.warn({ err }, 'presence: could not announce a connection'));
-    socket.on('disconnect', () => {
-      chat.socketClosed(user).catch((err: unknown) => log.warn({ err }, 'presence: could not announce a disconnection'));
-    });
+    // The chat's use cases log their own failures: a socket event never waits on or fails with them.
+    void chat.socketOpened(user);
+    socket.on('disconnect', () => void chat.socketClosed(user));
     const bucket = { tokens: TYPING_BURST, at: Date.now() };
     socket.on('typing', (payload: unknown) => {
       const request = typingRequest.safeParse(payload);
       if (!request.success || !take(bucket)) return; // a bad or too frequent event is dropped, not answered
-      chat.typing(user, request.data.threadId).catch((err: unknown) => log.warn({ err }, 'typing: could not fan out'));
+      void chat.typing(user, request.data.threadId);
     });
   });
 

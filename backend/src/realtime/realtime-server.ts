@@ -4,9 +4,9 @@
 import type http from 'node:http';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/events.js';
-import { authenticateToken } from '../core/accounts.js';
+import type { Config } from '../config/config.js';
+import type { Core } from '../core/core.js';
 import { presentNewEmail } from '../core/presenters.js';
-import type { Services } from '../core/services.js';
 import { attachChat } from './chat-socket.js';
 
 const roomOf = (userId: number) => `user:${userId}`;
@@ -16,16 +16,19 @@ export interface RealtimeServer {
   close(): Promise<void>;
 }
 
-export function startRealtime(httpServer: http.Server, s: Services, onEmitLatency?: (seconds: number) => void): RealtimeServer {
+export function startRealtime(
+  httpServer: http.Server, core: Pick<Core, 'accounts' | 'events' | 'metrics' | 'chat'>, config: Pick<Config, 'http'>,
+): RealtimeServer {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
     serveClient: false,
-    cors: s.config.http.corsOrigin ? { origin: s.config.http.corsOrigin } : undefined,
+    cors: config.http.corsOrigin ? { origin: config.http.corsOrigin } : undefined,
   });
 
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown })?.token;
     if (typeof token !== 'string' || token.length > 4096) return next(new Error('unauthorized'));
-    authenticateToken(s, token)
+    core.accounts
+      .authenticateToken(token)
       .then((user) => {
         if (!user) return next(new Error('unauthorized'));
         socket.data.userId = user.id;
@@ -35,23 +38,23 @@ export function startRealtime(httpServer: http.Server, s: Services, onEmitLatenc
       .catch(() => next(new Error('unauthorized')));
   });
   io.on('connection', (socket) => void socket.join(roomOf(socket.data.userId as number)));
-  const detachChat = attachChat(io, s.chat, s.events, roomOf, s.log.child({ component: 'realtime' }));
+  const detachChat = attachChat(io, core.chat, core.events, roomOf);
   const isListening = (userId: number) => (io.sockets.adapter.rooms.get(roomOf(userId))?.size ?? 0) > 0;
 
   const unsubscribe = [
-    s.events.subscribe('message.stored', ({ message, committedAt }) => {
+    core.events.subscribe('message.stored', ({ message, committedAt }) => {
       // Presenting sanitises the HTML: not worth it for a user with no tab open.
       if (!isListening(message.userId)) return;
       io.to(roomOf(message.userId)).emit('new_email', presentNewEmail(message));
-      onEmitLatency?.(Number(process.hrtime.bigint() - committedAt) / 1e9);
+      core.metrics.emitLatency(Number(process.hrtime.bigint() - committedAt) / 1e9);
     }),
-    s.events.subscribe('message.updated', ({ userId, message, previousFolderId }) => {
+    core.events.subscribe('message.updated', ({ userId, message, previousFolderId }) => {
       io.to(roomOf(userId)).emit('email_updated', {
         id: message.id, threadId: message.threadId, folderId: message.folderId, previousFolderId,
         isRead: message.isRead, isStarred: message.isStarred,
       });
     }),
-    s.events.subscribe('message.deleted', ({ userId, id, threadId, folderId }) => {
+    core.events.subscribe('message.deleted', ({ userId, id, threadId, folderId }) => {
       io.to(roomOf(userId)).emit('email_deleted', { id, threadId, folderId });
     }),
   ];

@@ -32,10 +32,15 @@ export class WorkerCallError extends Error {
 interface Waiter {
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
+  /** the worker the request went to: only its failure fails the request */
+  worker: Worker;
 }
 
 export class WorkerRpc {
   private worker: Worker | null = null;
+  /** settles once the current worker has loaded its module and serves requests */
+  private started: Promise<void> = Promise.resolve();
+  private closed = false;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiter>();
   private readonly outbox = new Outbox(
@@ -57,10 +62,12 @@ export class WorkerRpc {
 
   /** Sends `payload` (its id is added) and resolves with the worker's value; `transfer` moves buffers instead of copying. */
   call<T>(payload: (id: number) => unknown, transfer?: readonly ArrayBuffer[]): Promise<T> {
+    // A request that comes after close (work that outlived a shutdown) must not start a new worker.
+    if (this.closed) return Promise.reject(new WorkerCallError('the worker was closed', 'worker_closed'));
     const id = this.nextId++;
     const worker = this.ensureWorker();
     return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, worker });
       // Keep the process alive while an answer is due; an idle worker must not.
       worker.ref();
       this.outbox.add(payload(id), transfer);
@@ -69,6 +76,7 @@ export class WorkerRpc {
 
   /** Asks the worker to finish ('close' message), then makes sure it is gone. */
   async close(): Promise<void> {
+    this.closed = true;
     this.outbox.flushNow(); // requests made this turn go before the close
     const worker = this.worker;
     this.worker = null;
@@ -80,12 +88,47 @@ export class WorkerRpc {
     await worker.terminate();
   }
 
+  /**
+   * Resolves once the worker that the next call goes to serves requests
+   * (starting one if needed): a deadline should not count a thread's start-up.
+   */
+  ready(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.ensureWorker();
+    return this.started;
+  }
+
+  /**
+   * Ends the worker now, whatever it is doing (a task that never finishes):
+   * its requests in flight fail with `reason`, and the next call starts a
+   * fresh worker.
+   */
+  terminate(reason: Error): void {
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = null;
+    this.outbox.clear();
+    this.failRequestsOf(worker, reason);
+    void worker.terminate();
+  }
+
+  private failRequestsOf(worker: Worker, err: Error): void {
+    for (const [id, w] of this.waiting) {
+      if (w.worker !== worker) continue;
+      this.waiting.delete(id);
+      w.reject(err);
+    }
+  }
+
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     // execArgv: [] — the entry registers the TypeScript loader itself; inheriting
     // the parent's --import tsx as well would load it twice.
     const worker = new Worker(ENTRY, { workerData: { module: this.module.href, data: this.data }, execArgv: [], resourceLimits: this.limits });
-    worker.on('message', (replies: WorkerReply<unknown>[]) => {
+    let markStarted!: () => void;
+    this.started = new Promise<void>((resolve) => (markStarted = resolve));
+    worker.on('message', (replies: WorkerReply<unknown>[] | 'ready') => {
+      if (replies === 'ready') return markStarted();
       for (const reply of replies) {
         const waiter = this.waiting.get(reply.id);
         if (!waiter) continue;
@@ -96,12 +139,12 @@ export class WorkerRpc {
       if (this.waiting.size === 0) worker.unref();
     });
     const fail = (err: Error) => {
+      markStarted(); // a worker that died while starting is not waited for
       if (this.worker === worker) {
         this.worker = null;
         this.outbox.clear(); // their callers are rejected just below
       }
-      for (const w of this.waiting.values()) w.reject(err);
-      this.waiting.clear();
+      this.failRequestsOf(worker, err);
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new WorkerCallError(`worker ${this.module.pathname} exited (${code})`, null)));
@@ -115,15 +158,22 @@ export function ownsWholeBuffer(bytes: Uint8Array): boolean {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
 }
 
+export interface ServeOptions {
+  /** runs when the main thread asks the worker to close */
+  onClose?: () => void;
+  /** buffers of an answer to move rather than copy (each must own its whole memory) */
+  transferOf?: (value: unknown) => ArrayBuffer[];
+}
+
 /** The worker side: answers each request with handle's value or error. */
 export function serveRequests<Req extends { id: number }>(
   port: MessagePort,
   decode: (message: unknown) => Req,
   handle: (request: Req) => unknown | Promise<unknown>,
-  onClose: () => void = () => undefined,
+  { onClose = () => undefined, transferOf }: ServeOptions = {},
 ): void {
   const replies = new Outbox(
-    (batch) => port.postMessage(batch),
+    (batch, transfer) => port.postMessage(batch, transfer),
     // One answer that cannot be cloned must not take the others with it.
     (batch) => {
       for (const reply of batch as Array<WorkerReply<unknown>>) {
@@ -139,12 +189,13 @@ export function serveRequests<Req extends { id: number }>(
     const request = decode(message);
     try {
       const value = await handle(request);
-      replies.add({ id: request.id, ok: true, value });
+      replies.add({ id: request.id, ok: true, value }, transferOf?.(value));
     } catch (err) {
       const e = err as { message?: string; code?: string };
       replies.add({ id: request.id, ok: false, error: { message: e.message ?? String(err), code: e.code ?? null } });
     }
   };
+  port.postMessage('ready');
   port.on('message', (message: unknown) => {
     if (message === 'close') {
       replies.flushNow();

@@ -1,12 +1,11 @@
 // Collects a DATA stream into one Buffer. smtp-server has already removed the
-// dot-stuffing; bare LF line ends are made CRLF so /raw is always RFC 5322 shaped.
-// The chunks are copied into pooled blocks as they arrive (shared/block-pool.ts).
+// dot-stuffing; the core makes bare line ends CRLF (mail-intake.ts).
+// The chunks are copied into pooled blocks as they arrive (block-pool.ts).
 // With a budget lease, reading pauses while the budget is over its limit
 // (smtp-server then stops reading the socket: TCP flow control slows the sender).
 import type { Readable } from 'node:stream';
-import { toCrlf } from '../mail/line-endings.js';
-import { PooledBytes, type BlockPool } from '../shared/block-pool.js';
-import type { Lease } from '../shared/receive-budget.js';
+import { PooledBytes, type BlockPool } from './block-pool.js';
+import type { Lease } from './receive-budget.js';
 
 export interface ReadResult {
   raw: Buffer;
@@ -37,7 +36,7 @@ export function readMessage(stream: Readable & { sizeExceeded?: boolean }, pool:
         bytes.release();
         return resolve({ raw: Buffer.alloc(0), sizeExceeded: true });
       }
-      resolve({ raw: toCrlf(bytes.take()), sizeExceeded: false });
+      resolve({ raw: bytes.take(), sizeExceeded: false });
     });
   });
 }

@@ -2,16 +2,15 @@
 // into one core call and the result back into a reply (STYLE.md practice 1).
 import net from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerSession } from 'smtp-server';
-import './enhanced-status.js';
-import './relay-trick-replies.js';
 import type { Config } from '../config/config.js';
 import type { Recipient } from '../core/submission-policy.js';
 import type { MailIntake, SmtpSessionInfo } from '../core/mail-intake.js';
 import type { SmtpGuard } from '../core/smtp-guard.js';
 import { closeGracefully } from './graceful-close.js';
 import { AppError, permFail, tempFail } from '../shared/app-error.js';
-import { BlockPool } from '../shared/block-pool.js';
-import { ReceiveBudget } from '../shared/receive-budget.js';
+import { openConnectionCount } from '../patches/smtp-server-connections.js';
+import { BlockPool } from './block-pool.js';
+import { ReceiveBudget } from './receive-budget.js';
 import type { Logger } from '../shared/logger.js';
 import { readMessage } from './read-message.js';
 import { toSmtpError } from './smtp-replies.js';
@@ -33,7 +32,7 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
   const receiveBudget = new ReceiveBudget(smtp.dataBufferBytes);
   // DATA is gathered in reused 64 KiB blocks (block-pool.ts); up to 16 MiB of them stay for the next messages.
   const blockPool = new BlockPool(64 * 1024, Math.min(smtp.dataBufferBytes, 16 * 1024 * 1024));
-  // STARTTLS only with a configured certificate (issue 4).
+  // STARTTLS only with a configured certificate.
   const tls = smtp.tls ? loadTlsMaterial(smtp.tls) : null;
 
   const server = new SMTPServer({
@@ -160,7 +159,7 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
 
   return {
     port,
-    connections: () => ({ active: (server as unknown as { connections: Set<unknown> }).connections.size, total: totalConnections }),
+    connections: () => ({ active: openConnectionCount(server), total: totalConnections }),
     async close(timeoutMs) {
       unwatchTls();
       await closeGracefully(server, inFlight, timeoutMs);

@@ -1,6 +1,6 @@
 // The one place where failures become SMTP replies (STYLE.md practice 3).
 // smtp-server reads err.responseCode; nothing else in ChitBox sets it.
-import { isAppError, type AppError } from '../shared/app-error.js';
+import { isAppError, permFail, type AppError } from '../shared/app-error.js';
 
 interface Reply {
   code: number;
@@ -44,6 +44,12 @@ const BY_KIND: Record<AppError['kind'], Reply> = {
 
 export interface SmtpReplyError extends Error {
   responseCode: number;
+}
+
+/** The reply to a recipient we will not relay for, also where smtp-server's own parser refuses the path (patches/). */
+export function relayDeniedReply(): { code: number; message: string } {
+  const err = toSmtpError(permFail('relay_denied', 'Relaying denied: not a local address'));
+  return { code: err.responseCode, message: err.message };
 }
 
 /** Turns any error into the Error smtp-server expects; unknown ones are 451 4.3.0 with no detail. */

@@ -99,3 +99,104 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** An account as an operator sees it. */
+export interface AccountRecord {
+  id: number;
+  email: string;
+  /** null for an account migrated while another had its local part */
+  username: string | null;
+  name: string | null;
+  role: 'user' | 'admin';
+  /** null: the configured default */
+  quotaMb: number | null;
+  usedBytes: number;
+  enabled: boolean;
+  createdAt: Date;
+}
+
+export interface AccountChange {
+  email?: string;
+  name?: string | null;
+  role?: 'user' | 'admin';
+  quotaMb?: number | null;
+  enabled?: boolean;
+  passwordHash?: string;
+}
+
+export type OutboundStatus = 'pending' | 'sending' | 'retry' | 'sent' | 'failed';
+/** states in which a queue row still needs its raw blob */
+export const ACTIVE_OUTBOUND: readonly OutboundStatus[] = ['pending', 'sending', 'retry'];
+
+/** A message waiting for (or done with) the relay. */
+export interface OutboundRecord {
+  id: number;
+  userId: number;
+  mailFrom: string;
+  recipients: string[];
+  rawSha256: string;
+  sizeBytes: number;
+  status: OutboundStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+}
+
+/** A queue row as operators see it: everything but the blob reference. */
+export type QueueRow = Omit<OutboundRecord, 'rawSha256'>;
+
+export interface WebhookRow {
+  id: number;
+  event: string;
+  payload: string;
+  attempts: number;
+}
+
+/** A copy, in another user's mailbox, of a message the asking user also holds. */
+export interface SharedCopyRecord {
+  userId: number;
+  /** the other user's address */
+  email: string;
+  /** the other user's thread holding the copy (0 when not asked for) */
+  threadId: number;
+  /** the message's people: the same in every copy (the same bytes) */
+  fromEmail: string;
+  to: AddressRecord[];
+  cc: AddressRecord[];
+}
+
+/** delivered (a local copy), queued, relayed, failed or read */
+export type DeliveryStatusValue = 'delivered' | 'queued' | 'relayed' | 'failed' | 'read';
+
+/** One recipient of a message a user sent, on the sender's own copy. */
+export interface DeliveryStatusRecord {
+  /** the sender's copy */
+  messageId: number;
+  threadId: number;
+  /** the sender */
+  userId: number;
+  /** lower-cased */
+  recipient: string;
+  name: string;
+  status: DeliveryStatusValue;
+  at: Date;
+  /** the relay's answer, when failed */
+  reason: string | null;
+}
+
+/** A message of the user's, with its people, for the contact list. */
+export interface CorrespondenceRecord {
+  fromEmail: string;
+  fromName: string;
+  to: AddressRecord[];
+  cc: AddressRecord[];
+  createdAt: Date;
+  threadId: number;
+  folderId: number;
+}
+
+export interface ChatSettingsRecord {
+  requestReadReceipts: boolean;
+  sendReadReceipts: boolean;
+}

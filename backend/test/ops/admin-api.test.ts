@@ -1,6 +1,7 @@
 // /api/admin over HTTP: every endpoint's success and its 400/401/403/404/409.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storedBlobs } from '../support/blob-census.js';
+import { sqliteRun, sqliteTime } from '../support/sqlite-peek.js';
 import { PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
 import { request, sendRaw } from './ops-helpers.js';
 
@@ -156,16 +157,18 @@ describe('users', () => {
 
 describe('queue', () => {
   const sha = 'a'.repeat(64);
-  const addRow = (status: string) =>
-    server.chitbox.services.db.write((tx) =>
-      tx.outboundMessage.create({
-        data: {
-          userId: 1, mailFrom: 'root@example.test', recipients: JSON.stringify(['x@remote.test']), rawSha256: sha, sizeBytes: 10,
-          status, nextAttemptAt: new Date(Date.now() + 3_600_000), lastError: status === 'failed' ? '550 no such user' : null,
-        },
-        select: { id: true },
-      }),
+  // Rows in states no API makes on demand, planted in the database.
+  const addRow = async (status: string) => {
+    const now = new Date();
+    const id = sqliteRun(
+      server.dataDir,
+      `INSERT INTO outbound_queue (user_id, mail_from, recipients, raw_sha256, size_bytes, status, attempts, next_attempt_at, last_error, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+      1, 'root@example.test', JSON.stringify(['x@remote.test']), sha, 10, status,
+      sqliteTime(new Date(Date.now() + 3_600_000)), status === 'failed' ? '550 no such user' : null, sqliteTime(now), sqliteTime(now),
     );
+    return { id };
+  };
 
   it('lists by status (400 for an unknown status, 403 for a non-admin)', async () => {
     const failed = await addRow('failed');

@@ -28,6 +28,7 @@ describe('GET /health', () => {
       uptime_seconds: expect.any(Number),
       connections: { active: expect.any(Number), total: expect.any(Number) },
       memory: { allocated_mb: expect.any(Number), heap_mb: expect.any(Number) },
+      pipeline: { in_flight: 0, oldest_ms: 0 },
     });
   });
 

@@ -71,7 +71,7 @@ export interface CliResult {
 /** Runs `npm run cli -- ...` the way an operator does (without npm's banner). */
 export function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'backend/src/cli/main.ts'), ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'backend/src/cli-main.ts'), ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', BCRYPT_COST: '4', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -41,7 +41,7 @@ describe('progress bar', () => {
     expect(renderProgress('Exporting', 1234, 2900, 80, 'messages')).toBe(
       `Exporting [${'#'.repeat(17)}${'.'.repeat(23)}]  42% 1,234/2,900`,
     );
-    expect(renderProgress('Importing', 3 * 1024 * 1024, 12 * 1024 * 1024, 80, 'bytes')).toMatch(/^Importing \[#{10}\.{30}\]  25% 3\.0 MiB\/12\.0 MiB$/);
+    expect(renderProgress('Importing', 3 * 1024 * 1024, 12 * 1024 * 1024, 80, 'bytes')).toMatch(/^Importing \[#{10}\.{30}\] {2}25% 3\.0 MiB\/12\.0 MiB$/);
     expect(renderProgress('Importing', 512, null, 80, 'bytes')).toBe('Importing 512 B');
     for (const width of [10, 20, 30, 50, 200]) {
       expect(renderProgress('Importing mailbox', 5, 7, width, 'messages').length).toBeLessThan(width);

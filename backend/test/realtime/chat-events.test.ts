@@ -179,7 +179,7 @@ describe('chat events', () => {
     await bob.api.patch(`/api/messages/${bobCopy.id}`, { isRead: false });
     await bob.api.patch(`/api/messages/${bobCopy.id}`, { isRead: true });
     await bob.api.patch(`/api/threads/${bobCopy.threadId}`, { isRead: true });
-    await server.chitbox.services.chat.settled();
+    await server.chitbox.core.chat.settled();
     await barrier(alice);
     expect(alice.seen.message_read).toHaveLength(1);
     expect((await alice.api.get(`/api/messages/${aliceSent.id}`)).body.message.recipients[0]).toMatchObject({ status: 'read' });

@@ -222,6 +222,40 @@ describe.skipIf(missing)('delivery with spamd and clamd', () => {
     expect(await learned('ham', 'learned')).toBe(1);
     expect(await learned('ham', 'unchanged')).toBe(0);
   });
+
+  // Big messages' bytes go to the store's writing thread by move, not copy, and
+  // to the parser as a copy: the scanners must still have read every byte, and
+  // the bytes stored must be the screened ones.
+  it('scans big mail whole and stores it byte for byte: spam with its X-Spam fields, clean mail untouched', async () => {
+    const filler = Array.from({ length: 4500 }, (_, i) => `Line ${i} of a long letter, written out in full to make it big.`).join('\r\n');
+    // GTUBE first: SpamAssassin reads only the start of a long body part (body_part_scan_size).
+    const spamRaw = await message('A big prize', `${GTUBE}\r\n${filler}\r\n`);
+    const cleanRaw = await message('A big letter', `${filler}\r\n`);
+    for (const raw of [spamRaw, cleanRaw]) {
+      expect(raw.length).toBeGreaterThan(256 * 1024); // moved to the writer at commit
+      expect(raw.length).toBeLessThan(512_000); // still sent to spamd (SPAMASSASSIN_MAX_BYTES)
+    }
+    const before = await folderIds(bob.api);
+    expect(await smtp.send('mallory@remote.test', ['bob@example.test'], spamRaw)).toMatch(/^250 /);
+    expect(await smtp.send('carol@remote.test', ['bob@example.test'], cleanRaw)).toMatch(/^250 /);
+    const after = await folderIds(bob.api);
+    expect(after.spam!.totalCount).toBe(before.spam!.totalCount + 1);
+    expect(after.inbox!.totalCount).toBe(before.inbox!.totalCount + 1);
+
+    const [spam] = (await bob.api.get(`/api/folders/${after.spam!.id}/messages`)).body.messages;
+    expect(spam.subject).toBe('A big prize');
+    const served = (await bob.api.raw('GET', `/api/messages/${spam.id}/raw`)).bytes;
+    const spamBytes = stripFirstReceived(served);
+    const head = spamBytes.toString('latin1');
+    expect(head).toMatch(/^X-Spam-Flag: YES\r\nX-Spam-Score: \d+\.\d\r\nX-Spam-Status: Yes, /);
+    expect(spamBytes.subarray(head.search(/\r\n(?![ \t])(?!X-Spam-)/) + 2).equals(spamRaw)).toBe(true);
+    // The size counted (quota, API) is that of the bytes stored: Received:, the X-Spam fields and the message.
+    expect((await bob.api.get(`/api/messages/${spam.id}`)).body.message.sizeBytes).toBe(served.length);
+
+    const [clean] = (await bob.api.get(`/api/folders/${after.inbox!.id}/messages`)).body.messages;
+    expect(clean.subject).toBe('A big letter');
+    expect(stripFirstReceived((await bob.api.raw('GET', `/api/messages/${clean.id}/raw`)).bytes).equals(cleanRaw)).toBe(true);
+  });
 });
 
 describe.skipIf(missing)('SPAM_REJECT_SCORE, and a scanner that is down', () => {

@@ -159,6 +159,6 @@ describe('POST /api/messages', () => {
   });
 
   it('never queued anything: every recipient was local', async () => {
-    expect(await server.chitbox.services.outbound.list()).toEqual([]);
+    expect(await server.chitbox.store.outbound.list()).toEqual([]);
   });
 });

@@ -55,7 +55,7 @@ async function send(to: string[], subject: string) {
   return res.body.message;
 }
 
-const activeQueue = async () => (await server.chitbox.services.outbound.list()).filter((r) => ['pending', 'sending', 'retry'].includes(r.status));
+const activeQueue = async () => (await server.chitbox.store.outbound.list()).filter((r) => ['pending', 'sending', 'retry'].includes(r.status));
 const statusesOf = (messageId: number) => alice.statuses.filter((e) => e.messageId === messageId);
 const waitStatus = (messageId: number, recipient: string, status: string) =>
   waitFor(() => statusesOf(messageId).some((e) => e.recipient === recipient && e.status === status), `${recipient} ${status}`);
@@ -121,7 +121,7 @@ describe('read receipts by mail (RFC 8098)', () => {
     });
     for (let i = 0; i < 2; i++) await inbound.sendMail({ envelope: { from: '', to: ['alice@example.test'] }, raw: receipt });
     await waitFor(() => alice.reads.some((e) => e.messageId === sent.id), 'message_read');
-    await server.chitbox.services.chat.settled();
+    await server.chitbox.core.chat.settled();
     expect(alice.reads.filter((e) => e.messageId === sent.id)).toEqual([
       { messageId: sent.id, threadId: sent.threadId, reader: { address: 'reader@remote.test', name: expect.any(String) }, readAt: expect.any(String) },
     ]);
@@ -143,7 +143,7 @@ describe('read receipts by mail (RFC 8098)', () => {
     await ask('Without consent');
     const first = await copyOf('Without consent');
     await bob.api.patch(`/api/messages/${first.id}`, { isRead: true });
-    await server.chitbox.services.chat.settled();
+    await server.chitbox.core.chat.settled();
     expect(receipts()).toEqual([]);
     expect(await activeQueue()).toEqual([]);
 
@@ -159,7 +159,7 @@ describe('read receipts by mail (RFC 8098)', () => {
     // Read again (and unread in between): no second receipt, and none kept in Sent.
     await bob.api.patch(`/api/messages/${second.id}`, { isRead: false });
     await bob.api.patch(`/api/messages/${second.id}`, { isRead: true });
-    await server.chitbox.services.chat.settled();
+    await server.chitbox.core.chat.settled();
     await waitFor(async () => (await activeQueue()).length === 0, 'queue empty');
     expect(receipts()).toHaveLength(1);
     expect((await listFolder(bob.api, 'sent')).filter((m) => /^Read:/.test(m.subject))).toEqual([]);

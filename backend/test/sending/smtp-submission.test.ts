@@ -74,7 +74,7 @@ describe('SMTP AUTH submission with swaks', () => {
         expect(copy.isRead).toBe(true);
         expect(sentEvent.folderId).toBe(copy.folderId);
         // Local recipients never pass through the outbound queue.
-        expect(await server.chitbox.services.outbound.list()).toEqual([]);
+        expect(await server.chitbox.store.outbound.list()).toEqual([]);
       });
     }
   }

@@ -34,6 +34,22 @@ describe('WorkerRpc', () => {
   });
 });
 
+describe('WorkerRpc.terminate', () => {
+  it('ends a worker stuck on a request: that request fails with the reason, the next call gets a fresh worker', async () => {
+    await rpc.ready();
+    const stuck = rpc.call((id) => ({ id, action: 'hang' }));
+    rpc.terminate(new Error('abandoned'));
+    await expect(stuck).rejects.toThrow('abandoned');
+    await expect(rpc.call((id) => ({ id, action: 'echo', value: 'fresh' }))).resolves.toBe('echo:fresh');
+  });
+
+  it('does not start a worker after close', async () => {
+    const closed = new WorkerRpc(new URL('../support/echo-worker.ts', import.meta.url), { prefix: '' });
+    await closed.close();
+    await expect(closed.call((id) => ({ id, action: 'echo', value: 1 }))).rejects.toThrow('the worker was closed');
+  });
+});
+
 describe('WorkerRpc batching', () => {
   it('sends the requests of one turn as one message, and each still gets its own answer or error', async () => {
     const calls = [

@@ -62,7 +62,7 @@ async function blobFiles(): Promise<string[]> {
   return (await storedBlobs(server.dataDir)).files.filter((p) => p !== 'tmp');
 }
 
-const blobPath = (sha: string) => server.chitbox.services.blobs.pathOf(sha);
+const blobPath = (sha: string) => path.join(server.dataDir, 'blobs', sha.slice(0, 2), sha);
 const exists = (p: string) => fs.access(p).then(() => true, () => false);
 
 const smallBlobRow = async (sha: string) => (await blobLocation(server.dataDir, sha)) === 'row';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, MIGRATIONS_DIR } from '../../src/storage/migrate.js';
+import { applyMigrations, MIGRATIONS_DIR } from '../../src/storage/sqlite/migrate.js';
 
 const MIGRATION = '20261206120000_user_username';
 let dir: string;

@@ -4,7 +4,7 @@ import { serveRequests, workerOptions } from '../../src/shared/worker-rpc.js';
 
 interface Request {
   id: number;
-  action: 'echo' | 'fail' | 'die' | 'batchSize' | 'unsendable';
+  action: 'echo' | 'fail' | 'die' | 'batchSize' | 'unsendable' | 'hang';
   value?: unknown;
 }
 
@@ -21,6 +21,7 @@ serveRequests(
   (message) => message as Request,
   (request: Request) => {
     if (request.action === 'die') process.exit(3);
+    if (request.action === 'hang') return new Promise(() => undefined);
     if (request.action === 'batchSize') return lastBatchSize;
     if (request.action === 'unsendable') return () => 'a function cannot be cloned';
     if (request.action === 'fail') throw Object.assign(new Error('asked to fail'), { code: 'E_ASKED' });

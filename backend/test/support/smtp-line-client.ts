@@ -78,3 +78,22 @@ export class SmtpLineClient {
     });
   }
 }
+
+/** DATA as a client sends it: lines starting with "." doubled (RFC 5321 4.5.2), a final CRLF, then the end mark. */
+export function dataWithEndMark(raw: Buffer): Buffer {
+  let text = raw.toString('latin1');
+  if (!text.endsWith('\r\n')) text += '\r\n';
+  return Buffer.from(`${text.replace(/^\./, '..').replace(/\r\n\./g, '\r\n..')}.\r\n`, 'latin1');
+}
+
+/** One mail transaction on an open, greeted session; resolves with the reply to the end of DATA. */
+export async function sendMail(client: SmtpLineClient, from: string, to: string, raw: Buffer, replyTimeoutMs = 60_000): Promise<string> {
+  const mail = await client.command(`MAIL FROM:<${from}>`);
+  if (!mail.startsWith('250')) return mail;
+  const rcpt = await client.command(`RCPT TO:<${to}>`);
+  if (!rcpt.startsWith('250')) return rcpt;
+  const data = await client.command('DATA');
+  if (!data.startsWith('354')) return data;
+  client.write(dataWithEndMark(raw));
+  return client.reply(replyTimeoutMs);
+}

@@ -4,13 +4,9 @@
 // operators already script against (snake_case).
 import { Router } from 'express';
 import { z } from 'zod';
-import {
-  createAccount, deleteAccount, findAccount, isAdmin, presentAccount, updateAccount, type AdminDeps,
-} from '../../core/admin-users.js';
-import type { Operations } from '../../core/operations.js';
-import type { Services } from '../../core/services.js';
+import type { Core } from '../../core/core.js';
+import type { QueueRow } from '../../core/model.js';
 import { conflict, forbidden, notFound } from '../../shared/app-error.js';
-import type { QueueRow } from '../../storage/queue-admin-repo.js';
 import { caller, requireAdmin, requireCaller } from '../admin-auth.js';
 import { idParam, parseInput } from '../validate.js';
 
@@ -44,17 +40,18 @@ const updateBody = z
 
 const rate = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000);
 
-export function adminRoutes(s: Services, ops: Operations, connections: () => { active: number; total: number }): Router {
+export function adminRoutes(core: Pick<Core, 'accounts' | 'admin' | 'metrics'>, connections: () => { active: number; total: number }): Router {
   const r = Router();
-  const deps: AdminDeps = { ...s, admins: ops.admins };
-  const adminOnly = requireAdmin(s.config);
-  r.use(requireCaller(s));
+  const a = core.admin;
+  const adminOnly = requireAdmin(core);
+  r.use(requireCaller(core));
 
   r.get('/stats', adminOnly, async (_req, res) => {
-    const [storage, queue] = await Promise.all([ops.admins.storage(), ops.queue.counts()]);
+    const [storage, queue] = await Promise.all([a.storageUsage(), a.queueCounts()]);
     // received/rejected/failed-to-store count since start; the queue numbers are the table's.
-    const t = ops.metrics.totals;
+    const t = core.metrics.totals;
     const current = connections();
+    const scanners = a.scannersEnabled();
     res.json({
       messages: {
         received: t.received,
@@ -71,61 +68,61 @@ export function adminRoutes(s: Services, ops: Operations, connections: () => { a
         total_size_bytes: storage.totalBytes,
       },
       // Detection counts since start; rate is the share of the messages that scanner looked at.
-      spam: { enabled: !!s.config.scanners.spamassassin, scanned: t.spamScanned, detected: t.spamDetected, rejected: t.spamRejected, rate: rate(t.spamDetected, t.spamScanned) },
-      virus: { enabled: !!s.config.scanners.clamav, scanned: t.virusScanned, detected: t.virusDetected, rate: rate(t.virusDetected, t.virusScanned) },
+      spam: { enabled: scanners.spamassassin, scanned: t.spamScanned, detected: t.spamDetected, rejected: t.spamRejected, rate: rate(t.spamDetected, t.spamScanned) },
+      virus: { enabled: scanners.clamav, scanned: t.virusScanned, detected: t.virusDetected, rate: rate(t.virusDetected, t.virusScanned) },
       scanner_failures: t.scannerFailures,
-      performance: ops.metrics.processingSummary(),
+      performance: core.metrics.processingSummary(),
     });
   });
 
   r.get('/users', adminOnly, async (req, res) => {
     const { offset, limit } = parseInput(offsetQuery, req.query, 'query');
-    const { users, total } = await ops.admins.list(offset, limit);
-    res.json({ users: users.map((u) => presentAccount(s.config, u)), total, offset, limit });
+    const { users, total } = await a.listAccounts(offset, limit);
+    res.json({ users: users.map((u) => a.present(u)), total, offset, limit });
   });
 
   r.post('/users', adminOnly, async (req, res) => {
     const body = parseInput(createBody, req.body ?? {}, 'body');
-    const { account } = await createAccount(deps, {
+    const { account } = await a.createAccount({
       email: body.email, password: body.password, name: body.name, role: body.role, quotaMb: body.quota_mb, enabled: body.enabled,
     });
-    res.status(201).json({ user: presentAccount(s.config, account) });
+    res.status(201).json({ user: a.present(account) });
   });
 
   r.get('/users/:email', async (req, res) => {
     const { email } = parseInput(emailParam, req.params, 'path');
     const me = caller(req);
     // A non-admin asking about someone else learns nothing, not even existence.
-    if (!isAdmin(s.config, me) && me.email !== email.toLowerCase()) throw forbidden('admin_required', 'this needs an admin account');
-    res.json({ user: presentAccount(s.config, await findAccount(ops, email)) });
+    if (!a.isAdmin(me) && me.email !== email.toLowerCase()) throw forbidden('admin_required', 'this needs an admin account');
+    res.json({ user: a.present(await a.findAccount(email)) });
   });
 
   r.put('/users/:email', async (req, res) => {
     const { email } = parseInput(emailParam, req.params, 'path');
     const me = caller(req);
-    if (!isAdmin(s.config, me) && me.email !== email.toLowerCase()) throw forbidden('admin_required', 'this needs an admin account');
+    if (!a.isAdmin(me) && me.email !== email.toLowerCase()) throw forbidden('admin_required', 'this needs an admin account');
     const body = parseInput(updateBody, req.body ?? {}, 'body');
-    const account = await updateAccount(deps, me, email, {
+    const account = await a.updateAccount(me, email, {
       email: body.email, name: body.name, password: body.password, role: body.role, quotaMb: body.quota_mb, enabled: body.enabled,
     });
-    res.json({ user: presentAccount(s.config, account) });
+    res.json({ user: a.present(account) });
   });
 
   r.delete('/users/:email', adminOnly, async (req, res) => {
     const { email } = parseInput(emailParam, req.params, 'path');
-    await deleteAccount(deps, caller(req), email);
+    await a.deleteAccount(caller(req), email);
     res.status(204).end();
   });
 
   r.get('/queue', adminOnly, async (req, res) => {
     const { status, offset, limit } = parseInput(queueQuery, req.query, 'query');
-    const { items, total } = await ops.queue.list(status, offset, limit);
+    const { items, total } = await a.queuePage(status, offset, limit);
     res.json({ messages: items.map(presentQueueRow), total, offset, limit });
   });
 
   r.post('/queue/:id/retry', adminOnly, async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');
-    const result = await ops.queue.retryNow(id);
+    const result = await a.retryQueued(id);
     if (!result.ok) {
       if (result.reason === 'not_found') throw notFound('queued message');
       throw conflict(result.reason === 'in_progress' ? 'queue_in_progress' : 'queue_already_sent',
@@ -136,12 +133,11 @@ export function adminRoutes(s: Services, ops: Operations, connections: () => { a
 
   r.delete('/queue/:id', adminOnly, async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');
-    const result = await ops.queue.drop(id);
+    const result = await a.dropQueued(id);
     if (!result.ok) {
       if (result.reason === 'not_found') throw notFound('queued message');
       throw conflict('queue_in_progress', 'the message is being sent right now');
     }
-    await s.blobs.removeUnreferenced([result.rawSha256]);
     res.status(204).end();
   });
 

@@ -1,19 +1,18 @@
 // GET /api/attachments/:id: the exact decoded bytes, served so that a browser
 // never renders or sniffs them in our origin.
 import { Router } from 'express';
-import { getAttachment } from '../../core/mailbox.js';
-import type { Services } from '../../core/services.js';
+import type { Core } from '../../core/core.js';
 import { currentUser } from '../auth-middleware.js';
 import { idParam, parseInput } from '../validate.js';
 
 // A Content-Type is passed through only when it is a plain type/subtype.
 const SAFE_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i;
 
-export function attachmentRoutes(s: Services): Router {
+export function attachmentRoutes(core: Pick<Core, 'mailbox'>): Router {
   const r = Router();
   r.get('/:id', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');
-    const { attachment, content } = await getAttachment(s, currentUser(req).id, id);
+    const { attachment, content } = await core.mailbox.getAttachment(currentUser(req).id, id);
     res.set({
       'Content-Type': SAFE_TYPE.test(attachment.contentType) ? attachment.contentType : 'application/octet-stream',
       'Content-Length': String(content.length),

@@ -1,9 +1,8 @@
 // POST /api/auth/register, POST /api/auth/login, GET /api/auth/me
 import { Router } from 'express';
 import { z } from 'zod';
-import { login, register } from '../../core/accounts.js';
+import type { Core } from '../../core/core.js';
 import { presentUser } from '../../core/presenters.js';
-import type { Services } from '../../core/services.js';
 import { currentUser, requireUser } from '../auth-middleware.js';
 import { parseInput } from '../validate.js';
 
@@ -14,19 +13,19 @@ const registerBody = z.object({
 });
 const loginBody = z.object({ email: z.string().max(320), password: z.string().max(1024) });
 
-export function authRoutes(s: Services): Router {
+export function authRoutes(core: Pick<Core, 'accounts'>): Router {
   const r = Router();
   r.post('/register', async (req, res) => {
     const body = parseInput(registerBody, req.body, 'body');
-    const session = await register(s, body);
+    const session = await core.accounts.register(body);
     res.status(201).json({ token: session.token, user: presentUser(session.user) });
   });
   r.post('/login', async (req, res) => {
     const body = parseInput(loginBody, req.body, 'body');
-    const session = await login(s, { ...body, remoteAddress: req.ip ?? null });
+    const session = await core.accounts.login({ ...body, remoteAddress: req.ip ?? null });
     res.json({ token: session.token, user: presentUser(session.user) });
   });
-  r.get('/me', requireUser(s), (req, res) => {
+  r.get('/me', requireUser(core), (req, res) => {
     res.json({ user: presentUser(currentUser(req)) });
   });
   return r;

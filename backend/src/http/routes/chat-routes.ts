@@ -1,7 +1,7 @@
 // /api/presence, /api/contacts, /api/settings/chat: the chat's REST side.
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../core/services.js';
+import type { Core } from '../../core/core.js';
 import { currentUser } from '../auth-middleware.js';
 import { parseInput } from '../validate.js';
 
@@ -20,31 +20,31 @@ const settingsBody = z
   .strict()
   .refine((b) => b.requestReadReceipts !== undefined || b.sendReadReceipts !== undefined, 'give requestReadReceipts or sendReadReceipts');
 
-export function presenceRoutes(s: Services): Router {
+export function presenceRoutes(core: Pick<Core, 'chat'>): Router {
   const r = Router();
   r.get('/', async (req, res) => {
     const { addresses } = parseInput(presenceQuery, req.query, 'query');
-    res.json({ presence: await s.chat.presenceFor(currentUser(req), addresses) });
+    res.json({ presence: await core.chat.presenceFor(currentUser(req), addresses) });
   });
   return r;
 }
 
-export function contactRoutes(s: Services): Router {
+export function contactRoutes(core: Pick<Core, 'chat'>): Router {
   const r = Router();
   r.get('/', async (req, res) => {
-    res.json({ contacts: await s.chat.contacts(currentUser(req)) });
+    res.json({ contacts: await core.chat.contacts(currentUser(req)) });
   });
   return r;
 }
 
-export function chatSettingsRoutes(s: Services): Router {
+export function chatSettingsRoutes(core: Pick<Core, 'chat'>): Router {
   const r = Router();
   r.get('/', async (req, res) => {
-    res.json({ settings: await s.chat.settings(currentUser(req)) });
+    res.json({ settings: await core.chat.settings(currentUser(req)) });
   });
   r.patch('/', async (req, res) => {
     const change = parseInput(settingsBody, req.body ?? {}, 'body');
-    res.json({ settings: await s.chat.saveSettings(currentUser(req), change) });
+    res.json({ settings: await core.chat.saveSettings(currentUser(req), change) });
   });
   return r;
 }

@@ -1,4 +1,4 @@
-// POST /api/messages: compose and send (issue 4). JSON, or multipart/form-data
+// POST /api/messages: compose and send. JSON, or multipart/form-data
 // with files (any field name; the web inbox uses `attachments`). Address
 // lists are arrays in JSON and repeated fields in multipart; either may also
 // hold comma-separated addresses. Both bodies are limited to the SMTP
@@ -7,8 +7,7 @@ import express, { type RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { presentMessage } from '../../core/presenters.js';
-import { sendMessage } from '../../core/send-message.js';
-import type { Services } from '../../core/services.js';
+import type { Core } from '../../core/core.js';
 import { invalid, tooLarge } from '../../shared/app-error.js';
 import { currentUser } from '../auth-middleware.js';
 import { parseInput } from '../validate.js';
@@ -42,8 +41,8 @@ export const composeBody = z.object({
     .optional(),
 });
 
-export function composeHandlers(s: Services): RequestHandler[] {
-  const limit = s.config.smtp.maxMessageBytes;
+/** limit: the SMTP message size limit, which a composed message must fit too */
+export function composeHandlers(core: Pick<Core, 'mailbox' | 'chat'>, limit: number): RequestHandler[] {
   const upload = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: limit, fieldSize: limit, files: 100, fields: 1_000 },
@@ -66,10 +65,10 @@ export function composeHandlers(s: Services): RequestHandler[] {
     const total = attachments.reduce((n, a) => n + a.content.length, 0);
     if (total > limit) throw tooLarge('message_too_large', `attachments total ${total} bytes; the limit is ${limit}`);
     const user = currentUser(req);
-    const message = await sendMessage(s, user, { ...body, attachments }, { remoteAddress: req.ip ?? '' });
+    const message = await core.mailbox.send(user, { ...body, attachments }, { remoteAddress: req.ip ?? '' });
     // The first ticks (delivered, queued) are written as the copies are stored: answer with them.
-    await s.chat.tracking.settled();
-    const statuses = await s.chat.tracking.recipientsOf(user.id, [message]);
+    await core.chat.firstStatusesWritten();
+    const statuses = await core.chat.recipientsOf(user.id, [message]);
     res.status(202).json({ message: presentMessage(message, statuses.get(message.id)) });
   };
 

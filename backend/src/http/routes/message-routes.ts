@@ -1,9 +1,8 @@
 // /api/messages/:id (GET, PATCH, DELETE), /api/messages/:id/raw
 import { Router } from 'express';
 import { z } from 'zod';
-import { changeMessages, deleteMessages, getMessage, getRaw } from '../../core/mailbox.js';
+import type { Core } from '../../core/core.js';
 import { presentMessage } from '../../core/presenters.js';
-import type { Services } from '../../core/services.js';
 import { currentUser } from '../auth-middleware.js';
 import { idParam, parseInput } from '../validate.js';
 
@@ -15,18 +14,19 @@ export const messageChangeBody = z
   })
   .strict();
 
-export function messageRoutes(s: Services): Router {
+export function messageRoutes(core: Pick<Core, 'mailbox' | 'chat'>): Router {
+  const m = core.mailbox;
   const r = Router();
   r.get('/:id', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');
     const userId = currentUser(req).id;
-    const message = await getMessage(s, userId, id);
-    const statuses = await s.chat.tracking.recipientsOf(userId, [message]);
+    const message = await m.getMessage(userId, id);
+    const statuses = await core.chat.recipientsOf(userId, [message]);
     res.json({ message: presentMessage(message, statuses.get(message.id)) });
   });
   r.get('/:id/raw', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');
-    const raw = await getRaw(s, currentUser(req).id, id);
+    const raw = await m.getRaw(currentUser(req).id, id);
     res.set({
       'Content-Type': 'message/rfc822',
       'Content-Disposition': `attachment; filename="message-${id}.eml"`,
@@ -38,13 +38,13 @@ export function messageRoutes(s: Services): Router {
     const { id } = parseInput(idParam, req.params, 'path');
     const change = parseInput(messageChangeBody, req.body ?? {}, 'body');
     const userId = currentUser(req).id;
-    const [message] = await changeMessages(s, userId, [await getMessage(s, userId, id)], change);
+    const [message] = await m.changeMessages(userId, [await m.getMessage(userId, id)], change);
     res.json({ message: presentMessage(message!) });
   });
   r.delete('/:id', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');
     const userId = currentUser(req).id;
-    await deleteMessages(s, userId, [await getMessage(s, userId, id)]);
+    await m.deleteMessages(userId, [await m.getMessage(userId, id)]);
     res.status(204).end();
   });
   return r;

@@ -1,8 +1,8 @@
 // GET /api/search?q=words&limit=
 import { Router } from 'express';
 import { z } from 'zod';
+import type { Core } from '../../core/core.js';
 import { presentSummary } from '../../core/presenters.js';
-import type { Services } from '../../core/services.js';
 import { currentUser } from '../auth-middleware.js';
 import { parseInput } from '../validate.js';
 
@@ -11,12 +11,11 @@ const searchQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export function searchRoutes(s: Services): Router {
+export function searchRoutes(core: Pick<Core, 'mailbox'>): Router {
   const r = Router();
   r.get('/', async (req, res) => {
     const { q, limit } = parseInput(searchQuery, req.query, 'query');
-    const words = q.split(/\s+/).slice(0, 8);
-    const messages = await s.messages.search(currentUser(req).id, words, limit);
+    const messages = await core.mailbox.search(currentUser(req).id, q, limit);
     res.json({ messages: messages.map(presentSummary) });
   });
   return r;

@@ -74,18 +74,19 @@ export function ChatView({ thread, messages, myAddress, socket, renderers }: Pro
     const shown = new Set(storedIds);
     const list: ChatEntry[] = [];
     const addStored = (m: MessageDto) => {
+      shown.add(m.id);
       const mine = m.fromEmail.toLowerCase() === me;
       list.push({ type: 'stored', message: m, key: `m${m.id}`, senderAddress: m.fromEmail, senderName: m.fromName, mine, at: m.createdAt });
     };
     messages.forEach(addStored);
-    for (const m of announced) if (!shown.has(m.id)) (shown.add(m.id), addStored(m));
+    for (const m of announced) if (!shown.has(m.id)) addStored(m);
     const pending = outboxIn(outbox.entries, thread.id);
     const storedMine = list.flatMap((x) => (x.type === 'stored' && x.mine ? [x.message] : []));
     const shownAlready = alreadyStored(pending, storedMine);
     for (const e of pending) {
       if (shownAlready.has(e.localId)) continue;
       if (e.status === 'sent' && e.message) {
-        if (!shown.has(e.message.id)) (shown.add(e.message.id), addStored(e.message));
+        if (!shown.has(e.message.id)) addStored(e.message);
       } else {
         list.push({ type: 'outgoing', entry: e, key: e.localId, senderAddress: myAddress, senderName: '', mine: true, at: e.createdAt });
       }

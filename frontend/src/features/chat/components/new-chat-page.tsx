@@ -46,9 +46,13 @@ export function NewChatPage({ initialTo, onSent }: Props) {
 
   function onToKey(e: KeyboardEvent<HTMLInputElement>) {
     if (suggestions.length === 0 || !focused) return;
-    if (e.key === 'ArrowDown') (e.preventDefault(), setCursor((c) => (c + 1) % suggestions.length));
-    else if (e.key === 'ArrowUp') (e.preventDefault(), setCursor((c) => (c - 1 + suggestions.length) % suggestions.length));
-    else if ((e.key === 'Enter' || e.key === 'Tab') && suggestions[cursor] && !recipients.valid.some((v) => v.toLowerCase() === typing.toLowerCase())) {
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      setCursor((c) => (c + 1) % suggestions.length);
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      setCursor((c) => (c - 1 + suggestions.length) % suggestions.length);
+    } else if ((e.key === 'Enter' || e.key === 'Tab') && suggestions[cursor] && !recipients.valid.some((v) => v.toLowerCase() === typing.toLowerCase())) {
       e.preventDefault();
       choose(suggestions[cursor]!);
     }

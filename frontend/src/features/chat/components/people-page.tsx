@@ -40,7 +40,7 @@ export function PeoplePage({ socket, onOpenConversation, onNewChat }: Props) {
     return () => controller.abort();
   }, [attempt, socket.reconnects]);
 
-  const contacts = load.status === 'ready' ? load.contacts : [];
+  const contacts = useMemo(() => (load.status === 'ready' ? load.contacts : []), [load]);
   const locals = useMemo(() => contacts.filter((c) => c.local).map((c) => c.address), [contacts]);
   const presence = usePresence(socket, locals);
   const shown = useMemo(() => {

@@ -1,0 +1,66 @@
+// The wiring, in one place: which storage engine, which parser, which relay,
+// which content scanners, and the core built on them. The server (app.ts) and the CLI (cli-main.ts)
+// both start from here; nothing else constructs these.
+import path from 'node:path';
+import { loadOrCreateJwtSecret } from './auth/jwt-secret.js';
+import { PasswordHasher } from './auth/passwords.js';
+import { TokenService } from './auth/tokens.js';
+import type { Config } from './config/config.js';
+import { buildCore, type Core } from './core/core.js';
+import { EventBus } from './core/event-bus.js';
+import { PipelineWatch } from './core/pipeline-watch.js';
+import { LocalPresence } from './core/presence.js';
+import { ParsePool } from './mail/parse-pool/parse-pool.js';
+import { createSmtpRelay } from './relay/smtp-relay.js';
+import { scannerFromConfig } from './scanning/scanner-from-config.js';
+import type { Logger } from './shared/logger.js';
+import type { MailStore } from './storage/mail-store.js';
+import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
+
+export interface OpenCore {
+  core: Core;
+  store: MailStore;
+  /** stops the core's workers, then closes the parser and the store */
+  close(timeoutMs: number): Promise<void>;
+}
+
+/** runWorkers: the server delivers webhooks and relays queued mail; the CLI does not. */
+export async function openCore(config: Config, log: Logger, opts: { runWorkers: boolean }): Promise<OpenCore> {
+  const store = await openSqliteStore({
+    filePath: config.database.filePath,
+    busyTimeoutMs: config.database.busyTimeoutMs,
+    blobRoot: path.join(config.dataDir, 'blobs'),
+    inlineMaxBytes: config.blobs.inlineMaxBytes,
+  });
+  const parser = new ParsePool({ ...config.parsing, log: log.child({ component: 'parser' }) });
+  // The server's first message must not wait for a parse thread to start.
+  if (opts.runWorkers) await parser.start();
+  const tokens = new TokenService({
+    secret: loadOrCreateJwtSecret(config.dataDir, config.auth.jwtSecret),
+    expiresIn: config.auth.jwtExpiresIn,
+    issuer: config.auth.jwtIssuer,
+    audience: config.auth.jwtAudience,
+  });
+  const relay = opts.runWorkers && config.relay ? createSmtpRelay(config.relay, config.smtp.hostname) : null;
+  const core = await buildCore(
+    {
+      config, log, store, parser, tokens,
+      events: new EventBus(),
+      hasher: new PasswordHasher(config.auth.passwordHash),
+      pipeline: new PipelineWatch(),
+      scanner: scannerFromConfig(config.scanners),
+      // This process's sockets; a Redis-backed registry takes its place when instances share presence.
+      presence: new LocalPresence(),
+    },
+    { runWorkers: opts.runWorkers, relay },
+  );
+  return {
+    core,
+    store,
+    async close(timeoutMs) {
+      await core.stop(timeoutMs);
+      await parser.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,191 @@
+// The core as the adapters see it: use cases, bound once to their
+// dependencies in the composition root (app.ts). HTTP routes, the SMTP
+// listener, realtime and the CLI call these and nothing below them; none of
+// them can reach the store.
+import type { PasswordHasher } from '../auth/passwords.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { Config } from '../config/config.js';
+import type { MessageParser } from '../mail/parse-pool/parse-pool.js';
+import type { ContentScanner, ScannerName } from '../scanning/scan-verdict.js';
+import type { Logger } from '../shared/logger.js';
+import type { DropResult, MailStore, RetryResult } from '../storage/mail-store.js';
+import type { AccountRecord, OutboundStatus, QueueRow } from '../storage/records.js';
+import * as accounts from './accounts.js';
+import * as admin from './admin-users.js';
+import { ChatService } from './chat.js';
+import type { EventBus } from './event-bus.js';
+import { HealthCheck } from './health.js';
+import { MailIntake } from './mail-intake.js';
+import * as mailbox from './mailbox.js';
+import { Metrics } from './metrics.js';
+import { OutboundWorker, type RelayTransport } from './outbound-queue.js';
+import type { PipelineWatch } from './pipeline-watch.js';
+import type { PresenceRegistry } from './presence.js';
+import { RecipientResolver } from './recipients.js';
+import { sendMessage } from './send-message.js';
+import { SmtpGuard } from './smtp-guard.js';
+import { startSpamLearning } from './spam-learning.js';
+import { recordWebhookEvents, startWebhookWorker, type WebhookWorker } from './webhooks.js';
+
+/** What the composition root builds and hands to the core. */
+export interface CoreDeps {
+  config: Config;
+  log: Logger;
+  store: MailStore;
+  parser: MessageParser;
+  events: EventBus;
+  hasher: PasswordHasher;
+  tokens: TokenService;
+  pipeline: PipelineWatch;
+  /** spamd and clamd as configured; null when both are off */
+  scanner: ContentScanner | null;
+  /** who is online (one process's sockets, or shared through Redis) */
+  presence: PresenceRegistry;
+}
+
+export interface CoreOptions {
+  /** the server delivers webhooks and relays the outbound queue; the CLI only records */
+  runWorkers: boolean;
+  /** the next hop for external recipients (null: none configured) */
+  relay?: RelayTransport | null;
+}
+
+type Bound<F> = F extends (deps: never, ...args: infer A) => infer R ? (...args: A) => R : never;
+const bind = <D, A extends unknown[], R>(f: (deps: D, ...args: A) => R, deps: D) => (...args: A): R => f(deps, ...args);
+
+export interface Core {
+  readonly events: EventBus;
+  readonly metrics: Metrics;
+  readonly smtpGuard: SmtpGuard;
+  /** the use cases behind an SMTP session */
+  readonly intake: MailIntake;
+  /** typing, presence, delivery and read ticks, contacts, read-receipt settings */
+  readonly chat: ChatService;
+  readonly health: HealthCheck;
+  readonly accounts: {
+    register: Bound<typeof accounts.register>;
+    login: Bound<typeof accounts.login>;
+    authenticateToken: Bound<typeof accounts.authenticateToken>;
+    verifyCredentials: Bound<typeof accounts.verifyCredentials>;
+  };
+  readonly mailbox: {
+    listFolders: Bound<typeof mailbox.listFolders>;
+    listMessages: Bound<typeof mailbox.listMessages>;
+    listThreads: Bound<typeof mailbox.listThreads>;
+    getThread: Bound<typeof mailbox.getThread>;
+    threadInFolder: Bound<typeof mailbox.threadInFolder>;
+    getMessage: Bound<typeof mailbox.getMessage>;
+    getRaw: Bound<typeof mailbox.getRaw>;
+    getAttachment: Bound<typeof mailbox.getAttachment>;
+    search: Bound<typeof mailbox.searchMessages>;
+    changeMessages: Bound<typeof mailbox.changeMessages>;
+    deleteMessages: Bound<typeof mailbox.deleteMessages>;
+    send: Bound<typeof sendMessage>;
+  };
+  readonly admin: {
+    isAdmin(user: { role: string; email: string }): boolean;
+    present(account: AccountRecord): admin.AccountDto;
+    quotaUsage(account: AccountRecord): number | null;
+    listAccounts(offset: number, limit: number): Promise<{ users: AccountRecord[]; total: number }>;
+    findAccount(email: string): Promise<AccountRecord>;
+    createAccount: Bound<typeof admin.createAccount>;
+    updateAccount: Bound<typeof admin.updateAccount>;
+    deleteAccount: Bound<typeof admin.deleteAccount>;
+    storageUsage(): Promise<{ messagesStored: number; totalBytes: number }>;
+    queuePage(status: OutboundStatus | undefined, offset: number, limit: number): Promise<{ items: QueueRow[]; total: number }>;
+    queueCounts(): Promise<Record<string, number>>;
+    retryQueued(id: number): Promise<RetryResult>;
+    dropQueued(id: number): Promise<DropResult>;
+    /** which content scanners are switched on */
+    scannersEnabled(): Record<ScannerName, boolean>;
+  };
+  /** stops the workers; events published before still reach the outbox */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core> {
+  const { config, store, events } = deps;
+  const log = deps.log.child({ component: 'core' });
+  const recipients = new RecipientResolver(store.users, config.mailDomains, config.quota.defaultMb);
+  const sendDeps = { ...deps, recipients };
+  const metrics = new Metrics(events);
+  const webhookWorker: WebhookWorker | null = opts.runWorkers
+    ? startWebhookWorker(config, store.webhooks, metrics, deps.log.child({ component: 'webhooks' }))
+    : null;
+  const pending = new Set<Promise<unknown>>();
+  const unrecord = recordWebhookEvents(config, events, store.webhooks, log, () => webhookWorker?.poke(), pending);
+  const adminDeps: admin.AdminDeps = { config, store, hasher: deps.hasher, events };
+  const promoted = await admin.syncConfiguredAdmins(adminDeps);
+  if (promoted > 0) log.info({ promoted }, 'ADMIN_EMAILS accounts made admins');
+  // Accounts registered later from an ADMIN_EMAILS address get the role in the database too.
+  const unpromote = events.subscribe('user.created', ({ user }) => {
+    if (user.role !== 'admin' && config.adminEmails.includes(user.email)) {
+      void store.accounts.promoteAll([user.email]).catch((err) => log.warn({ err }, 'could not promote an ADMIN_EMAILS account'));
+    }
+  });
+  const outbound = opts.runWorkers ? new OutboundWorker(sendDeps, opts.relay ?? null, deps.log.child({ component: 'outbound' })) : null;
+  await outbound?.start();
+  // Moves into and out of Spam teach spamd (SPAMASSASSIN_LEARN); only the server moves mail.
+  const learning = opts.runWorkers && deps.scanner && config.scanners.spamassassin?.learn
+    ? startSpamLearning({ scanner: deps.scanner, store, events, log: deps.log.child({ component: 'spam-learning' }) })
+    : null;
+  const chat = new ChatService({ ...deps, log: deps.log.child({ component: 'chat' }) });
+  // The server tracks deliveries and answers receipts; the CLI moves no mail that would need it.
+  if (opts.runWorkers) chat.start();
+
+  return {
+    events,
+    metrics,
+    smtpGuard: new SmtpGuard(config, metrics, events, deps.log.child({ component: 'smtp' })),
+    intake: new MailIntake(sendDeps, config.smtp.hostname, deps.log),
+    chat,
+    health: new HealthCheck(deps),
+    accounts: {
+      register: bind(accounts.register, deps),
+      login: bind(accounts.login, deps),
+      authenticateToken: bind(accounts.authenticateToken, deps),
+      verifyCredentials: bind(accounts.verifyCredentials, deps),
+    },
+    mailbox: {
+      listFolders: bind(mailbox.listFolders, deps),
+      listMessages: bind(mailbox.listMessages, deps),
+      listThreads: bind(mailbox.listThreads, deps),
+      getThread: bind(mailbox.getThread, deps),
+      threadInFolder: bind(mailbox.threadInFolder, deps),
+      getMessage: bind(mailbox.getMessage, deps),
+      getRaw: bind(mailbox.getRaw, deps),
+      getAttachment: bind(mailbox.getAttachment, deps),
+      search: bind(mailbox.searchMessages, deps),
+      changeMessages: bind(mailbox.changeMessages, deps),
+      deleteMessages: bind(mailbox.deleteMessages, deps),
+      send: bind(sendMessage, sendDeps),
+    },
+    admin: {
+      isAdmin: (user) => admin.isAdmin(config, user),
+      present: (account) => admin.presentAccount(config, account),
+      quotaUsage: (account) => admin.quotaUsage(config, account),
+      listAccounts: (offset, limit) => store.accounts.list(offset, limit),
+      findAccount: (email) => admin.findAccount(adminDeps, email),
+      createAccount: bind(admin.createAccount, adminDeps),
+      updateAccount: bind(admin.updateAccount, adminDeps),
+      deleteAccount: bind(admin.deleteAccount, adminDeps),
+      storageUsage: () => store.accounts.usage(),
+      queuePage: (status, offset, limit) => store.outbound.page(status, offset, limit),
+      queueCounts: () => store.outbound.counts(),
+      retryQueued: (id) => store.outbound.retryNow(id),
+      dropQueued: (id) => store.outbound.drop(id),
+      scannersEnabled: () => ({ spamassassin: !!config.scanners.spamassassin, clamav: !!config.scanners.clamav }),
+    },
+    async stop(timeoutMs) {
+      await learning?.stop();
+      chat.stop();
+      await outbound?.stop(timeoutMs);
+      await chat.settled();
+      unrecord();
+      unpromote();
+      await webhookWorker?.stop();
+      // Events published just before stop still reach the outbox.
+      await Promise.allSettled([...pending]);
+    },
+  };
+}

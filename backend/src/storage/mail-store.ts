@@ -1,0 +1,258 @@
+// The storage port: everything the core asks of a database engine, in plain
+// objects. An engine (sqlite/ today) implements it whole; the core knows
+// nothing of tables, connections, blob tiers or worker threads. Every read
+// of a user's mail is scoped by owner: another user's row is indistinguishable
+// from a missing one.
+import type {
+  ChatSettingsRecord,
+  CorrespondenceRecord,
+  DeliveryStatusRecord,
+  DeliveryStatusValue,
+  SharedCopyRecord,
+  AccountChange,
+  AccountRecord,
+  AddressRecord,
+  AttachmentRecord,
+  FolderRecord,
+  FolderWithCounts,
+  MailboxRecord,
+  MessageRecord,
+  MessageSummaryRecord,
+  OutboundRecord,
+  OutboundStatus,
+  Page,
+  QueueRow,
+  ThreadSummaryRecord,
+  UserRecord,
+  WebhookRow,
+} from './records.js';
+import type { FolderKind } from '../contracts/api.js';
+
+export interface MailStore {
+  readonly engine: 'sqlite' | 'postgresql';
+  /** the migrations this start applied */
+  readonly migrationsApplied: readonly string[];
+  readonly users: UserStore;
+  readonly accounts: AccountStore;
+  readonly folders: FolderStore;
+  readonly messages: MessageStore;
+  readonly blobs: BlobStore;
+  readonly outbound: OutboundStore;
+  readonly webhooks: WebhookOutbox;
+  readonly chat: ChatStore;
+  /**
+   * Starts storing a message's bytes (an engine may begin writing them while
+   * the caller parses); commit() or abandon() ends it.
+   */
+  openDelivery(raw: Buffer): Delivery;
+  /** resolves when the database answers reads and can take its write lock */
+  probe(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface UserStore {
+  /** the user and its six system folders, in one transaction; DuplicateKey when the email or username is taken */
+  create(input: { email: string; username?: string | null; name: string | null; passwordHash: string; role?: 'user' | 'admin' }): Promise<UserRecord>;
+  findByEmail(email: string): Promise<UserRecord | null>;
+  findById(id: number): Promise<UserRecord | null>;
+  /** whether an account has this (lower-cased) username */
+  usernameTaken(username: string): Promise<boolean>;
+  setPasswordHash(id: number, passwordHash: string): Promise<void>;
+  /** what delivery needs to know of an address: asked at every RCPT, so engines keep it cheap */
+  findMailbox(email: string): Promise<MailboxRecord | null>;
+  first(): Promise<UserRecord | null>;
+  anyInDomain(domain: string): Promise<boolean>;
+}
+
+/** Accounts as an operator sees them. */
+export interface AccountStore {
+  list(offset: number, limit: number): Promise<{ users: AccountRecord[]; total: number }>;
+  findByEmail(email: string): Promise<AccountRecord | null>;
+  /** by the (lower-cased) username */
+  findByUsername(username: string): Promise<AccountRecord | null>;
+  findById(id: number): Promise<AccountRecord | null>;
+  /** DuplicateKey when a new email is taken */
+  update(id: number, change: AccountChange): Promise<AccountRecord>;
+  /** makes every listed address that has an account an admin; how many changed */
+  promoteAll(emails: readonly string[]): Promise<number>;
+  /** the user, all their mail and queued mail, and the blobs nothing else needs */
+  delete(id: number): Promise<void>;
+  usage(): Promise<{ messagesStored: number; totalBytes: number }>;
+}
+
+export interface FolderStore {
+  listWithCounts(userId: number): Promise<FolderWithCounts[]>;
+  findOwned(userId: number, folderId: number): Promise<FolderRecord | null>;
+  findByKind(userId: number, kind: FolderKind): Promise<FolderRecord | null>;
+}
+
+export interface MessageChange {
+  isRead?: boolean;
+  isStarred?: boolean;
+  folderId?: number;
+}
+
+export interface MessageStore {
+  /** newest first, keyset-paginated by (createdAt, id) */
+  listInFolder(userId: number, folderId: number, limit: number, cursor: string | null): Promise<Page<MessageSummaryRecord>>;
+  /** conversations by their newest message in the folder, keyset-paginated */
+  listThreadsInFolder(userId: number, folderId: number, limit: number, cursor: string | null): Promise<Page<ThreadSummaryRecord>>;
+  get(userId: number, id: number): Promise<MessageRecord | null>;
+  /** the thread's messages, oldest first */
+  listThread(userId: number, threadId: number): Promise<MessageRecord[]>;
+  getAttachment(userId: number, id: number): Promise<AttachmentRecord | null>;
+  /** every word in subject, sender or body (ASCII case-insensitive), newest first */
+  search(userId: number, words: string[], limit: number): Promise<MessageSummaryRecord[]>;
+  update(userId: number, ids: number[], change: MessageChange): Promise<void>;
+  /** deletes for good, with the blobs nothing else needs */
+  deleteForGood(userId: number, ids: number[]): Promise<void>;
+}
+
+export interface BlobStore {
+  /** the bytes of a raw message or attachment */
+  read(sha256: string): Promise<Buffer>;
+  /** removes those of the blobs that no row references and no pending delivery needs */
+  release(hashes: string[]): Promise<void>;
+}
+
+export type RetryResult = { ok: true; row: QueueRow } | { ok: false; reason: 'not_found' | 'in_progress' | 'already_sent' };
+export type DropResult = { ok: true } | { ok: false; reason: 'not_found' | 'in_progress' };
+
+export interface OutboundStore {
+  /** marks up to `limit` due rows 'sending' (one attempt more) and returns them */
+  claimDue(now: Date, limit: number): Promise<OutboundRecord[]>;
+  markSent(id: number, note?: string | null): Promise<void>;
+  markFailed(id: number, error: string): Promise<void>;
+  /** back to the queue for the recipients still pending, at `at` */
+  scheduleRetry(id: number, recipients: string[], at: Date, error: string): Promise<void>;
+  /** crash recovery: rows left 'sending' are due again now; how many */
+  recoverInterrupted(now: Date): Promise<number>;
+  get(id: number): Promise<OutboundRecord | null>;
+  /** newest first */
+  list(filter?: { userId?: number; status?: OutboundStatus }, limit?: number): Promise<OutboundRecord[]>;
+  /** operators: oldest first */
+  page(status: OutboundStatus | undefined, offset: number, limit: number): Promise<{ items: QueueRow[]; total: number }>;
+  counts(): Promise<Record<string, number>>;
+  /** due now, attempts kept; a row being sent or already sent is left alone */
+  retryNow(id: number): Promise<RetryResult>;
+  /** drops a row that is not mid-delivery, and its blob when nothing else needs it */
+  drop(id: number): Promise<DropResult>;
+}
+
+/**
+ * What the chat asks: conversations matched across users by Message-ID,
+ * delivery statuses of sent messages, contacts, read-receipt settings.
+ */
+export interface ChatStore {
+  /** copies in other mailboxes of the messages of one of the user's threads */
+  copiesOfThread(userId: number, threadId: number): Promise<SharedCopyRecord[]>;
+  /** copies in other mailboxes of any of the user's messages (threadId 0) */
+  copiesOfMailbox(userId: number): Promise<SharedCopyRecord[]>;
+  /** first statuses; one already there for the message and recipient is kept */
+  addStatuses(rows: ReadonlyArray<Omit<DeliveryStatusRecord, 'threadId'>>): Promise<void>;
+  /**
+   * Moves the named recipients of the user's sent messages on to `status`
+   * where a status may move (never back; read once); the rows that moved.
+   * `rfcMessageId` / `rawSha256` pick the sent message by its Message-ID or raw bytes.
+   */
+  advance(
+    where: { userId: number; recipients: string[]; rfcMessageId?: string; rawSha256?: string },
+    status: DeliveryStatusValue,
+    at: Date,
+    reason?: string | null,
+  ): Promise<DeliveryStatusRecord[]>;
+  /** the statuses of these messages of the user's, by message id */
+  statusesOf(userId: number, messageIds: readonly number[]): Promise<Map<number, DeliveryStatusRecord[]>>;
+  /** the user's newest messages outside Spam and Trash, newest first */
+  recentCorrespondence(userId: number, limit: number): Promise<CorrespondenceRecord[]>;
+  /** which of these (lower-cased) addresses are users here */
+  localUsers(addresses: readonly string[]): Promise<Array<{ id: number; email: string; name: string | null }>>;
+  settings(userId: number): Promise<ChatSettingsRecord>;
+  saveSettings(userId: number, change: Partial<ChatSettingsRecord>): Promise<ChatSettingsRecord>;
+  /** notes that a read receipt went out for the user's copy; false when one already had (or it is not theirs) */
+  claimReceipt(userId: number, messageId: number, at: Date): Promise<boolean>;
+}
+
+/** The webhook outbox: an event is a row first, so a receiver that is down loses nothing. */
+export interface WebhookOutbox {
+  enqueue(event: string, payload: string): Promise<number>;
+  due(now: Date, limit: number): Promise<WebhookRow[]>;
+  markSent(id: number, attempts: number): Promise<void>;
+  markRetry(id: number, attempts: number, at: Date, error: string): Promise<void>;
+  markFailed(id: number, attempts: number, error: string): Promise<void>;
+  countByStatus(): Promise<Record<string, number>>;
+}
+
+/** One stored copy of a message, as the core builds it; the engine adds the blob references. */
+export interface CopyDraft {
+  userId: number;
+  folderId: number;
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  fromEmail: string;
+  fromName: string;
+  to: AddressRecord[];
+  cc: AddressRecord[];
+  subject: string;
+  snippet: string;
+  bodyText: string;
+  /** the HTML part as received: never served without sanitizeHtml */
+  untrustedHtml: string;
+  isRead: boolean;
+  sentAt: Date;
+  createdAt: Date;
+  receivedHeader: string;
+  /** the trace header plus the raw bytes */
+  sizeBytes: number;
+  /** refuse this copy (QuotaExceeded) when it would take the owner's usage past this; null: no limit */
+  quotaBytes: number | null;
+  /** the owner's address, for that refusal */
+  mailbox: string;
+  /** queue a message.received webhook in the same transaction (a crash cannot lose the event) */
+  queueWebhook: boolean;
+}
+
+export interface DeliveryAttachment {
+  filename: string;
+  contentType: string;
+  contentId: string | null;
+  content: Buffer;
+  /** sha256 of content, as the parser computed it */
+  sha256: string;
+}
+
+export interface DeliveryInput {
+  copies: CopyDraft[];
+  /** the message's attachments, the same for every copy */
+  attachments: DeliveryAttachment[];
+  /** external recipients, queued for the relay in the same transaction */
+  outbound: { userId: number; mailFrom: string; recipients: string[] } | null;
+}
+
+export interface Delivery {
+  /**
+   * Stores the raw bytes and attachments durably and every copy in one
+   * transaction; nothing is half-written on failure. The stored messages
+   * come back in the order of the copies.
+   */
+  commit(input: DeliveryInput): Promise<{ messages: MessageRecord[]; outboundId: number | null }>;
+  /** the delivery will not be committed: drop what it stored so far */
+  abandon(): Promise<void>;
+}
+
+/** A copy that does not fit its mailbox's quota; core maps the code. */
+export class QuotaExceeded extends Error {
+  readonly code = 'quota_exceeded';
+  constructor(readonly email: string) {
+    super(`Mailbox full: ${email} is over its quota`);
+  }
+}
+
+/** A unique key is taken (an email address). */
+export class DuplicateKey extends Error {
+  readonly code = 'duplicate_key';
+}
+
+/** Errors crossing a worker thread keep only their code. */
+export const isQuotaExceeded = (err: unknown): boolean => (err as { code?: unknown })?.code === 'quota_exceeded';

@@ -1,0 +1,170 @@
+// Writing messages, on the ingest worker thread. Copies of many concurrent
+// deliveries are inserted in one transaction (group commit, see
+// group-commit.ts) with prepared statements: a batch costs one WAL fsync and
+// microseconds of CPU per row, instead of a compiled Prisma query per row.
+import type BetterSqlite3 from 'better-sqlite3';
+import { QuotaExceeded, type CopyDraft } from '../../mail-store.js';
+import { ACTIVE_OUTBOUND, type AttachmentRecord } from '../../records.js';
+import { messageReceivedData, webhookBody } from '../../webhook-payload.js';
+import { sqliteTime } from '../sqlite-time.js';
+
+type Sqlite = BetterSqlite3.Database;
+
+export interface NewAttachment {
+  filename: string;
+  contentType: string;
+  size: number;
+  contentId: string | null;
+  sha256: string;
+}
+
+/** A copy as it is inserted: the core's draft with its blobs named. */
+export interface NewMessageCopy extends CopyDraft {
+  rawSha256: string;
+  attachments: NewAttachment[];
+}
+
+/** A blob of up to BLOB_INLINE_MAX_BYTES, inserted with the rows that name it (tiered-blobs.ts). */
+export interface SmallBlobRow {
+  sha256: string;
+  content: Uint8Array;
+}
+
+/** A message waiting for the relay, stored in the same transaction as its copies. */
+export interface NewOutbound {
+  userId: number;
+  mailFrom: string;
+  recipients: string[];
+  rawSha256: string;
+  sizeBytes: number;
+}
+
+export interface StoredCopy {
+  id: number;
+  userId: number;
+  threadId: number;
+  folderId: number;
+  attachments: AttachmentRecord[];
+}
+
+export const DELIVERY_SQL = {
+  threadOf: `SELECT thread_id AS threadId FROM mail_messages WHERE user_id = ? AND message_id = ? ORDER BY id DESC LIMIT 1`,
+  newThread: `INSERT INTO mail_threads (user_id, subject, last_message_at, created_at) VALUES (?, ?, ?, ?)`,
+  touchThread: `UPDATE mail_threads SET last_message_at = ? WHERE id = ? AND last_message_at < ?`,
+  newMessage: `INSERT INTO mail_messages (user_id, folder_id, thread_id, message_id, in_reply_to, "references",
+      from_email, from_name, to_json, cc_json, subject, snippet, body_text, body_html, is_read, is_starred,
+      has_attachments, sent_at, created_at, received_header, raw_sha256, size_bytes)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
+  newAttachment: `INSERT INTO attachments (message_id, user_id, filename, content_type, size, content_id, sha256)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  addUsage: `UPDATE users SET used_bytes = used_bytes + ? WHERE id = ?`,
+  usage: `SELECT used_bytes AS usedBytes FROM users WHERE id = ?`,
+  newWebhook: `INSERT INTO webhook_outbox (event, payload, status, attempts, next_attempt_at, created_at)
+    VALUES (?, ?, 'pending', 0, ?, ?)`,
+  newOutbound: `INSERT INTO outbound_queue (user_id, mail_from, recipients, raw_sha256, size_bytes, status, attempts,
+      next_attempt_at, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+  newSmallBlob: `INSERT INTO small_blobs (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+  deleteSmallBlob: `DELETE FROM small_blobs WHERE sha256 = ?`,
+  blobReferenced: `SELECT 1 FROM mail_messages WHERE raw_sha256 = @sha
+    UNION ALL SELECT 1 FROM attachments WHERE sha256 = @sha
+    UNION ALL SELECT 1 FROM outbound_queue WHERE raw_sha256 = @sha AND status IN (${ACTIVE_OUTBOUND.map((s) => `'${s}'`).join(', ')})
+    LIMIT 1`,
+} as const;
+
+type Statements = Record<keyof typeof DELIVERY_SQL, BetterSqlite3.Statement<unknown[], unknown>>;
+const prepared = new WeakMap<Sqlite, Statements>();
+
+function statements(db: Sqlite): Statements {
+  let s = prepared.get(db);
+  if (!s) {
+    s = Object.fromEntries(
+      Object.entries(DELIVERY_SQL).map(([k, sql]) => [k, db.prepare(sql).safeIntegers(false)]),
+    ) as unknown as Statements;
+    prepared.set(db, s);
+  }
+  return s;
+}
+
+/** Inserts copies in order; each lands in the thread it replies to, or a new one. Call inside a transaction. */
+export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[]): StoredCopy[] {
+  const st = statements(db);
+  const out: StoredCopy[] = [];
+  for (const c of copies) {
+    checkQuota(st, c);
+    const threadId = threadFor(st, c);
+    const id = Number(
+      st.newMessage.run(
+        c.userId, c.folderId, threadId, c.messageId, c.inReplyTo, JSON.stringify(c.references),
+        c.fromEmail, c.fromName, JSON.stringify(c.to), JSON.stringify(c.cc), c.subject, c.snippet,
+        c.bodyText, c.untrustedHtml, c.isRead ? 1 : 0, c.attachments.length > 0 ? 1 : 0,
+        sqliteTime(c.sentAt), sqliteTime(c.createdAt), c.receivedHeader, c.rawSha256, c.sizeBytes,
+      ).lastInsertRowid,
+    );
+    const attachments = c.attachments.map((a) => ({
+      ...a,
+      messageId: id,
+      id: Number(st.newAttachment.run(id, c.userId, a.filename, a.contentType, a.size, a.contentId, a.sha256).lastInsertRowid),
+    }));
+    // Quota usage stays current in the same transaction as the row it counts.
+    st.addUsage.run(c.sizeBytes, c.userId);
+    if (c.queueWebhook) queueMessageReceived(st, c, id, threadId);
+    out.push({ id, userId: c.userId, threadId, folderId: c.folderId, attachments });
+  }
+  return out;
+}
+
+function queueMessageReceived(st: Statements, c: NewMessageCopy, id: number, threadId: number): void {
+  const data = messageReceivedData({ ...c, id, threadId, hasAttachments: c.attachments.length > 0 });
+  const at = sqliteTime(c.createdAt);
+  st.newWebhook.run('message.received', webhookBody('message.received', data, c.createdAt), at, at);
+}
+
+export function insertOutbound(db: Sqlite, o: NewOutbound, now: Date): number {
+  const at = sqliteTime(now);
+  return Number(
+    statements(db).newOutbound.run(o.userId, o.mailFrom, JSON.stringify(o.recipients), o.rawSha256, o.sizeBytes, at, at, at)
+      .lastInsertRowid,
+  );
+}
+
+// Checked inside the commit, against the usage this same transaction keeps
+// current: two deliveries at once can no longer both squeeze into the last
+// free bytes.
+function checkQuota(st: Statements, c: NewMessageCopy): void {
+  if (c.quotaBytes === null) return;
+  const row = st.usage.get(c.userId) as { usedBytes: number } | undefined;
+  if (row && row.usedBytes + c.sizeBytes > c.quotaBytes) throw new QuotaExceeded(c.mailbox);
+}
+
+/** Stores small blobs (an existing one is kept: same name, same bytes). Call inside a transaction. */
+export function insertSmallBlobs(db: Sqlite, blobs: SmallBlobRow[]): void {
+  const st = statements(db);
+  for (const b of blobs) st.newSmallBlob.run(b.sha256, b.content.byteLength, b.content);
+}
+
+export function deleteSmallBlob(db: Sqlite, sha256: string): void {
+  statements(db).deleteSmallBlob.run(sha256);
+}
+
+/** Whether a message, an attachment or an active outbound row still needs the blob. */
+export function blobReferenced(db: Sqlite, sha256: string): boolean {
+  return statements(db).blobReferenced.get({ sha: sha256 }) !== undefined;
+}
+
+// RFC 5322 3.6.4: References lists the thread's ids oldest first, In-Reply-To
+// the parent. Any of them known for this user puts the copy in that thread
+// (the parent first, then the newest reference).
+function threadFor(st: Statements, c: NewMessageCopy): number {
+  const refs = [...new Set([c.inReplyTo, ...[...c.references].reverse()].filter((x): x is string => !!x))];
+  for (const ref of refs) {
+    const row = st.threadOf.get(c.userId, ref) as { threadId: number } | undefined;
+    if (row) {
+      const at = sqliteTime(c.createdAt);
+      st.touchThread.run(at, row.threadId, at);
+      return row.threadId;
+    }
+  }
+  const at = sqliteTime(c.createdAt);
+  return Number(st.newThread.run(c.userId, c.subject, at, at).lastInsertRowid);
+}

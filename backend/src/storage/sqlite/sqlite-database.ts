@@ -1,0 +1,77 @@
+// Opens the SQLite database: Prisma on one writer connection (its
+// transactions take exclusive turns on the write lock, see WriteTurns) and one
+// reader connection, so reads never see another request's uncommitted
+// transaction; plus a plain better-sqlite3 connection for the few hot reads
+// that run as prepared statements (sqlite-queries.ts).
+//
+// The SMTP hot path does not go through Prisma: its JS engine compiles every
+// query, which costs more CPU than parsing a small message.
+// New messages are committed in batches by the ingest worker thread on a
+// connection of its own (ingest-worker/), in shared turns that alternate with
+// Prisma's exclusive ones.
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaClient } from '@prisma/client';
+import BetterSqlite3 from 'better-sqlite3';
+import type { PrismaDatabase } from '../prisma/prisma-database.js';
+import type { IngestWorker } from './ingest-worker/ingest-worker.js';
+import type { CommittedRows, DeliveryRows } from './ingest-worker/ingest-worker-protocol.js';
+import { applyMigrations, type MigrationResult } from './migrate.js';
+import { PROBE_SQL } from './sqlite-queries.js';
+import { WriteTurns } from './write-turns.js';
+
+export type Sqlite = BetterSqlite3.Database;
+
+export interface SqliteDatabase extends PrismaDatabase {
+  /** a connection of its own for prepared-statement reads; sees committed data only */
+  readonly hotReader: Sqlite;
+  /** commits a new message's copies (and queue rows) in one transaction, batched with others arriving meanwhile */
+  commitDelivery(delivery: DeliveryRows): Promise<CommittedRows>;
+  readonly migrations: MigrationResult;
+  /** a read of a real table and the write lock taken and released */
+  probe(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  filePath: string;
+  busyTimeoutMs: number;
+}
+
+/** `ingest` commits the hot path's batches; the database closes it. */
+export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker): Promise<SqliteDatabase> {
+  const migrations = applyMigrations(opts.filePath);
+  const writer = await connect(opts);
+  const reader = await connect(opts);
+  const hotReader = new BetterSqlite3(opts.filePath, { timeout: opts.busyTimeoutMs });
+  const turns = new WriteTurns();
+  const write: SqliteDatabase['write'] = (fn) =>
+    turns.exclusive(() => writer.$transaction((tx) => fn(tx), { timeout: 60_000, maxWait: 60_000 }));
+  return {
+    read: reader,
+    hotReader,
+    migrations,
+    write,
+    commitDelivery: (delivery) => turns.shared(() => ingest.commit(delivery)),
+    // A database whose write lock is held elsewhere cannot store mail, so it
+    // is not healthy even though reads still work (WAL readers are never blocked).
+    async probe() {
+      await reader.$queryRawUnsafe(PROBE_SQL.read);
+      await write((tx) => tx.$executeRawUnsafe(PROBE_SQL.writeLock));
+    },
+    async close() {
+      await turns.drain();
+      hotReader.close();
+      await Promise.all([writer.$disconnect(), reader.$disconnect(), ingest.close()]);
+    },
+  };
+}
+
+async function connect(opts: DatabaseOptions): Promise<PrismaClient> {
+  const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${opts.filePath}`, timeout: opts.busyTimeoutMs }) });
+  await prisma.$connect();
+  // Per-connection settings: durability of every commit, and FK enforcement.
+  await prisma.$queryRawUnsafe('PRAGMA synchronous = FULL');
+  await prisma.$queryRawUnsafe('PRAGMA foreign_keys = ON');
+  await prisma.$queryRawUnsafe(`PRAGMA busy_timeout = ${opts.busyTimeoutMs}`);
+  return prisma;
+}

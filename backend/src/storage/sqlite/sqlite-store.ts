@@ -1,0 +1,51 @@
+// The SQLite engine behind the storage port: Prisma repositories for ordinary
+// queries, prepared statements for the hot reads, and the ingest worker
+// thread that writes blob files and group-commits new messages.
+import type { MailStore } from '../mail-store.js';
+import { AccountRepo } from '../prisma/account-repo.js';
+import { ChatRepo } from '../prisma/chat-repo.js';
+import { FolderRepo } from '../prisma/folder-repo.js';
+import { MessageRepo } from '../prisma/message-repo.js';
+import { OutboundRepo } from '../prisma/outbound-repo.js';
+import { UserRepo } from '../prisma/user-repo.js';
+import { WebhookRepo } from '../prisma/webhook-repo.js';
+import { IngestWorker } from './ingest-worker/ingest-worker.js';
+import { SqliteDelivery } from './sqlite-delivery.js';
+import { openDatabase } from './sqlite-database.js';
+import { SqliteQueries } from './sqlite-queries.js';
+import { TieredBlobs } from './tiered-blobs.js';
+
+export interface SqliteStoreOptions {
+  /** the database file */
+  filePath: string;
+  /** how long a write waits for a lock another process holds */
+  busyTimeoutMs: number;
+  /** where blob files go (DATA_DIR/blobs) */
+  blobRoot: string;
+  /** blobs up to this size are rows of the database, bigger ones files (0: always files) */
+  inlineMaxBytes: number;
+}
+
+export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailStore> {
+  const ingest = new IngestWorker({ filePath: opts.filePath, busyTimeoutMs: opts.busyTimeoutMs, blobRoot: opts.blobRoot });
+  const db = await openDatabase(opts, ingest);
+  const queries = new SqliteQueries(db.hotReader);
+  const tiers = new TieredBlobs(opts.blobRoot, ingest, (sha) => queries.smallBlobContent(sha), opts.inlineMaxBytes);
+  await tiers.init();
+  const releaseBlobs = (hashes: string[]) => tiers.release(hashes);
+  return {
+    engine: 'sqlite',
+    migrationsApplied: db.migrations.applied,
+    users: new UserRepo(db, async (email) => queries.findMailbox(email)),
+    accounts: new AccountRepo(db, releaseBlobs),
+    folders: new FolderRepo(db),
+    messages: new MessageRepo(db, { matchingIds: async (userId, words, limit) => queries.searchIds(userId, words, limit), releaseBlobs }),
+    blobs: { read: (sha) => tiers.read(sha), release: releaseBlobs },
+    outbound: new OutboundRepo(db, releaseBlobs),
+    webhooks: new WebhookRepo(db),
+    chat: new ChatRepo(db),
+    openDelivery: (raw) => new SqliteDelivery(raw, tiers, (rows) => db.commitDelivery(rows)),
+    probe: () => db.probe(),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,300 @@
+// The storage port's contract, written once and run against every engine
+// (sqlite.contract.test.ts today). An engine passes when the core cannot
+// tell it from another: same records, same ordering, same owner scoping,
+// same all-or-nothing deliveries, same blob lifetimes.
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuplicateKey, isQuotaExceeded, type CopyDraft, type DeliveryAttachment, type MailStore } from '../../../src/storage/mail-store.js';
+import type { UserRecord } from '../../../src/storage/records.js';
+
+export interface EngineUnderTest {
+  store: MailStore;
+  /** closes the store and removes what it wrote */
+  dispose(): Promise<void>;
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const BIG = 200 * 1024; // past any engine's inline size for blobs
+
+export function describeMailStoreContract(engine: string, open: () => Promise<EngineUnderTest>): void {
+  describe(`MailStore contract: ${engine}`, () => {
+    let under: EngineUnderTest;
+    let store: MailStore;
+    let bob: UserRecord;
+    let carol: UserRecord;
+    let inbox: number;
+    let seq = 0;
+
+    beforeAll(async () => {
+      under = await open();
+      store = under.store;
+      bob = await store.users.create({ email: 'bob@example.test', name: 'Bob', passwordHash: 'hash-b' });
+      carol = await store.users.create({ email: 'carol@example.test', name: null, passwordHash: 'hash-c', role: 'admin' });
+      inbox = (await store.folders.findByKind(bob.id, 'inbox'))!.id;
+    });
+
+    afterAll(async () => {
+      await under?.dispose();
+    });
+
+    function draft(user: UserRecord, folderId: number, over: Partial<CopyDraft> = {}): CopyDraft {
+      const at = new Date(Date.UTC(2026, 10, 22, 10, 0, seq++));
+      return {
+        userId: user.id, folderId, messageId: `m${seq}@remote.test`, inReplyTo: null, references: [],
+        fromEmail: 'alice@remote.test', fromName: 'Alice', to: [{ address: user.email, name: '' }], cc: [],
+        subject: `subject ${seq}`, snippet: 'snippet', bodyText: 'hello body', untrustedHtml: '', isRead: false,
+        sentAt: at, createdAt: at, receivedHeader: 'Received: from test\r\n', sizeBytes: 100, quotaBytes: null,
+        mailbox: user.email, queueWebhook: false, ...over,
+      };
+    }
+
+    /** A copy of the bytes: the store may move (empty) the buffer it is given. */
+    function attachment(bytes: Buffer, filename = 'a.bin'): DeliveryAttachment {
+      return { filename, contentType: 'application/octet-stream', contentId: null, content: Buffer.from(bytes), sha256: sha256(bytes) };
+    }
+
+    async function deliver(raw: Buffer, copies: CopyDraft[], attachments: DeliveryAttachment[] = [], outbound: { userId: number; mailFrom: string; recipients: string[] } | null = null) {
+      return store.openDelivery(raw).commit({ copies, attachments, outbound });
+    }
+
+    describe('users', () => {
+      it('creates a user with the six system folders, and refuses a taken email with DuplicateKey', async () => {
+        const kinds = (await store.folders.listWithCounts(bob.id)).map((f) => f.kind);
+        expect(kinds).toEqual(['inbox', 'sent', 'drafts', 'archive', 'spam', 'trash']);
+        await expect(store.users.create({ email: 'bob@example.test', name: null, passwordHash: 'x' })).rejects.toBeInstanceOf(DuplicateKey);
+        expect(carol.role).toBe('admin');
+      });
+
+      it('finds users by email and id, and the mailbox facts delivery needs', async () => {
+        expect((await store.users.findByEmail('bob@example.test'))?.id).toBe(bob.id);
+        expect((await store.users.findById(carol.id))?.email).toBe('carol@example.test');
+        expect(await store.users.findByEmail('nobody@example.test')).toBeNull();
+        expect(await store.users.findMailbox('bob@example.test')).toMatchObject({ userId: bob.id, inboxFolderId: inbox, enabled: true, quotaMb: null });
+        expect(await store.users.findMailbox('nobody@example.test')).toBeNull();
+        expect(await store.users.anyInDomain('example.test')).toBe(true);
+        expect(await store.users.anyInDomain('elsewhere.test')).toBe(false);
+        expect((await store.users.first())?.id).toBe(bob.id);
+      });
+
+      it('names users by an optional, unique username, and changes a password hash', async () => {
+        const erin = await store.users.create({ email: 'erin@example.test', username: 'erin', name: null, passwordHash: 'hash-e' });
+        expect(await store.users.usernameTaken('erin')).toBe(true);
+        expect(await store.users.usernameTaken('bob')).toBe(false);
+        await expect(store.users.create({ email: 'erin2@example.test', username: 'erin', name: null, passwordHash: 'x' })).rejects.toBeInstanceOf(DuplicateKey);
+        expect(await store.users.findByEmail('erin2@example.test')).toBeNull();
+        expect(await store.accounts.findByUsername('erin')).toMatchObject({ id: erin.id, email: 'erin@example.test', username: 'erin' });
+        expect(await store.accounts.findByUsername('nobody')).toBeNull();
+        expect((await store.accounts.findById(bob.id))!.username).toBeNull();
+        await store.users.setPasswordHash(erin.id, 'hash-e2');
+        expect((await store.users.findById(erin.id))!.passwordHash).toBe('hash-e2');
+        await store.accounts.delete(erin.id);
+      });
+    });
+
+    describe('deliveries', () => {
+      it('stores every copy with its attachments and raw bytes, and reads them back owner-scoped', async () => {
+        const raw = Buffer.from('Subject: hi\r\n\r\nsmall raw\r\n');
+        const small = randomBytes(100);
+        const big = randomBytes(BIG);
+        const carolInbox = (await store.folders.findByKind(carol.id, 'inbox'))!.id;
+        const { messages, outboundId } = await deliver(Buffer.from(raw), [draft(bob, inbox), draft(carol, carolInbox)], [attachment(small, 's.bin'), attachment(big, 'b.bin')]);
+        expect(outboundId).toBeNull();
+        expect(messages.map((m) => m.userId)).toEqual([bob.id, carol.id]);
+        const [mine] = messages;
+        expect(mine!.attachments.map((a) => [a.filename, a.size, a.sha256])).toEqual([['s.bin', 100, sha256(small)], ['b.bin', BIG, sha256(big)]]);
+        const stored = await store.messages.get(bob.id, mine!.id);
+        expect(stored).toMatchObject({ id: mine!.id, subject: mine!.subject, rawSha256: sha256(raw), hasAttachments: true, threadId: mine!.threadId });
+        expect(await store.messages.get(carol.id, mine!.id)).toBeNull();
+        expect((await store.blobs.read(stored!.rawSha256)).equals(raw)).toBe(true);
+        const att = await store.messages.getAttachment(bob.id, stored!.attachments[1]!.id);
+        expect((await store.blobs.read(att!.sha256)).equals(big)).toBe(true);
+        expect(await store.messages.getAttachment(carol.id, stored!.attachments[1]!.id)).toBeNull();
+      });
+
+      it('keeps a big raw message byte for byte', async () => {
+        const raw = Buffer.concat([Buffer.from('Subject: big\r\n\r\n'), Buffer.from(randomBytes(BIG * 2).toString('base64'))]);
+        const expected = Buffer.from(raw);
+        const { messages } = await deliver(raw, [draft(bob, inbox)]);
+        expect(messages[0]!.rawSha256).toBe(sha256(expected));
+        expect((await store.blobs.read(messages[0]!.rawSha256)).equals(expected)).toBe(true);
+      });
+
+      it('threads a reply with its parent, per owner', async () => {
+        const parent = (await deliver(Buffer.from('p\r\n'), [draft(bob, inbox, { messageId: 'parent@remote.test' })])).messages[0]!;
+        const reply = (await deliver(Buffer.from('r\r\n'), [draft(bob, inbox, { inReplyTo: 'parent@remote.test', references: ['parent@remote.test'] })])).messages[0]!;
+        expect(reply.threadId).toBe(parent.threadId);
+        expect((await store.messages.listThread(bob.id, parent.threadId)).map((m) => m.id)).toEqual([parent.id, reply.id]);
+      });
+
+      it('refuses a copy over its quota as QuotaExceeded and stores none of the delivery', async () => {
+        const before = (await store.folders.listWithCounts(bob.id)).find((f) => f.kind === 'inbox')!.totalCount;
+        const big = randomBytes(BIG);
+        const delivery = store.openDelivery(Buffer.from('Subject: too big\r\n\r\nx\r\n'));
+        const err = await delivery
+          .commit({ copies: [draft(bob, inbox, { quotaBytes: 1, sizeBytes: 10_000 })], attachments: [attachment(big)], outbound: null })
+          .catch((e: unknown) => e);
+        expect(isQuotaExceeded(err)).toBe(true);
+        await delivery.abandon();
+        expect((await store.folders.listWithCounts(bob.id)).find((f) => f.kind === 'inbox')!.totalCount).toBe(before);
+        await expect(store.blobs.read(sha256(big))).rejects.toThrow();
+      });
+
+      it('leaves nothing behind for a delivery abandoned before its commit', async () => {
+        const raw = randomBytes(BIG);
+        const delivery = store.openDelivery(Buffer.from(raw));
+        await delivery.abandon();
+        await expect(store.blobs.read(sha256(raw))).rejects.toThrow();
+      });
+
+      it('queues the outbound row and the message.received webhook in the same commit', async () => {
+        const before = (await store.webhooks.countByStatus()).pending ?? 0;
+        const { outboundId } = await deliver(Buffer.from('Subject: out\r\n\r\nx\r\n'), [draft(bob, inbox, { queueWebhook: true })], [], {
+          userId: bob.id, mailFrom: 'bob@example.test', recipients: ['far@remote.test'],
+        });
+        expect(outboundId).toBeGreaterThan(0);
+        expect(await store.outbound.get(outboundId!)).toMatchObject({ status: 'pending', recipients: ['far@remote.test'], attempts: 0 });
+        expect((await store.webhooks.countByStatus()).pending).toBe(before + 1);
+      });
+    });
+
+    describe('reading and organising mail', () => {
+      let folder: number;
+      const ids: number[] = [];
+
+      beforeAll(async () => {
+        folder = (await store.folders.findByKind(bob.id, 'archive'))!.id;
+        for (const body of ['pay 100% now', 'order 1000 units', 'under_score and more']) {
+          ids.push((await deliver(Buffer.from(`${body}\r\n`), [draft(bob, folder, { bodyText: body, subject: body })])).messages[0]!.id);
+        }
+      });
+
+      it('lists a folder newest first, page by page', async () => {
+        const first = await store.messages.listInFolder(bob.id, folder, 2, null);
+        expect(first.items.map((m) => m.id)).toEqual([ids[2], ids[1]]);
+        const second = await store.messages.listInFolder(bob.id, folder, 2, first.nextCursor);
+        expect(second.items.map((m) => m.id)).toEqual([ids[0]]);
+        expect(second.nextCursor).toBeNull();
+        expect((await store.messages.listInFolder(carol.id, folder, 10, null)).items).toEqual([]);
+      });
+
+      it('lists conversations newest first, page by page', async () => {
+        const first = await store.messages.listThreadsInFolder(bob.id, folder, 2, null);
+        expect(first.items).toHaveLength(2);
+        expect(first.items[0]).toMatchObject({ subject: 'under_score and more', messageCount: 1, unreadCount: 1 });
+        expect(first.items[0]!.recipients).toEqual([{ address: 'bob@example.test', name: '' }]);
+        const second = await store.messages.listThreadsInFolder(bob.id, folder, 2, first.nextCursor);
+        expect(second.items.map((t) => t.subject)).toEqual(['pay 100% now']);
+      });
+
+      it('searches words as text: % and _ are not wildcards', async () => {
+        expect((await store.messages.search(bob.id, ['100%'], 10)).map((m) => m.id)).toEqual([ids[0]]);
+        expect((await store.messages.search(bob.id, ['o_d'], 10)).map((m) => m.id)).toEqual([]);
+        expect((await store.messages.search(bob.id, ['r_s'], 10)).map((m) => m.id)).toEqual([ids[2]]);
+        expect((await store.messages.search(bob.id, ['UNITS', 'order'], 10)).map((m) => m.id)).toEqual([ids[1]]);
+        expect(await store.messages.search(carol.id, ['order'], 10)).toEqual([]);
+      });
+
+      it('counts unread per folder and applies changes only to the owner', async () => {
+        const counts = () => store.folders.listWithCounts(bob.id).then((f) => f.find((x) => x.id === folder)!);
+        expect(await counts()).toMatchObject({ totalCount: 3, unreadCount: 3 });
+        await store.messages.update(carol.id, [ids[0]!], { isRead: true });
+        expect((await counts()).unreadCount).toBe(3);
+        await store.messages.update(bob.id, [ids[0]!], { isRead: true, isStarred: true });
+        expect(await counts()).toMatchObject({ totalCount: 3, unreadCount: 2 });
+        expect(await store.messages.get(bob.id, ids[0]!)).toMatchObject({ isRead: true, isStarred: true });
+      });
+
+      it('deletes for good with the blobs nothing else needs, and keeps shared ones', async () => {
+        const shared = randomBytes(BIG);
+        const a = (await deliver(Buffer.from('a\r\n'), [draft(bob, folder)], [attachment(shared)])).messages[0]!;
+        const b = (await deliver(Buffer.from('b\r\n'), [draft(bob, folder)], [attachment(shared)])).messages[0]!;
+        await store.messages.deleteForGood(bob.id, [a.id]);
+        expect(await store.messages.get(bob.id, a.id)).toBeNull();
+        expect((await store.blobs.read(sha256(shared))).equals(shared)).toBe(true);
+        await store.messages.deleteForGood(bob.id, [b.id]);
+        await expect(store.blobs.read(sha256(shared))).rejects.toThrow();
+        await expect(store.blobs.read(b.rawSha256)).rejects.toThrow();
+      });
+    });
+
+    describe('accounts', () => {
+      it('lists, changes, promotes and reports usage', async () => {
+        const { users, total } = await store.accounts.list(0, 10);
+        expect(total).toBeGreaterThanOrEqual(2);
+        expect(users[0]!.email).toBe('bob@example.test');
+        expect(await store.accounts.update(bob.id, { quotaMb: 5, name: 'Robert' })).toMatchObject({ quotaMb: 5, name: 'Robert' });
+        await expect(store.accounts.update(bob.id, { email: 'carol@example.test' })).rejects.toBeInstanceOf(DuplicateKey);
+        expect(await store.accounts.promoteAll(['bob@example.test', 'carol@example.test'])).toBe(1);
+        expect((await store.accounts.findByEmail('bob@example.test'))!.role).toBe('admin');
+        const usage = await store.accounts.usage();
+        expect(usage.messagesStored).toBeGreaterThan(0);
+        expect(usage.totalBytes).toBeGreaterThan(0);
+      });
+
+      it('deletes a user with all their mail and the blobs only it named', async () => {
+        const dave = await store.users.create({ email: 'dave@example.test', name: null, passwordHash: 'x' });
+        const daveInbox = (await store.folders.findByKind(dave.id, 'inbox'))!.id;
+        const own = randomBytes(BIG);
+        const m = (await deliver(Buffer.from('d\r\n'), [draft(dave, daveInbox)], [attachment(own)])).messages[0]!;
+        await store.accounts.delete(dave.id);
+        expect(await store.users.findById(dave.id)).toBeNull();
+        expect(await store.messages.get(dave.id, m.id)).toBeNull();
+        await expect(store.blobs.read(sha256(own))).rejects.toThrow();
+      });
+    });
+
+    describe('outbound queue', () => {
+      it('claims due rows once, retries, fails, recovers and drops', async () => {
+        const { outboundId } = await deliver(Buffer.from('q\r\n'), [draft(bob, inbox)], [], { userId: bob.id, mailFrom: 'bob@example.test', recipients: ['x@far.test', 'y@far.test'] });
+        const id = outboundId!;
+        const claimed = await store.outbound.claimDue(new Date(Date.now() + 1000), 100);
+        expect(claimed.find((r) => r.id === id)).toMatchObject({ status: 'sending', attempts: 1 });
+        expect((await store.outbound.claimDue(new Date(Date.now() + 1000), 100)).find((r) => r.id === id)).toBeUndefined();
+        expect(await store.outbound.retryNow(id)).toEqual({ ok: false, reason: 'in_progress' });
+        expect(await store.outbound.drop(id)).toEqual({ ok: false, reason: 'in_progress' });
+        await store.outbound.scheduleRetry(id, ['y@far.test'], new Date(Date.now() + 3_600_000), '451 later');
+        expect(await store.outbound.get(id)).toMatchObject({ status: 'retry', recipients: ['y@far.test'], lastError: '451 later' });
+        expect((await store.outbound.claimDue(new Date(), 100)).find((r) => r.id === id)).toBeUndefined();
+        const retried = await store.outbound.retryNow(id);
+        expect(retried.ok && retried.row).toMatchObject({ id, status: 'retry', attempts: 1 });
+        await store.outbound.claimDue(new Date(Date.now() + 1000), 100);
+        expect(await store.outbound.recoverInterrupted(new Date())).toBeGreaterThanOrEqual(1);
+        expect((await store.outbound.get(id))!.status).toBe('retry');
+        await store.outbound.markFailed(id, '550 no');
+        expect((await store.outbound.page('failed', 0, 10)).items.map((r) => r.id)).toContain(id);
+        expect((await store.outbound.counts()).failed).toBeGreaterThanOrEqual(1);
+        expect((await store.outbound.list({ userId: bob.id, status: 'failed' })).map((r) => r.id)).toContain(id);
+        expect(await store.outbound.drop(id)).toEqual({ ok: true });
+        expect(await store.outbound.get(id)).toBeNull();
+        expect(await store.outbound.drop(id)).toEqual({ ok: false, reason: 'not_found' });
+      });
+
+      it('marks a row sent with a note', async () => {
+        const { outboundId } = await deliver(Buffer.from('s\r\n'), [draft(bob, inbox)], [], { userId: bob.id, mailFrom: 'bob@example.test', recipients: ['x@far.test'] });
+        await store.outbound.markSent(outboundId!, 'refused: z@far.test');
+        expect(await store.outbound.get(outboundId!)).toMatchObject({ status: 'sent', lastError: 'refused: z@far.test' });
+        expect(await store.outbound.retryNow(outboundId!)).toEqual({ ok: false, reason: 'already_sent' });
+      });
+    });
+
+    describe('webhook outbox', () => {
+      it('hands out due rows and records each outcome', async () => {
+        const id = await store.webhooks.enqueue('user.created', '{"event":"user.created"}');
+        const due = await store.webhooks.due(new Date(Date.now() + 1000), 100);
+        expect(due.find((r) => r.id === id)).toEqual({ id, event: 'user.created', payload: '{"event":"user.created"}', attempts: 0 });
+        await store.webhooks.markRetry(id, 1, new Date(Date.now() + 3_600_000), 'timeout');
+        expect((await store.webhooks.due(new Date(), 100)).find((r) => r.id === id)).toBeUndefined();
+        await store.webhooks.markFailed(id, 2, 'HTTP 500');
+        const other = await store.webhooks.enqueue('auth.failed', '{}');
+        await store.webhooks.markSent(other, 1);
+        const counts = await store.webhooks.countByStatus();
+        expect(counts.failed).toBeGreaterThanOrEqual(1);
+        expect(counts.sent).toBeGreaterThanOrEqual(1);
+      });
+    });
+
+    it('answers its health probe', async () => {
+      await expect(store.probe()).resolves.toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,75 @@
+// insertMessageCopies on a real, migrated SQLite file: a copy that asks for a
+// message.received webhook gets its outbox row in the same transaction, so
+// the row exists exactly when the message does (a transactional outbox).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { insertMessageCopies, type NewMessageCopy } from '../../../src/storage/sqlite/ingest-worker/delivery-sql.js';
+import { applyMigrations } from '../../../src/storage/sqlite/migrate.js';
+
+let dir: string;
+let db: Database.Database;
+let userId: number;
+let inboxId: number;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chitbox-store-'));
+  const file = path.join(dir, 'chitbox.db');
+  applyMigrations(file);
+  db = new Database(file);
+  userId = Number(db.prepare(`INSERT INTO users (email, password_hash) VALUES ('bob@example.test', 'x')`).run().lastInsertRowid);
+  inboxId = Number(db.prepare(`INSERT INTO folders (user_id, name, kind) VALUES (?, 'Inbox', 'inbox')`).run(userId).lastInsertRowid);
+});
+
+afterEach(() => {
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function copy(subject: string, queueWebhook: boolean): NewMessageCopy {
+  const at = new Date('2026-11-22T10:00:00Z');
+  return {
+    userId, folderId: inboxId, messageId: `${subject}@remote.test`, inReplyTo: null, references: [],
+    fromEmail: 'alice@remote.test', fromName: 'Alice', to: [{ address: 'bob@example.test', name: '' }], cc: [],
+    subject, snippet: 'secret body', bodyText: 'secret body', untrustedHtml: '', isRead: false, sentAt: at, createdAt: at,
+    receivedHeader: 'Received: from test', rawSha256: 'a'.repeat(64), sizeBytes: 1234, quotaBytes: null,
+    mailbox: 'bob@example.test', queueWebhook, attachments: [],
+  };
+}
+
+const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+describe('insertMessageCopies and the webhook outbox', () => {
+  it('writes the message.received row with the message, naming its id and thread, without its body', () => {
+    const [stored] = db.transaction(() => insertMessageCopies(db, [copy('hello', true)]))();
+    const rows = db.prepare(`SELECT event, payload, status, attempts FROM webhook_outbox`).all() as Array<{ event: string; payload: string; status: string; attempts: number }>;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ event: 'message.received', status: 'pending', attempts: 0 });
+    const body = JSON.parse(rows[0]!.payload);
+    expect(body).toMatchObject({
+      event: 'message.received',
+      timestamp: '2026-11-22T10:00:00.000Z',
+      data: { id: stored!.id, user_id: userId, folder_id: inboxId, thread_id: stored!.threadId, from: 'alice@remote.test', subject: 'hello', size_bytes: 1234, has_attachments: false },
+    });
+    expect(rows[0]!.payload).not.toContain('secret body');
+  });
+
+  it('writes no row for a copy that does not ask for one', () => {
+    db.transaction(() => insertMessageCopies(db, [copy('quiet', false)]))();
+    expect(count('mail_messages')).toBe(1);
+    expect(count('webhook_outbox')).toBe(0);
+  });
+
+  it('leaves neither the message nor its outbox row when the transaction fails', () => {
+    expect(() =>
+      db.transaction(() => {
+        insertMessageCopies(db, [copy('doomed', true)]);
+        throw new Error('the commit fails after the inserts');
+      })(),
+    ).toThrow('the commit fails');
+    expect(count('mail_messages')).toBe(0);
+    expect(count('webhook_outbox')).toBe(0);
+  });
+});
