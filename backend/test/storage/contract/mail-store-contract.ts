@@ -293,6 +293,77 @@ export function describeMailStoreContract(engine: string, open: () => Promise<En
       });
     });
 
+    describe('chat', () => {
+      let carolInbox: number;
+      let bobCopy: { id: number; threadId: number };
+      let carolCopy: { id: number; threadId: number };
+      const people = { fromEmail: 'bob@example.test', to: [{ address: 'carol@example.test', name: 'Carol' }] };
+
+      beforeAll(async () => {
+        carolInbox = (await store.folders.findByKind(carol.id, 'inbox'))!.id;
+        const bobSent = (await store.folders.findByKind(bob.id, 'sent'))!.id;
+        // Carol gets a thread of her own first, so the two users' thread ids differ.
+        await deliver(Buffer.from('c0\r\n'), [draft(carol, carolInbox, { messageId: 'only-carol@remote.test' })]);
+        const { messages } = await deliver(Buffer.from('chat\r\n'), [
+          draft(bob, bobSent, { messageId: 'shared@example.test', ...people }),
+          draft(carol, carolInbox, { messageId: 'shared@example.test', ...people }),
+        ]);
+        bobCopy = messages[0]!;
+        carolCopy = messages[1]!;
+      });
+
+      it('finds the other holders of a conversation with their own thread ids, for the asker only', async () => {
+        expect(bobCopy.threadId).not.toBe(carolCopy.threadId);
+        expect(await store.chat.copiesOfThread(bob.id, bobCopy.threadId)).toEqual([
+          { userId: carol.id, email: 'carol@example.test', threadId: carolCopy.threadId, ...people, cc: [] },
+        ]);
+        // Bob's thread id means nothing in Carol's name.
+        expect(await store.chat.copiesOfThread(carol.id, bobCopy.threadId)).toEqual([]);
+        const shared = await store.chat.copiesOfMailbox(carol.id);
+        expect(shared.map((c) => c.userId)).toEqual([bob.id]);
+      });
+
+      it('keeps first statuses, moves each forward once and never back, scoped by sender', async () => {
+        const at = new Date('2026-11-22T10:00:00Z');
+        const row = { messageId: bobCopy.id, userId: bob.id, recipient: 'carol@example.test', name: 'Carol', status: 'delivered' as const, at, reason: null };
+        await store.chat.addStatuses([row, { ...row, recipient: 'far@remote.test', name: '', status: 'queued' }]);
+        await store.chat.addStatuses([{ ...row, status: 'queued' }]); // already there: kept
+        const read = await store.chat.advance({ userId: bob.id, recipients: ['CAROL@example.test'], rfcMessageId: 'shared@example.test' }, 'read', at);
+        expect(read).toEqual([{ ...row, threadId: bobCopy.threadId, status: 'read' }]);
+        expect(await store.chat.advance({ userId: bob.id, recipients: ['carol@example.test'], rfcMessageId: 'shared@example.test' }, 'read', at)).toEqual([]);
+        expect(await store.chat.advance({ userId: carol.id, recipients: ['far@remote.test'], rfcMessageId: 'shared@example.test' }, 'relayed', at)).toEqual([]);
+        const failed = await store.chat.advance({ userId: bob.id, recipients: ['far@remote.test'], rawSha256: sha256(Buffer.from('chat\r\n')) }, 'failed', at, '550 no');
+        expect(failed).toMatchObject([{ recipient: 'far@remote.test', status: 'failed', reason: '550 no' }]);
+        expect(await store.chat.advance({ userId: bob.id, recipients: ['far@remote.test'], rfcMessageId: 'shared@example.test' }, 'read', at)).toEqual([]);
+        const statuses = await store.chat.statusesOf(bob.id, [bobCopy.id]);
+        expect(statuses.get(bobCopy.id)!.map((s) => [s.recipient, s.status])).toEqual([['carol@example.test', 'read'], ['far@remote.test', 'failed']]);
+        expect((await store.chat.statusesOf(carol.id, [bobCopy.id])).size).toBe(0);
+      });
+
+      it('lists correspondence newest first, without Spam and Trash; knows local users', async () => {
+        const spam = (await store.folders.findByKind(carol.id, 'spam'))!.id;
+        await deliver(Buffer.from('spam\r\n'), [draft(carol, spam, { fromEmail: 'spammer@bad.test' })]);
+        const rows = await store.chat.recentCorrespondence(carol.id, 10);
+        expect(rows[0]).toMatchObject({ fromEmail: 'bob@example.test', threadId: carolCopy.threadId, folderId: carolInbox });
+        expect(rows.some((r) => r.fromEmail === 'spammer@bad.test')).toBe(false);
+        expect((await store.chat.localUsers(['Bob@Example.test', 'nobody@example.test'])).map((u) => u.id)).toEqual([bob.id]);
+      });
+
+      it('keeps read-receipt settings per user, off by default', async () => {
+        expect(await store.chat.settings(bob.id)).toEqual({ requestReadReceipts: false, sendReadReceipts: false });
+        expect(await store.chat.saveSettings(bob.id, { sendReadReceipts: true })).toEqual({ requestReadReceipts: false, sendReadReceipts: true });
+        expect(await store.chat.saveSettings(bob.id, { requestReadReceipts: true })).toEqual({ requestReadReceipts: true, sendReadReceipts: true });
+        expect(await store.chat.settings(carol.id)).toEqual({ requestReadReceipts: false, sendReadReceipts: false });
+      });
+
+      it('claims a read receipt once per message, and only the owner can', async () => {
+        const at = new Date();
+        expect(await store.chat.claimReceipt(bob.id, carolCopy.id, at)).toBe(false);
+        expect(await store.chat.claimReceipt(carol.id, carolCopy.id, at)).toBe(true);
+        expect(await store.chat.claimReceipt(carol.id, carolCopy.id, at)).toBe(false);
+      });
+    });
+
     it('answers its health probe', async () => {
       await expect(store.probe()).resolves.toBeUndefined();
     });
