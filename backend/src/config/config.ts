@@ -36,6 +36,7 @@ const envSchema = z.object({
   SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
   BLOB_INLINE_MAX_BYTES: count.max(1024 * 1024).default(64 * 1024),
   MAIL_DOMAINS: csv.default([]),
+  REGISTRATION: z.enum(['open', 'domains', 'closed']).default('domains'),
   SMTP_SERVER_PORT: port.default(2525),
   SMTP_SERVER_HOST: z.string().default('0.0.0.0'),
   SMTP_SERVER_BANNER: z.string().default('ChitBox'),
@@ -131,7 +132,10 @@ export type Config = Readonly<{
   health: Readonly<{ stallMs: number }>;
   /** blobs of up to inlineMaxBytes are rows in the database, bigger ones files (0: every blob a file) */
   blobs: Readonly<{ inlineMaxBytes: number }>;
+  /** local domains the operator configured (admins may add more; they are stored) */
   mailDomains: readonly string[];
+  /** who may register: local domains only (and the first admin on a fresh install), anyone, or nobody */
+  registration: 'open' | 'domains' | 'closed';
   smtp: Readonly<{
     port: number;
     host: string;
@@ -257,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     parsing: { timeoutMs: e.PARSE_TIMEOUT_MS, workers: e.PARSE_WORKERS },
     health: { stallMs: e.HEALTH_STALL_MS },
     mailDomains: e.MAIL_DOMAINS,
+    registration: e.REGISTRATION,
     smtp: {
       port: e.SMTP_SERVER_PORT,
       host: e.SMTP_SERVER_HOST,

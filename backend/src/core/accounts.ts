@@ -6,6 +6,7 @@ import { conflict, forbidden, invalid, unauthorized } from '../shared/app-error.
 import { DuplicateKey, type MailStore } from '../storage/mail-store.js';
 import type { UserRecord } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
+import type { RegistrationPolicy } from './registration.js';
 
 /** An address as accounts store it (lower-cased, plain), or null: also the key of per-address limits. */
 export { normalizeEmail };
@@ -23,11 +24,16 @@ export interface Session {
   user: UserRecord;
 }
 
+/** Opens an account when REGISTRATION lets this address register (registration.ts). */
 export async function register(
-  deps: AccountDeps,
-  input: { email: string; password: string; name?: string | null; role?: 'user' | 'admin' },
+  deps: AccountDeps & { registration: RegistrationPolicy },
+  input: { email: string; password: string; name?: string | null },
 ): Promise<Session> {
-  const user = await createUser(deps, input);
+  const email = normalizeEmail(input.email);
+  if (!email) throw invalid('invalid_email', 'email must be a plain address like name@example.com');
+  const problem = passwordLengthProblem(input.password);
+  if (problem) throw invalid('invalid_password', problem);
+  const user = await deps.registration.admit(email, (role) => createUser(deps, { ...input, email, role }));
   deps.events?.publish('user.created', { user: { id: user.id, email: user.email, role: user.role } });
   return { token: deps.tokens.issue({ userId: user.id }), user };
 }

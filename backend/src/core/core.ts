@@ -22,6 +22,8 @@ import { OutboundWorker, type RelayTransport } from './outbound-queue.js';
 import type { PipelineWatch } from './pipeline-watch.js';
 import type { PresenceRegistry } from './presence.js';
 import { RecipientResolver } from './recipients.js';
+import { LocalDomains, type LocalDomainEntry } from './local-domains.js';
+import { RegistrationPolicy } from './registration.js';
 import { sendMessage } from './send-message.js';
 import { SmtpGuard } from './smtp-guard.js';
 import { startSpamLearning } from './spam-learning.js';
@@ -96,6 +98,10 @@ export interface Core {
     queueCounts(): Promise<Record<string, number>>;
     retryQueued(id: number): Promise<RetryResult>;
     dropQueued(id: number): Promise<DropResult>;
+    /** MAIL_DOMAINS and the domains admins added */
+    listDomains(): Promise<LocalDomainEntry[]>;
+    addDomain(domain: string): Promise<{ domain: string; added: boolean }>;
+    removeDomain(domain: string): Promise<boolean>;
     /** which content scanners are switched on */
     scannersEnabled(): Record<ScannerName, boolean>;
   };
@@ -106,15 +112,17 @@ export interface Core {
 export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core> {
   const { config, store, events } = deps;
   const log = deps.log.child({ component: 'core' });
-  const recipients = new RecipientResolver(store.users, config.mailDomains, config.quota.defaultMb);
+  const domains = new LocalDomains(store.domains, config.mailDomains);
+  const recipients = new RecipientResolver(store.users, domains, config.quota.defaultMb);
   const sendDeps = { ...deps, recipients };
+  const registration = new RegistrationPolicy(config.registration, domains, store.users);
   const metrics = new Metrics(events);
   const webhookWorker: WebhookWorker | null = opts.runWorkers
     ? startWebhookWorker(config, store.webhooks, metrics, deps.log.child({ component: 'webhooks' }))
     : null;
   const pending = new Set<Promise<unknown>>();
   const unrecord = recordWebhookEvents(config, events, store.webhooks, log, () => webhookWorker?.poke(), pending);
-  const adminDeps: admin.AdminDeps = { config, store, hasher: deps.hasher, events };
+  const adminDeps: admin.AdminDeps = { config, store, hasher: deps.hasher, events, domains };
   const promoted = await admin.syncConfiguredAdmins(adminDeps);
   if (promoted > 0) log.info({ promoted }, 'ADMIN_EMAILS accounts made admins');
   // Accounts registered later from an ADMIN_EMAILS address get the role in the database too.
@@ -141,7 +149,7 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
     chat,
     health: new HealthCheck(deps),
     accounts: {
-      register: bind(accounts.register, deps),
+      register: bind(accounts.register, { ...deps, registration }),
       login: bind(accounts.login, deps),
       authenticateToken: bind(accounts.authenticateToken, deps),
       verifyCredentials: bind(accounts.verifyCredentials, deps),
@@ -174,6 +182,9 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
       queueCounts: () => store.outbound.counts(),
       retryQueued: (id) => store.outbound.retryNow(id),
       dropQueued: (id) => store.outbound.drop(id),
+      listDomains: () => domains.list(),
+      addDomain: (domain) => domains.add(domain),
+      removeDomain: (domain) => domains.remove(domain),
       scannersEnabled: () => ({ spamassassin: !!config.scanners.spamassassin, clamav: !!config.scanners.clamav }),
     },
     async stop(timeoutMs) {

@@ -72,11 +72,6 @@ export class UserRepo implements UserStore {
     const u = await this.db.read.user.findFirst({ orderBy: { id: 'asc' } });
     return u ? toUser(u) : null;
   }
-
-  async anyInDomain(domain: string): Promise<boolean> {
-    const u = await this.db.read.user.findFirst({ where: { email: { endsWith: `@${domain}` } }, select: { id: true } });
-    return u !== null;
-  }
 }
 
 async function findMailboxWithPrisma(db: PrismaDatabase, email: string): Promise<MailboxRecord | null> {
