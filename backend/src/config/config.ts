@@ -87,6 +87,8 @@ const envSchema = z.object({
   RATE_LIMIT_AUTH_WINDOW_MS: z.coerce.number().int().positive().default(15 * 60_000),
   RATE_LIMIT_AUTH_PER_IP: count.default(30),
   RATE_LIMIT_AUTH_PER_EMAIL: count.default(10),
+  RATE_LIMIT_AUTH_BACKOFF_MS: z.coerce.number().int().positive().default(1_000),
+  RATE_LIMIT_AUTH_BACKOFF_MAX_MS: z.coerce.number().int().positive().default(5 * 60_000),
   WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   WEBHOOK_EVENTS: csv.pipe(z.array(z.enum(WEBHOOK_EVENT_NAMES))).default([...WEBHOOK_EVENT_NAMES]),
   WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET must be at least 16 characters').optional(),
@@ -190,7 +192,11 @@ export type Config = Readonly<{
     httpPerMinute: number;
     authWindowMs: number;
     authPerIp: number;
+    /** failed sign-ins per account in the window before the back-off starts */
     authPerEmail: number;
+    /** the first back-off delay per account, doubling with each failure up to authBackoffMaxMs */
+    authBackoffMs: number;
+    authBackoffMaxMs: number;
   }>;
   webhooks: Readonly<{
     url: string | undefined;
@@ -317,6 +323,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       authWindowMs: e.RATE_LIMIT_AUTH_WINDOW_MS,
       authPerIp: e.RATE_LIMIT_AUTH_PER_IP,
       authPerEmail: e.RATE_LIMIT_AUTH_PER_EMAIL,
+      authBackoffMs: e.RATE_LIMIT_AUTH_BACKOFF_MS,
+      authBackoffMaxMs: Math.max(e.RATE_LIMIT_AUTH_BACKOFF_MAX_MS, e.RATE_LIMIT_AUTH_BACKOFF_MS),
     },
     webhooks: {
       url: e.WEBHOOK_URL,

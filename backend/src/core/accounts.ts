@@ -2,10 +2,11 @@
 import { PasswordHasher, passwordLengthProblem } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import { normalizeEmail, normalizeUsername } from '../mail/addresses.js';
-import { conflict, forbidden, invalid, unauthorized } from '../shared/app-error.js';
+import { AppError, conflict, forbidden, invalid, unauthorized } from '../shared/app-error.js';
 import { DuplicateKey, type MailStore } from '../storage/mail-store.js';
 import type { UserRecord } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
+import type { LoginGuard } from './login-guard.js';
 import type { RegistrationPolicy } from './registration.js';
 
 /** An address as accounts store it (lower-cased, plain), or null: also the key of per-address limits. */
@@ -87,10 +88,23 @@ export async function verifyCredentials(
   return (await deps.hasher.verify(password, user.passwordHash)) ? user : null;
 }
 
+/** The account a login names, as the login guard counts it (an unknown name counts too). */
+export function loginAccountKey(name: string): string {
+  return normalizeEmail(name) ?? name.trim().toLowerCase().slice(0, 320);
+}
+
 export async function login(
-  deps: AccountDeps, input: { email: string; password: string; remoteAddress?: string | null },
+  deps: AccountDeps & { logins: LoginGuard }, input: { email: string; password: string; remoteAddress?: string | null },
 ): Promise<Session> {
-  const user = await verifyCredentials(deps, input.email, input.password);
+  const outcome = await deps.logins.attempt(input.remoteAddress ?? '', loginAccountKey(input.email), () =>
+    verifyCredentials(deps, input.email, input.password),
+  );
+  if (!outcome.ok && outcome.reason !== 'failed') {
+    throw new AppError('rateLimited', 'rate_limited', 'too many failed sign-ins, try again later', {
+      retryAfterSeconds: Math.ceil(outcome.retryAfterMs / 1000),
+    });
+  }
+  const user = outcome.ok ? outcome.user : null;
   if (!user) {
     deps.events?.publish('auth.failed', { username: input.email, remoteAddress: input.remoteAddress ?? null, via: 'http' });
     throw unauthorized('invalid_credentials', 'wrong email or password');

@@ -24,6 +24,8 @@ import type { PresenceRegistry } from './presence.js';
 import { RecipientResolver } from './recipients.js';
 import { LocalDomains, type LocalDomainEntry } from './local-domains.js';
 import { RegistrationPolicy } from './registration.js';
+import { LoginGuard } from './login-guard.js';
+import { limitsApply } from './rate-limits.js';
 import { sendMessage } from './send-message.js';
 import { SmtpGuard } from './smtp-guard.js';
 import { startSpamLearning } from './spam-learning.js';
@@ -116,6 +118,13 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
   const recipients = new RecipientResolver(store.users, domains, config.quota.defaultMb);
   const sendDeps = { ...deps, recipients };
   const registration = new RegistrationPolicy(config.registration, domains, store.users);
+  // One guard for every password check: HTTP login and SMTP AUTH share its counts.
+  const limits = config.rateLimits;
+  const logins = new LoginGuard({
+    perIp: limits.authPerIp, windowMs: limits.authWindowMs, freeFailures: limits.authPerEmail,
+    backoffBaseMs: limits.authBackoffMs, backoffMaxMs: limits.authBackoffMaxMs,
+    exempt: (ip) => !limitsApply(ip, limits.loopbackExempt),
+  });
   const metrics = new Metrics(events);
   const webhookWorker: WebhookWorker | null = opts.runWorkers
     ? startWebhookWorker(config, store.webhooks, metrics, deps.log.child({ component: 'webhooks' }))
@@ -145,12 +154,12 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
     events,
     metrics,
     smtpGuard: new SmtpGuard(config, metrics, events, deps.log.child({ component: 'smtp' })),
-    intake: new MailIntake(sendDeps, config.smtp.hostname, deps.log),
+    intake: new MailIntake(sendDeps, config.smtp.hostname, deps.log, logins),
     chat,
     health: new HealthCheck(deps),
     accounts: {
       register: bind(accounts.register, { ...deps, registration }),
-      login: bind(accounts.login, deps),
+      login: bind(accounts.login, { ...deps, logins }),
       authenticateToken: bind(accounts.authenticateToken, deps),
       verifyCredentials: bind(accounts.verifyCredentials, deps),
     },
