@@ -46,6 +46,9 @@ const envSchema = z.object({
   SMTP_MAX_CLIENTS: z.coerce.number().int().positive().default(500),
   SMTP_DATA_BUFFER_BYTES: z.coerce.number().int().positive().default(64 * MiB),
   SMTP_SOCKET_TIMEOUT_MS: z.coerce.number().int().positive().default(5 * 60_000),
+  SMTP_MAX_CONNECTIONS_PER_IP: count.default(20),
+  SMTP_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  SMTP_DATA_TIMEOUT_MS: z.coerce.number().int().positive().default(10 * 60_000),
   PARSE_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   PARSE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
   HEALTH_STALL_MS: z.coerce.number().int().positive().default(60_000),
@@ -149,6 +152,16 @@ export type Config = Readonly<{
     /** DATA bytes all sessions together may hold in memory; past it, reading waits (the oldest transfer always proceeds) */
     dataBufferBytes: number;
     socketTimeoutMs: number;
+    /** open sessions one client IP may hold (0: no cap; loopback exempt like the rate limits) */
+    maxConnectionsPerIp: number;
+    /**
+     * an unauthenticated session must start a transaction (MAIL FROM) or
+     * authenticate this often, whatever else it sends (NOOP, RSET...);
+     * authenticated sessions get socketTimeoutMs
+     */
+    idleTimeoutMs: number;
+    /** DATA, from 354 to the final dot, may take this long in total */
+    dataTimeoutMs: number;
     allowInsecureAuth: boolean;
     /** STARTTLS is offered only when both are set (paths to PEM files) */
     tls: Readonly<{ certPath: string; keyPath: string }> | null;
@@ -278,6 +291,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxClients: e.SMTP_MAX_CLIENTS,
       dataBufferBytes: e.SMTP_DATA_BUFFER_BYTES,
       socketTimeoutMs: e.SMTP_SOCKET_TIMEOUT_MS,
+      maxConnectionsPerIp: e.SMTP_MAX_CONNECTIONS_PER_IP,
+      idleTimeoutMs: e.SMTP_IDLE_TIMEOUT_MS,
+      dataTimeoutMs: e.SMTP_DATA_TIMEOUT_MS,
       allowInsecureAuth: e.SMTP_ALLOW_INSECURE_AUTH,
       tls: e.SMTP_TLS_CERT && e.SMTP_TLS_KEY ? { certPath: path.resolve(e.SMTP_TLS_CERT), keyPath: path.resolve(e.SMTP_TLS_KEY) } : null,
     },

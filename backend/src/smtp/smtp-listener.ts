@@ -8,7 +8,9 @@ import type { MailIntake, SmtpSessionInfo } from '../core/mail-intake.js';
 import type { SmtpGuard } from '../core/smtp-guard.js';
 import { closeGracefully } from './graceful-close.js';
 import { AppError, permFail, tempFail } from '../shared/app-error.js';
-import { openConnectionCount } from '../patches/smtp-server-connections.js';
+import { connectionById, openConnectionCount } from '../patches/smtp-server-connections.js';
+import { SessionDeadlines } from './session-deadlines.js';
+import { checkParameters, mailParameters, RCPT_PARAMETERS } from './esmtp-parameters.js';
 import { BlockPool } from './block-pool.js';
 import { ReceiveBudget } from './receive-budget.js';
 import type { Logger } from '../shared/logger.js';
@@ -34,6 +36,17 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
   const blockPool = new BlockPool(64 * 1024, Math.min(smtp.dataBufferBytes, 16 * 1024 * 1024));
   // STARTTLS only with a configured certificate.
   const tls = smtp.tls ? loadTlsMaterial(smtp.tls) : null;
+  // Closes a session that stops making progress (session-deadlines.ts); `server` exists by the time one fires.
+  const deadlines = new SessionDeadlines(
+    { idleMs: smtp.idleTimeoutMs, authenticatedIdleMs: smtp.socketTimeoutMs, dataMs: smtp.dataTimeoutMs },
+    (sessionId, kind) => {
+      const connection = connectionById(server, sessionId);
+      if (!connection) return;
+      log.info({ sessionId, kind }, 'smtp session closed: deadline passed');
+      connection.send(421, kind === 'data' ? '4.4.2 DATA took too long, closing connection' : '4.4.2 Idle too long, closing connection');
+      connection.close();
+    },
+  );
 
   const server = new SMTPServer({
     name: smtp.hostname,
@@ -66,7 +79,13 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
         return callback(toSmtpError(err));
       }
       totalConnections++;
+      deadlines.progress(session.id, false);
       callback();
+    },
+
+    onClose(session) {
+      deadlines.closed(session.id);
+      guard?.connectionClosed(session);
     },
 
     onAuth(auth: SMTPServerAuthentication, session: SMTPServerSession, callback) {
@@ -77,6 +96,7 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
         .authenticate(auth.username ?? '', auth.password ?? '', sessionInfo(session))
         .then((user) => {
           guard?.authResult(session, auth.username ?? '', true);
+          deadlines.progress(session.id, true);
           callback(null, { user });
         })
         .catch((err) => {
@@ -87,14 +107,26 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
 
     onMailFrom(address, session, callback) {
       try {
+        checkParameters('MAIL FROM', address.args, mailParameters(session.secure));
         guard?.admitMessage(sessionInfo(session));
       } catch (err) {
         return callback(toSmtpError(err));
       }
-      core.checkSender(address.address, sessionInfo(session)).then(() => callback(), (err) => callback(toSmtpError(err)));
+      core.checkSender(address.address, sessionInfo(session)).then(
+        () => {
+          deadlines.progress(session.id, !!session.user);
+          callback();
+        },
+        (err) => callback(toSmtpError(err)),
+      );
     },
 
     onRcptTo(address, session, callback) {
+      try {
+        checkParameters('RCPT TO', address.args, RCPT_PARAMETERS);
+      } catch (err) {
+        return callback(toSmtpError(err));
+      }
       if (session.envelope.rcptTo.length >= smtp.maxRecipients) {
         return callback(toSmtpError(new AppError('tempFail', 'too_many_recipients', 'Too many recipients')));
       }
@@ -110,8 +142,10 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     onData(stream, session, callback) {
       const local = session.envelope.rcptTo.map((a) => recipients.get(a)).filter((r): r is Recipient => !!r);
       const lease = receiveBudget.open();
+      deadlines.dataStarted(session.id);
       const work = readMessage(stream, blockPool, lease)
         .then(async ({ raw, sizeExceeded }) => {
+          deadlines.dataReceived(session.id);
           // smtp-server itself answers 552 5.3.4 when the size limit was hit.
           if (sizeExceeded) {
             guard?.rejected(0);
@@ -129,6 +163,7 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
         .finally(() => {
           lease.release();
           inFlight.delete(work);
+          deadlines.progress(session.id, !!session.user);
         });
       inFlight.add(work);
     },
