@@ -6,6 +6,9 @@ import type { PasswordHasher } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config/config.js';
 import type { MessageParser } from '../mail/parse-pool/parse-pool.js';
+import type { HtmlSanitizer } from '../mail/sanitize-pool/html-sanitizer.js';
+import type { MessageRecord } from '../storage/records.js';
+import type { ServableMessage } from './presenters.js';
 import type { ContentScanner, ScannerName } from '../scanning/scan-verdict.js';
 import type { Logger } from '../shared/logger.js';
 import type { DropResult, MailStore, RetryResult } from '../storage/mail-store.js';
@@ -37,6 +40,8 @@ export interface CoreDeps {
   log: Logger;
   store: MailStore;
   parser: MessageParser;
+  /** sanitises HTML off the main thread, once per message content */
+  htmlSanitizer: HtmlSanitizer;
   events: EventBus;
   hasher: PasswordHasher;
   tokens: TokenService;
@@ -85,6 +90,8 @@ export interface Core {
     changeMessages: Bound<typeof mailbox.changeMessages>;
     deleteMessages: Bound<typeof mailbox.deleteMessages>;
     send: Bound<typeof sendMessage>;
+    /** the messages with their HTML sanitised (on a worker thread, cached): what presenters take */
+    servable(messages: MessageRecord[]): Promise<ServableMessage[]>;
   };
   readonly admin: {
     isAdmin(user: { role: string; email: string }): boolean;
@@ -176,6 +183,8 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
       changeMessages: bind(mailbox.changeMessages, deps),
       deleteMessages: bind(mailbox.deleteMessages, deps),
       send: bind(sendMessage, sendDeps),
+      servable: (messages) =>
+        Promise.all(messages.map(async (m) => ({ ...m, safeHtml: await deps.htmlSanitizer.sanitize(m.rawSha256, m.untrustedHtml) }))),
     },
     admin: {
       isAdmin: (user) => admin.isAdmin(config, user),
