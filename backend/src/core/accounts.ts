@@ -36,7 +36,7 @@ export async function register(
   if (problem) throw invalid('invalid_password', problem);
   const user = await deps.registration.admit(email, (role) => createUser(deps, { ...input, email, role }));
   deps.events?.publish('user.created', { user: { id: user.id, email: user.email, role: user.role } });
-  return { token: deps.tokens.issue({ userId: user.id }), user };
+  return { token: deps.tokens.issue({ userId: user.id, version: user.tokenVersion }), user };
 }
 
 export async function createUser(
@@ -112,7 +112,7 @@ export async function login(
   // Only after the right password, so this tells a stranger nothing.
   if (!user.enabled) throw forbidden('account_disabled', 'this account is disabled');
   await rehashIfOutdated(deps, user, input.password);
-  return { token: deps.tokens.issue({ userId: user.id }), user };
+  return { token: deps.tokens.issue({ userId: user.id, version: user.tokenVersion }), user };
 }
 
 /**
@@ -133,6 +133,6 @@ async function rehashIfOutdated(deps: Pick<AccountDeps, 'store' | 'hasher'>, use
 export async function authenticateToken(deps: AccountDeps, token: string): Promise<UserRecord | null> {
   const claims = deps.tokens.verify(token);
   const user = claims ? await deps.store.users.findById(claims.userId) : null;
-  // A disabled account's tokens stop working at once.
-  return user?.enabled ? user : null;
+  // A disabled account's tokens stop working at once; so do those from before a password change.
+  return user?.enabled && user.tokenVersion === claims!.version ? user : null;
 }

@@ -1,12 +1,13 @@
 // The SMTP edge: smtp-server options and hooks, each converting protocol input
 // into one core call and the result back into a reply (STYLE.md practice 1).
-import net from 'node:net';
+import type net from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerSession } from 'smtp-server';
 import type { Config } from '../config/config.js';
 import type { Recipient } from '../core/submission-policy.js';
 import type { MailIntake, SmtpSessionInfo } from '../core/mail-intake.js';
 import type { SmtpGuard } from '../core/smtp-guard.js';
 import { closeGracefully } from './graceful-close.js';
+import { isLoopbackAddress } from '../core/rate-limits.js';
 import { AppError, permFail, tempFail } from '../shared/app-error.js';
 import { connectionById, openConnectionCount } from '../patches/smtp-server-connections.js';
 import { SessionDeadlines } from './session-deadlines.js';
@@ -36,6 +37,9 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
   const blockPool = new BlockPool(64 * 1024, Math.min(smtp.dataBufferBytes, 16 * 1024 * 1024));
   // STARTTLS only with a configured certificate.
   const tls = smtp.tls ? loadTlsMaterial(smtp.tls) : null;
+  const disabledCommands = tls ? [] : ['STARTTLS'];
+  const cleartextAuthAllowed = (session: SMTPServerSession) =>
+    session.secure || isLoopbackAddress(session.remoteAddress) || smtp.allowInsecureAuth;
   // Closes a session that stops making progress (session-deadlines.ts); `server` exists by the time one fires.
   const deadlines = new SessionDeadlines(
     { idleMs: smtp.idleTimeoutMs, authenticatedIdleMs: smtp.socketTimeoutMs, dataMs: smtp.dataTimeoutMs },
@@ -57,7 +61,7 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     // We decide ourselves (onAuth) when cleartext AUTH is fine: TLS or loopback.
     allowInsecureAuth: true,
     hideSTARTTLS: !tls,
-    disabledCommands: tls ? [] : ['STARTTLS'],
+    disabledCommands,
     ...(tls ?? {}),
     rejectOversized: true,
     hideENHANCEDSTATUSCODES: false,
@@ -78,6 +82,8 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
       } catch (err) {
         return callback(toSmtpError(err));
       }
+      // Password AUTH is offered only where the password cannot be read on the way: TLS or this host.
+      if (!cleartextAuthAllowed(session)) session.disabledCommands = [...disabledCommands, 'AUTH'];
       totalConnections++;
       deadlines.progress(session.id, false);
       callback();
@@ -88,8 +94,13 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
       guard?.connectionClosed(session);
     },
 
+    onSecure(_socket, session, callback) {
+      session.disabledCommands = [...disabledCommands];
+      callback();
+    },
+
     onAuth(auth: SMTPServerAuthentication, session: SMTPServerSession, callback) {
-      if (!session.secure && !isLoopback(session.remoteAddress) && !smtp.allowInsecureAuth) {
+      if (!cleartextAuthAllowed(session)) {
         return callback(toSmtpError(permFail('auth_insecure', 'Must issue a STARTTLS command first')));
       }
       core
@@ -212,10 +223,4 @@ function sessionInfo(session: SMTPServerSession): SmtpSessionInfo {
     user: user ?? null,
     mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
   };
-}
-
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.replace(/^::ffff:/, '');
-  return a === '::1' || (net.isIPv4(a) && a.startsWith('127.'));
 }

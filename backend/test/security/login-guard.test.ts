@@ -73,6 +73,8 @@ describe('over HTTP and SMTP', () => {
   beforeAll(async () => {
     server = await startTestServer({
       SMTP_ALLOW_INSECURE_AUTH: 'true', RATE_LIMIT_AUTH_PER_IP: '10', RATE_LIMIT_AUTH_PER_EMAIL: '3', RATE_LIMIT_AUTH_BACKOFF_MS: '600000',
+      // 40 sessions from one address: above the default per-IP cap of open sessions.
+      SMTP_MAX_CONNECTIONS_PER_IP: '0',
     });
     await server.register('dora@example.test');
     await server.register('smtp@example.test');
