@@ -11,6 +11,7 @@ import { EventBus } from './core/event-bus.js';
 import { PipelineWatch } from './core/pipeline-watch.js';
 import { LocalPresence } from './core/presence.js';
 import { ParsePool } from './mail/parse-pool/parse-pool.js';
+import { WorkerHtmlSanitizer } from './mail/sanitize-pool/html-sanitizer.js';
 import { createSmtpRelay } from './relay/smtp-relay.js';
 import { scannerFromConfig } from './scanning/scanner-from-config.js';
 import type { Logger } from './shared/logger.js';
@@ -41,10 +42,11 @@ export async function openCore(config: Config, log: Logger, opts: { runWorkers: 
     issuer: config.auth.jwtIssuer,
     audience: config.auth.jwtAudience,
   });
+  const htmlSanitizer = new WorkerHtmlSanitizer({ timeoutMs: config.parsing.timeoutMs, log: log.child({ component: 'sanitizer' }) });
   const relay = opts.runWorkers && config.relay ? createSmtpRelay(config.relay, config.smtp.hostname) : null;
   const core = await buildCore(
     {
-      config, log, store, parser, tokens,
+      config, log, store, parser, tokens, htmlSanitizer,
       events: new EventBus(),
       hasher: new PasswordHasher(config.auth.passwordHash),
       pipeline: new PipelineWatch(),
@@ -60,6 +62,7 @@ export async function openCore(config: Config, log: Logger, opts: { runWorkers: 
     async close(timeoutMs) {
       await core.stop(timeoutMs);
       await parser.close();
+      await htmlSanitizer.close();
       await store.close();
     },
   };

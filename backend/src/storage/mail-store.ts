@@ -40,6 +40,7 @@ export interface MailStore {
   readonly outbound: OutboundStore;
   readonly webhooks: WebhookOutbox;
   readonly chat: ChatStore;
+  readonly domains: DomainStore;
   /**
    * Starts storing a message's bytes (an engine may begin writing them while
    * the caller parses); commit() or abandon() ends it.
@@ -61,7 +62,16 @@ export interface UserStore {
   /** what delivery needs to know of an address: asked at every RCPT, so engines keep it cheap */
   findMailbox(email: string): Promise<MailboxRecord | null>;
   first(): Promise<UserRecord | null>;
-  anyInDomain(domain: string): Promise<boolean>;
+}
+
+/** The local domains an admin added (lower-cased); the config's MAIL_DOMAINS are not stored. */
+export interface DomainStore {
+  list(): Promise<string[]>;
+  has(domain: string): Promise<boolean>;
+  /** false when it was there already */
+  add(domain: string): Promise<boolean>;
+  /** false when it was not there */
+  remove(domain: string): Promise<boolean>;
 }
 
 /** Accounts as an operator sees them. */

@@ -16,6 +16,8 @@ const offsetQuery = z.object({
 });
 const queueQuery = offsetQuery.extend({ status: z.enum(['pending', 'sending', 'retry', 'sent', 'failed']).optional() });
 const emailParam = z.object({ email: z.string().min(3).max(320) });
+const domainBody = z.object({ domain: z.string().min(1).max(253) }).strict();
+const domainParam = z.object({ domain: z.string().min(1).max(253) });
 const quota = z.number().int().min(0).max(1_048_576).nullable();
 const createBody = z
   .object({
@@ -111,6 +113,23 @@ export function adminRoutes(core: Pick<Core, 'accounts' | 'admin' | 'metrics'>, 
   r.delete('/users/:email', adminOnly, async (req, res) => {
     const { email } = parseInput(emailParam, req.params, 'path');
     await a.deleteAccount(caller(req), email);
+    res.status(204).end();
+  });
+
+  // Local domains: MAIL_DOMAINS (source "config") and those added here (source "admin").
+  r.get('/domains', adminOnly, async (_req, res) => {
+    res.json({ domains: await a.listDomains() });
+  });
+
+  r.post('/domains', adminOnly, async (req, res) => {
+    const { domain } = parseInput(domainBody, req.body ?? {}, 'body');
+    const result = await a.addDomain(domain);
+    res.status(result.added ? 201 : 200).json(result);
+  });
+
+  r.delete('/domains/:domain', adminOnly, async (req, res) => {
+    const { domain } = parseInput(domainParam, req.params, 'path');
+    if (!(await a.removeDomain(domain))) throw notFound(`local domain ${domain}`);
     res.status(204).end();
   });
 

@@ -46,7 +46,9 @@ export class AccountRepo implements AccountStore {
 
   async update(id: number, change: AccountChange): Promise<AccountRecord> {
     try {
-      const r = await this.db.write((tx) => tx.user.update({ where: { id }, data: change, select: SELECT }));
+      // A new password ends every session: tokens carry the version they were issued for.
+      const data = change.passwordHash === undefined ? change : { ...change, tokenVersion: { increment: 1 } };
+      const r = await this.db.write((tx) => tx.user.update({ where: { id }, data, select: SELECT }));
       return toAccount(r);
     } catch (err) {
       if (isUniqueViolation(err)) throw new DuplicateKey(`an account for ${change.email ?? 'that email'} exists`);
