@@ -40,7 +40,7 @@ export function request(
       },
     );
     req.on('error', reject);
-    req.setTimeout(10_000, () => req.destroy(new Error('HTTP timeout')));
+    req.setTimeout(60_000, () => req.destroy(new Error('HTTP timeout')));
     req.end(payload);
   });
 }
