@@ -3,7 +3,8 @@
 // of one Message-ID, messages joining two conversations, several deliveries
 // in one group commit), moves, flag changes and deletes, through the real
 // SQLite store on a real database file. The expected values are computed
-// here from the message rows alone, not by the engine's summary code.
+// from the message rows alone (support/summary-oracle.ts), not by the
+// engine's summary code.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,8 +12,9 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CopyDraft, MailStore } from '../../src/storage/mail-store.js';
-import type { AddressRecord, UserRecord } from '../../src/storage/records.js';
+import type { UserRecord } from '../../src/storage/records.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { expectSummariesMatch } from '../support/summary-oracle.js';
 
 const IDS = Array.from({ length: 8 }, (_, i) => `m${i}@pool.test`);
 const SENDERS = ['Ann@a.test', 'ann@A.test', 'bo@b.test', 'cy@c.test'];
@@ -66,7 +68,7 @@ describe('thread summaries', () => {
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
         const users = await twoUsers();
         for (const o of ops) await apply(users, o);
-        expectSummariesMatch();
+        expectSummariesMatch(peek);
         expectRelatedShareAThread();
         await expectPagesWalkEveryThread(users);
       }),
@@ -120,75 +122,15 @@ async function deliver(users: [TestUser, TestUser], d: Deliver): Promise<void> {
   await store.openDelivery(Buffer.from(`raw ${Math.random()}`)).commit({ copies, attachments: [], outbound: null });
 }
 
-interface Row {
-  id: number; user_id: number; folder_id: number; thread_id: number; message_id: string | null; in_reply_to: string | null;
-  references: string; from_email: string; from_name: string; to_json: string; subject: string; snippet: string;
-  is_read: number; is_starred: number; has_attachments: number; created_at: string; thread_subject: string;
-}
-
-function expectSummariesMatch(): void {
-  const rows = peek
-    .prepare('SELECT m.*, t.subject AS thread_subject FROM mail_messages m JOIN mail_threads t ON t.id = m.thread_id ORDER BY m.id')
-    .all() as Row[];
-  const groups = new Map<string, Row[]>();
-  for (const r of rows) {
-    const key = `${r.folder_id}:${r.thread_id}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  const expected = [...groups.values()].map(expectedSummary).sort(byKey);
-  const actual = (peek.prepare('SELECT * FROM thread_summaries').all() as Array<Record<string, unknown>>)
-    .map((s) => ({
-      folderId: s.folder_id, threadId: s.thread_id, userId: s.user_id, subject: s.subject,
-      lastMessageAt: new Date(s.last_message_at as string).getTime(), lastMessageId: s.last_message_id,
-      messageCount: s.message_count, unreadCount: s.unread_count, starredCount: s.starred_count,
-      attachmentCount: s.attachment_count, snippet: s.snippet,
-      participants: JSON.parse(s.participants as string) as AddressRecord[], recipients: JSON.parse(s.recipients as string) as AddressRecord[],
-    }))
-    .sort(byKey);
-  expect(actual).toEqual(expected);
-
-  const counts = peek.prepare('SELECT id, total_count AS total, unread_count AS unread FROM folders ORDER BY id').all();
-  const fromRows = peek
-    .prepare(`SELECT f.id, count(m.id) AS total, coalesce(sum(m.is_read = 0), 0) AS unread
-      FROM folders f LEFT JOIN mail_messages m ON m.folder_id = f.id GROUP BY f.id ORDER BY f.id`)
-    .all();
-  expect(counts).toEqual(fromRows);
-}
-
-function expectedSummary(messages: Row[]) {
-  const last = messages.reduce((a, b) => {
-    const ta = new Date(a.created_at).getTime();
-    const tb = new Date(b.created_at).getTime();
-    return tb > ta || (tb === ta && b.id > a.id) ? b : a;
-  });
-  const people = (list: AddressRecord[]) => {
-    const seen = new Set<string>();
-    return list.filter((p) => !seen.has(p.address.toLowerCase()) && seen.add(p.address.toLowerCase())).slice(0, 20);
-  };
-  return {
-    folderId: last.folder_id, threadId: last.thread_id, userId: last.user_id,
-    subject: last.thread_subject || last.subject,
-    lastMessageAt: new Date(last.created_at).getTime(), lastMessageId: last.id,
-    messageCount: messages.length,
-    unreadCount: messages.filter((m) => !m.is_read).length,
-    starredCount: messages.filter((m) => m.is_starred).length,
-    attachmentCount: messages.filter((m) => m.has_attachments).length,
-    snippet: last.snippet,
-    participants: people(messages.map((m) => ({ address: m.from_email, name: m.from_name }))),
-    recipients: people(messages.flatMap((m) => JSON.parse(m.to_json) as AddressRecord[])),
-  };
-}
-
-const byKey = (a: { folderId: unknown; threadId: unknown }, b: { folderId: unknown; threadId: unknown }) =>
-  Number(a.folderId) - Number(b.folderId) || Number(a.threadId) - Number(b.threadId);
-
 /**
  * A reply and its parent (whichever arrived first), and two copies of one
  * Message-ID, are in one thread. (A message naming an earlier one only in
  * References joins it too, but one arriving later does not pull it in.)
  */
 function expectRelatedShareAThread(): void {
-  const rows = peek.prepare('SELECT id, user_id, thread_id, message_id, in_reply_to FROM mail_messages').all() as Row[];
+  const rows = peek.prepare('SELECT id, user_id, thread_id, message_id, in_reply_to FROM mail_messages').all() as Array<{
+    id: number; user_id: number; thread_id: number; message_id: string | null; in_reply_to: string | null;
+  }>;
   const threadsOf = new Map<string, Set<number>>();
   for (const r of rows) if (r.message_id) threadsOf.set(`${r.user_id} ${r.message_id}`, (threadsOf.get(`${r.user_id} ${r.message_id}`) ?? new Set()).add(r.thread_id));
   for (const [key, threads] of threadsOf) expect([key, threads.size]).toEqual([key, 1]);

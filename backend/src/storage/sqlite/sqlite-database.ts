@@ -41,7 +41,7 @@ export interface DatabaseOptions {
 /** `ingest` commits the hot path's batches; the database closes it. */
 export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker): Promise<SqliteDatabase> {
   const migrations = applyMigrations(opts.filePath);
-  backfillSummaries(opts.filePath, opts.busyTimeoutMs);
+  backfillSummaries(opts.filePath, { busyTimeoutMs: opts.busyTimeoutMs });
   const writer = await connect(opts);
   const reader = await connect(opts);
   const hotReader = new BetterSqlite3(opts.filePath, { timeout: opts.busyTimeoutMs });

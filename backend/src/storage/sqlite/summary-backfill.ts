@@ -15,8 +15,17 @@ export interface BackfillResult {
   batches: number;
 }
 
-export function backfillSummaries(dbFile: string, busyTimeoutMs: number, batchThreads = 500): BackfillResult {
-  const db = new Database(dbFile, { timeout: busyTimeoutMs });
+export interface BackfillOptions {
+  busyTimeoutMs: number;
+  batchThreads?: number;
+  /** stop after this many batches (what a stop part-way leaves; tests) */
+  maxBatches?: number;
+}
+
+export function backfillSummaries(dbFile: string, opts: BackfillOptions): BackfillResult {
+  const batchThreads = opts.batchThreads ?? 500;
+  const maxBatches = opts.maxBatches ?? Infinity;
+  const db = new Database(dbFile, { timeout: opts.busyTimeoutMs });
   try {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
@@ -40,9 +49,8 @@ export function backfillSummaries(dbFile: string, busyTimeoutMs: number, batchTh
       result.batches++;
       return true;
     });
-    while (batch.immediate()) {
-      // one transaction per batch: other connections take the lock in between
-    }
+    // one transaction per batch: other connections take the lock in between
+    while (result.batches < maxBatches && batch.immediate());
     return result;
   } finally {
     db.close();
