@@ -60,7 +60,8 @@ async function plansOf(fn: () => Promise<unknown>): Promise<string[][]> {
   expect(selects.length).toBeGreaterThan(0);
   return selects.map(({ query, params }) => {
     const values = (JSON.parse(params) as unknown[]).map((v) => (typeof v === 'boolean' ? Number(v) : v));
-    return (plain.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...values) as Array<{ detail: string }>).map((r) => r.detail);
+    // Prisma names tables with their schema (main.users); the plans here do not
+    return (plain.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...values) as Array<{ detail: string }>).map((r) => r.detail.replace(/\bmain\./g, ''));
   });
 }
 
@@ -98,10 +99,11 @@ describe('query plans of the lists', () => {
     expectIndexed(plans[1]!, 'attachments', 'attachments_message_id_idx');
   });
 
-  it('folders with their counts: the folders alone, no count of messages', async () => {
+  it("folders with their counts: the user's folders alone (a handful, sorted), no count of messages", async () => {
     const plans = await plansOf(() => folders.listWithCounts(1));
-    expect(plans.flat().join(' | ')).not.toContain('mail_messages');
-    expectIndexed(plans[0]!, 'folders', 'folders_user_id_kind_idx');
+    expect(plans.length).toBe(1);
+    expect(plans[0]!.join(' | ')).not.toContain('mail_messages');
+    expect(plans[0]![0]).toMatch(/^SEARCH folders USING INDEX folders_user_id_\w+ \(user_id=\?\)$/);
   });
 
   it('admin users after an id: the primary key', async () => {
