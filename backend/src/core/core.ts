@@ -97,13 +97,13 @@ export interface Core {
     isAdmin(user: { role: string; email: string }): boolean;
     present(account: AccountRecord): admin.AccountDto;
     quotaUsage(account: AccountRecord): number | null;
-    listAccounts(offset: number, limit: number): Promise<{ users: AccountRecord[]; total: number }>;
+    listAccounts(offset: number, limit: number, after?: number | null): Promise<{ users: AccountRecord[]; total: number }>;
     findAccount(email: string): Promise<AccountRecord>;
     createAccount: Bound<typeof admin.createAccount>;
     updateAccount: Bound<typeof admin.updateAccount>;
     deleteAccount: Bound<typeof admin.deleteAccount>;
     storageUsage(): Promise<{ messagesStored: number; totalBytes: number }>;
-    queuePage(status: OutboundStatus | undefined, offset: number, limit: number): Promise<{ items: QueueRow[]; total: number }>;
+    queuePage(status: OutboundStatus | undefined, offset: number, limit: number, after?: number | null): Promise<{ items: QueueRow[]; total: number }>;
     queueCounts(): Promise<Record<string, number>>;
     retryQueued(id: number): Promise<RetryResult>;
     dropQueued(id: number): Promise<DropResult>;
@@ -190,13 +190,13 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
       isAdmin: (user) => admin.isAdmin(config, user),
       present: (account) => admin.presentAccount(config, account),
       quotaUsage: (account) => admin.quotaUsage(config, account),
-      listAccounts: (offset, limit) => store.accounts.list(offset, limit),
+      listAccounts: (offset, limit, after) => store.accounts.list(offset, limit, after),
       findAccount: (email) => admin.findAccount(adminDeps, email),
       createAccount: bind(admin.createAccount, adminDeps),
       updateAccount: bind(admin.updateAccount, adminDeps),
       deleteAccount: bind(admin.deleteAccount, adminDeps),
       storageUsage: () => store.accounts.usage(),
-      queuePage: (status, offset, limit) => store.outbound.page(status, offset, limit),
+      queuePage: (status, offset, limit, after) => store.outbound.page(status, offset, limit, after),
       queueCounts: () => store.outbound.counts(),
       retryQueued: (id) => store.outbound.retryNow(id),
       dropQueued: (id) => store.outbound.drop(id),

@@ -76,7 +76,8 @@ export interface DomainStore {
 
 /** Accounts as an operator sees them. */
 export interface AccountStore {
-  list(offset: number, limit: number): Promise<{ users: AccountRecord[]; total: number }>;
+  /** by id; `after` (the last id of the previous page) pages on the primary key, where an offset would walk past every skipped row */
+  list(offset: number, limit: number, after?: number | null): Promise<{ users: AccountRecord[]; total: number }>;
   findByEmail(email: string): Promise<AccountRecord | null>;
   /** by the (lower-cased) username */
   findByUsername(username: string): Promise<AccountRecord | null>;
@@ -140,8 +141,8 @@ export interface OutboundStore {
   get(id: number): Promise<OutboundRecord | null>;
   /** newest first */
   list(filter?: { userId?: number; status?: OutboundStatus }, limit?: number): Promise<OutboundRecord[]>;
-  /** operators: oldest first */
-  page(status: OutboundStatus | undefined, offset: number, limit: number): Promise<{ items: QueueRow[]; total: number }>;
+  /** operators: oldest first; `after` as for AccountStore.list */
+  page(status: OutboundStatus | undefined, offset: number, limit: number, after?: number | null): Promise<{ items: QueueRow[]; total: number }>;
   counts(): Promise<Record<string, number>>;
   /** due now, attempts kept; a row being sent or already sent is left alone */
   retryNow(id: number): Promise<RetryResult>;

@@ -21,9 +21,15 @@ export class AccountRepo implements AccountStore {
     private readonly releaseBlobs: (hashes: string[]) => Promise<void>,
   ) {}
 
-  async list(offset: number, limit: number): Promise<{ users: AccountRecord[]; total: number }> {
+  async list(offset: number, limit: number, after: number | null = null): Promise<{ users: AccountRecord[]; total: number }> {
     const [rows, total] = await Promise.all([
-      this.db.read.user.findMany({ orderBy: { id: 'asc' }, skip: offset, take: limit, select: SELECT }),
+      this.db.read.user.findMany({
+        where: after === null ? {} : { id: { gt: after } },
+        orderBy: { id: 'asc' },
+        skip: after === null ? offset : 0,
+        take: limit,
+        select: SELECT,
+      }),
       this.db.read.user.count(),
     ]);
     return { users: rows.map(toAccount), total };
