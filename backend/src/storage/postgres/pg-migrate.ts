@@ -11,6 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { listMigrations } from '../migration-files.js';
 import type pg from 'pg';
 
 export const PG_MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../../../prisma/postgresql/migrations');
@@ -93,12 +94,4 @@ async function refuseForeignDatabase(client: pg.ClientBase): Promise<void> {
       `the database has tables (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}) but no ChitBox migrations: use an empty database`,
     );
   }
-}
-
-function listMigrations(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, 'migration.sql')))
-    .map((d) => d.name)
-    .sort();
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listMigrations } from '../../../src/storage/migration-files.js';
 import { applyPgMigrations, ForeignDatabaseError, listTables, MIGRATION_LOCK_KEY, PG_MIGRATIONS_DIR } from '../../../src/storage/postgres/pg-migrate.js';
 import { REPO_ROOT } from '../../support/child-server.js';
 import { createTestDatabase, withClient, type TestDatabase } from '../../support/pg-test-db.js';
@@ -25,7 +26,7 @@ async function fresh(): Promise<TestDatabase> {
   return db;
 }
 
-const MIGRATIONS = fs.readdirSync(PG_MIGRATIONS_DIR).filter((d) => fs.existsSync(path.join(PG_MIGRATIONS_DIR, d, 'migration.sql'))).sort();
+const MIGRATIONS = listMigrations(PG_MIGRATIONS_DIR);
 
 /** `npm run db:migrate` as its own process, against the database. */
 function migrateProcess(url: string) {
