@@ -2,7 +2,7 @@
 // another user is indistinguishable from a missing one.
 import type { Prisma } from '@prisma/client';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import type { MessageChange, MessageStore } from '../mail-store.js';
+import type { MessageChange, MessageStore, MovedMessage } from '../mail-store.js';
 import type {
   AddressRecord,
   AttachmentRecord,
@@ -11,7 +11,8 @@ import type {
   Page,
   ThreadSummaryRecord,
 } from '../records.js';
-import type { PrismaDatabase } from './prisma-database.js';
+import { moveInto, nextModseq } from './imap-counters.js';
+import type { PrismaDatabase, Tx } from './prisma-database.js';
 
 /** What an engine adds to the portable queries. */
 export interface MessageRepoHooks {
@@ -57,6 +58,11 @@ export class MessageRepo implements MessageStore {
   async get(userId: number, id: number): Promise<MessageRecord | null> {
     const row = await this.db.read.mailMessage.findFirst({ where: { id, userId }, include: { attachments: true } });
     return row ? toMessage(row) : null;
+  }
+
+  async getMany(userId: number, ids: readonly number[]): Promise<MessageRecord[]> {
+    const rows = await this.db.read.mailMessage.findMany({ where: { id: { in: [...ids] }, userId }, include: { attachments: true } });
+    return rows.map(toMessage);
   }
 
   async listThread(userId: number, threadId: number): Promise<MessageRecord[]> {
@@ -113,8 +119,17 @@ export class MessageRepo implements MessageStore {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  async update(userId: number, ids: number[], data: MessageChange): Promise<void> {
-    await this.db.write((tx) => tx.mailMessage.updateMany({ where: { id: { in: ids }, userId }, data }));
+  async update(userId: number, ids: number[], change: MessageChange): Promise<MovedMessage[]> {
+    return this.db.write(async (tx) => {
+      const rows = await tx.mailMessage.findMany({
+        where: { id: { in: ids }, userId }, select: { id: true, folderId: true }, orderBy: [{ folderId: 'asc' }, { uid: 'asc' }],
+      });
+      const { folderId: target, ...flags } = change;
+      const moving = target === undefined ? [] : rows.filter((r) => r.folderId !== target);
+      const staying = rows.filter((r) => !moving.includes(r));
+      if (Object.keys(flags).length > 0) await changeFlagsInPlace(tx, staying, flags);
+      return target === undefined ? [] : moveInto(tx, userId, target, moving.map((r) => r.id), flags);
+    });
   }
 
   /** Deletes rows for good, then the blobs they named that nothing else needs. */
@@ -133,6 +148,15 @@ export class MessageRepo implements MessageStore {
       return [...new Set(rows.flatMap((r) => [r.rawSha256, ...r.attachments.map((a) => a.sha256)]))];
     });
     if (named.length > 0) await this.hooks.releaseBlobs(named);
+  }
+}
+
+/** Flags of messages that stay where they are: one new MODSEQ per folder touched. */
+async function changeFlagsInPlace(tx: Tx, rows: Array<{ id: number; folderId: number }>, flags: Omit<MessageChange, 'folderId'>): Promise<void> {
+  for (const folderId of new Set(rows.map((r) => r.folderId))) {
+    const modseq = await nextModseq(tx, folderId);
+    const ids = rows.filter((r) => r.folderId === folderId).map((r) => r.id);
+    await tx.mailMessage.updateMany({ where: { id: { in: ids } }, data: { ...flags, modseq } });
   }
 }
 

@@ -4,7 +4,7 @@
 // until that commit, so nothing removes them under it; on any failure the
 // files this delivery created are removed again and its small blobs were
 // never written.
-import type { Delivery, DeliveryInput } from '../mail-store.js';
+import type { CommittedDelivery, Delivery, DeliveryInput } from '../mail-store.js';
 import type { AttachmentRecord, MessageRecord } from '../records.js';
 import type { NewMessageCopy, StoredCopy } from './ingest-worker/delivery-sql.js';
 import type { CommittedRows, DeliveryRows } from './ingest-worker/ingest-worker-protocol.js';
@@ -49,7 +49,7 @@ export class SqliteDelivery implements Delivery {
     this.earlyRaw?.catch(() => undefined);
   }
 
-  async commit(input: DeliveryInput): Promise<{ messages: MessageRecord[]; outboundId: number | null }> {
+  async commit(input: DeliveryInput): Promise<CommittedDelivery> {
     const blobs = await this.storeBlobs(input);
     const copies: NewMessageCopy[] = input.copies.map((c) => ({
       ...c,
@@ -61,7 +61,11 @@ export class SqliteDelivery implements Delivery {
     const outbound = input.outbound ? { ...input.outbound, rawSha256: blobs.rawSha256, sizeBytes: this.rawBytes } : null;
     const committed = await this.commitRows({ copies, outbound, pinned: blobs.pinned, smallBlobs: blobs.small });
     this.stored = null; // the rows own the blobs now
-    return { messages: committed.copies.map((stored, i) => toRecord(stored, copies[i]!)), outboundId: committed.outboundId };
+    return {
+      messages: committed.copies.map((stored, i) => toRecord(stored, copies[i]!)),
+      uids: committed.copies.map((stored) => stored.uid),
+      outboundId: committed.outboundId,
+    };
   }
 
   async abandon(): Promise<void> {
@@ -106,7 +110,7 @@ function toRecord(stored: StoredCopy, d: NewMessageCopy): MessageRecord {
     id: stored.id, userId: d.userId, threadId: stored.threadId, folderId: d.folderId,
     messageId: d.messageId, inReplyTo: d.inReplyTo, references: d.references,
     fromEmail: d.fromEmail, fromName: d.fromName, to: d.to, cc: d.cc, subject: d.subject, snippet: d.snippet,
-    bodyText: d.bodyText, untrustedHtml: d.untrustedHtml, isRead: d.isRead, isStarred: false,
+    bodyText: d.bodyText, untrustedHtml: d.untrustedHtml, isRead: d.isRead, isStarred: d.isStarred ?? false,
     hasAttachments: d.attachments.length > 0, sentAt: d.sentAt, createdAt: d.createdAt,
     receivedHeader: d.receivedHeader, rawSha256: d.rawSha256, sizeBytes: d.sizeBytes, attachments,
   };

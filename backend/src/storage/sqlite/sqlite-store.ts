@@ -5,6 +5,7 @@ import type { MailStore } from '../mail-store.js';
 import { AccountRepo } from '../prisma/account-repo.js';
 import { ChatRepo } from '../prisma/chat-repo.js';
 import { FolderRepo } from '../prisma/folder-repo.js';
+import { ImapRepo } from '../prisma/imap-repo.js';
 import { MessageRepo } from '../prisma/message-repo.js';
 import { OutboundRepo } from '../prisma/outbound-repo.js';
 import { UserRepo } from '../prisma/user-repo.js';
@@ -40,6 +41,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailSto
     accounts: new AccountRepo(db, releaseBlobs),
     folders: new FolderRepo(db),
     messages: new MessageRepo(db, { matchingIds: async (userId, words, limit) => queries.searchIds(userId, words, limit), releaseBlobs }),
+    imap: new ImapRepo(db),
     blobs: { read: (sha) => tiers.read(sha), release: releaseBlobs },
     outbound: new OutboundRepo(db, releaseBlobs),
     webhooks: new WebhookRepo(db),

@@ -44,6 +44,8 @@ export interface StoredCopy {
   userId: number;
   threadId: number;
   folderId: number;
+  /** the IMAP UID the copy got in its folder */
+  uid: number;
   attachments: AttachmentRecord[];
 }
 
@@ -51,10 +53,13 @@ export const DELIVERY_SQL = {
   threadOf: `SELECT thread_id AS threadId FROM mail_messages WHERE user_id = ? AND message_id = ? ORDER BY id DESC LIMIT 1`,
   newThread: `INSERT INTO mail_threads (user_id, subject, last_message_at, created_at) VALUES (?, ?, ?, ?)`,
   touchThread: `UPDATE mail_threads SET last_message_at = ? WHERE id = ? AND last_message_at < ?`,
+  // RFC 3501 2.3.1.1: UIDs strictly ascend in a folder; the counter moves in the same transaction as the row.
+  claimUid: `UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1
+    WHERE id = ? AND user_id = ? RETURNING uid_next - 1 AS uid, highest_modseq AS modseq`,
   newMessage: `INSERT INTO mail_messages (user_id, folder_id, thread_id, message_id, in_reply_to, "references",
       from_email, from_name, to_json, cc_json, subject, snippet, body_text, body_html, is_read, is_starred,
-      has_attachments, sent_at, created_at, received_header, raw_sha256, size_bytes)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
+      has_attachments, sent_at, created_at, received_header, raw_sha256, size_bytes, uid, modseq, is_draft)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   newAttachment: `INSERT INTO attachments (message_id, user_id, filename, content_type, size, content_id, sha256)
     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   addUsage: `UPDATE users SET used_bytes = used_bytes + ? WHERE id = ?`,
@@ -93,12 +98,15 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[]): Store
   for (const c of copies) {
     checkQuota(st, c);
     const threadId = threadFor(st, c);
+    const place = st.claimUid.get(c.folderId, c.userId) as { uid: number; modseq: number } | undefined;
+    if (!place) throw new Error(`folder ${c.folderId} is not user ${c.userId}'s`);
     const id = Number(
       st.newMessage.run(
         c.userId, c.folderId, threadId, c.messageId, c.inReplyTo, JSON.stringify(c.references),
         c.fromEmail, c.fromName, JSON.stringify(c.to), JSON.stringify(c.cc), c.subject, c.snippet,
-        c.bodyText, c.untrustedHtml, c.isRead ? 1 : 0, c.attachments.length > 0 ? 1 : 0,
+        c.bodyText, c.untrustedHtml, c.isRead ? 1 : 0, c.isStarred ? 1 : 0, c.attachments.length > 0 ? 1 : 0,
         sqliteTime(c.sentAt), sqliteTime(c.createdAt), c.receivedHeader, c.rawSha256, c.sizeBytes,
+        place.uid, place.modseq, c.isDraft ? 1 : 0,
       ).lastInsertRowid,
     );
     const attachments = c.attachments.map((a) => ({
@@ -109,7 +117,7 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[]): Store
     // Quota usage stays current in the same transaction as the row it counts.
     st.addUsage.run(c.sizeBytes, c.userId);
     if (c.queueWebhook) queueMessageReceived(st, c, id, threadId);
-    out.push({ id, userId: c.userId, threadId, folderId: c.folderId, attachments });
+    out.push({ id, userId: c.userId, threadId, folderId: c.folderId, uid: place.uid, attachments });
   }
   return out;
 }
