@@ -96,6 +96,8 @@ export async function startChitbox(repoRoot: string, extraEnv: Record<string, st
         PORT: String(apiPort),
         SMTP_SERVER_PORT: String(smtpPort),
         SMTP_SERVER_HOST: '127.0.0.1',
+        IMAP_PORT: '0',
+        IMAP_HOST: '127.0.0.1',
         FRONTEND_PORT: String(frontendPort),
         ...extraEnv,
       },

@@ -14,7 +14,9 @@ import * as accounts from './accounts.js';
 import * as admin from './admin-users.js';
 import { ChatService } from './chat.js';
 import type { EventBus } from './event-bus.js';
+import * as folders from './folders.js';
 import { HealthCheck } from './health.js';
+import { ImapMailbox } from './imap-mailbox.js';
 import { MailIntake } from './mail-intake.js';
 import * as mailbox from './mailbox.js';
 import { Metrics } from './metrics.js';
@@ -59,6 +61,8 @@ export interface Core {
   readonly smtpGuard: SmtpGuard;
   /** the use cases behind an SMTP session */
   readonly intake: MailIntake;
+  /** a mail client's view of the mailbox (the IMAP adapter's use cases) */
+  readonly imap: ImapMailbox;
   /** typing, presence, delivery and read ticks, contacts, read-receipt settings */
   readonly chat: ChatService;
   readonly health: HealthCheck;
@@ -81,6 +85,9 @@ export interface Core {
     changeMessages: Bound<typeof mailbox.changeMessages>;
     deleteMessages: Bound<typeof mailbox.deleteMessages>;
     send: Bound<typeof sendMessage>;
+    createFolder: Bound<typeof folders.createFolder>;
+    renameFolder: Bound<typeof folders.renameFolder>;
+    deleteFolder: Bound<typeof folders.deleteFolder>;
   };
   readonly admin: {
     isAdmin(user: { role: string; email: string }): boolean;
@@ -130,6 +137,7 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
     ? startSpamLearning({ scanner: deps.scanner, store, events, log: deps.log.child({ component: 'spam-learning' }) })
     : null;
   const chat = new ChatService({ ...deps, log: deps.log.child({ component: 'chat' }) });
+  const intake = new MailIntake(sendDeps, config.smtp.hostname, deps.log);
   // The server tracks deliveries and answers receipts; the CLI moves no mail that would need it.
   if (opts.runWorkers) chat.start();
 
@@ -137,7 +145,8 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
     events,
     metrics,
     smtpGuard: new SmtpGuard(config, metrics, events, deps.log.child({ component: 'smtp' })),
-    intake: new MailIntake(sendDeps, config.smtp.hostname, deps.log),
+    intake,
+    imap: new ImapMailbox({ ...sendDeps, intake, metrics, log: deps.log.child({ component: 'imap' }) }),
     chat,
     health: new HealthCheck(deps),
     accounts: {
@@ -159,6 +168,9 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
       changeMessages: bind(mailbox.changeMessages, deps),
       deleteMessages: bind(mailbox.deleteMessages, deps),
       send: bind(sendMessage, sendDeps),
+      createFolder: bind(folders.createFolder, deps),
+      renameFolder: bind(folders.renameFolder, deps),
+      deleteFolder: bind(folders.deleteFolder, deps),
     },
     admin: {
       isAdmin: (user) => admin.isAdmin(config, user),

@@ -14,7 +14,7 @@ import { tempFail, tooLarge } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
 import { isQuotaExceeded, type CopyDraft, type MailStore } from '../storage/mail-store.js';
 import type { MessageRecord } from '../storage/records.js';
-import type { EventBus } from './event-bus.js';
+import type { EventBus, StoredSource } from './event-bus.js';
 import type { PipelineWatch } from './pipeline-watch.js';
 import type { LocalRecipient } from './recipients.js';
 import { webhookWanted } from './webhooks.js';
@@ -24,8 +24,13 @@ export interface DeliveryTarget {
   recipient: LocalRecipient;
   /** default: the recipient's Inbox */
   folderId?: number;
-  /** 'sent' is the sender's own copy: stored read, announced as sent */
-  source?: 'inbound' | 'sent';
+  /**
+   * 'sent' is the sender's own copy: stored read, announced as sent;
+   * 'appended' a client's own copy (IMAP APPEND), stored as it came with its flags
+   */
+  source?: StoredSource;
+  /** 'appended': the flags the client gave */
+  flags?: { isRead: boolean; isStarred: boolean; isDraft: boolean };
 }
 
 export interface IngestInput {
@@ -35,7 +40,10 @@ export interface IngestInput {
    */
   raw: Buffer;
   targets: DeliveryTarget[];
-  trace: TraceInfo;
+  /** the Received: line's facts; null for a client's own copy, stored without one (IMAP APPEND) */
+  trace: TraceInfo | null;
+  /** when the message arrived (IMAP APPEND may give its own date); default: now */
+  receivedAt?: Date;
   /**
    * Refuse the whole message (552 5.2.2) when a recipient's copy does not fit
    * its quota, checked inside the commit. Mail over SMTP; not a bounce or a
@@ -54,6 +62,8 @@ export interface IngestInput {
 export interface IngestResult {
   /** the stored copies, in the order of the (de-duplicated) targets */
   messages: MessageRecord[];
+  /** each copy's IMAP UID in its folder */
+  uids: number[];
   outboundId: number | null;
 }
 
@@ -74,7 +84,7 @@ export function ingestMessage(deps: IngestDeps, input: IngestInput): Promise<Ing
 }
 
 async function ingest(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
-  const receivedAt = new Date();
+  const receivedAt = input.receivedAt ?? new Date();
   // The parser gets its own copy of the bytes, so the scanners read them meanwhile.
   const parsing = deps.parser.parse(input.raw);
   // Screening may refuse the message, or hand back the bytes to store (spam: X-Spam-* on top) and other folders.
@@ -106,7 +116,7 @@ function copyFor(
   t: DeliveryTarget, parsed: ParsedMessage, input: IngestInput, rawBytes: number, receivedAt: Date, announce: boolean,
 ): CopyDraft {
   const r = t.recipient;
-  const receivedHeader = buildReceivedHeader(input.trace, r.email, receivedAt);
+  const receivedHeader = input.trace ? buildReceivedHeader(input.trace, r.email, receivedAt) : '';
   return {
     userId: r.userId,
     folderId: t.folderId ?? r.inboxFolderId,
@@ -114,7 +124,7 @@ function copyFor(
     inReplyTo: parsed.inReplyTo,
     references: parsed.references,
     // Mail without a From header (a bare note, curl's upload) shows who the envelope says sent it.
-    fromEmail: parsed.from.address || input.trace.mailFrom || '',
+    fromEmail: parsed.from.address || input.trace?.mailFrom || '',
     fromName: parsed.from.name,
     to: parsed.to,
     cc: parsed.cc,
@@ -122,7 +132,9 @@ function copyFor(
     snippet: snippetOf(parsed.text),
     bodyText: parsed.text,
     untrustedHtml: parsed.html ?? '',
-    isRead: t.source === 'sent',
+    isRead: t.flags?.isRead ?? t.source === 'sent',
+    isStarred: t.flags?.isStarred ?? false,
+    isDraft: t.flags?.isDraft ?? false,
     sentAt: parsed.date ?? receivedAt,
     createdAt: receivedAt,
     receivedHeader,

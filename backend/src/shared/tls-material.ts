@@ -1,4 +1,4 @@
-// STARTTLS material for the SMTP listener (SMTP_TLS_CERT / SMTP_TLS_KEY).
+// STARTTLS material for the SMTP and IMAP listeners (SMTP_TLS_CERT / SMTP_TLS_KEY).
 // Certificates are renewed in place (certbot, `npm run cert:dev`): the files
 // are watched and the listener's secure context is rebuilt without a restart.
 // A half-written pair (new cert, old key) fails to load and is simply tried

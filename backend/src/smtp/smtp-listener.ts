@@ -14,7 +14,7 @@ import { ReceiveBudget } from './receive-budget.js';
 import type { Logger } from '../shared/logger.js';
 import { readMessage } from './read-message.js';
 import { toSmtpError } from './smtp-replies.js';
-import { loadTlsMaterial, watchTlsMaterial } from './tls-context.js';
+import { loadTlsMaterial, watchTlsMaterial } from '../shared/tls-material.js';
 
 export interface SmtpListener {
   readonly port: number;
