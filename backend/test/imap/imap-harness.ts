@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import tls from 'node:tls';
 import nodemailer from 'nodemailer';
 
 const DRIVER = path.join(import.meta.dirname, 'imaplib-driver.py');
@@ -41,7 +42,14 @@ export class ImapLineClient {
   private waiters: Array<() => void> = [];
   private tag = 0;
 
-  private constructor(private readonly socket: net.Socket) {
+  private socket: net.Socket;
+
+  private constructor(socket: net.Socket) {
+    this.socket = socket;
+    this.attach(socket);
+  }
+
+  private attach(socket: net.Socket): void {
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => {
       this.buffer += chunk;
@@ -52,11 +60,13 @@ export class ImapLineClient {
       }
       for (const w of this.waiters.splice(0)) w();
     });
+    socket.on('close', () => this.waiters.splice(0).forEach((w) => w()));
     socket.on('error', () => undefined);
   }
 
-  static async connect(port: number): Promise<ImapLineClient> {
-    const socket = net.connect({ port, host: '127.0.0.1' });
+  /** localAddress: e.g. 127.0.0.2, a client that is not loopback to the AUTH rules. */
+  static async connect(port: number, localAddress?: string): Promise<ImapLineClient> {
+    const socket = net.connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('error', reject);
@@ -71,7 +81,7 @@ export class ImapLineClient {
     for (;;) {
       const found = this.lines.slice(from).find(match);
       if (found !== undefined) return found;
-      if (this.socket.destroyed) throw new Error(`connection closed; lines:\n${this.lines.join('\n')}`);
+      if (this.closed) throw new Error(`connection closed; lines:\n${this.lines.join('\n')}`);
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
@@ -83,6 +93,31 @@ export class ImapLineClient {
     this.socket.write(`${tag} ${line}\r\n`);
     await this.waitFor((l) => l.startsWith(`${tag} `), from);
     return this.lines.slice(from);
+  }
+
+  /** STARTTLS, then TLS on the same connection; resolves with the server certificate's fingerprint. */
+  async starttls(): Promise<string> {
+    const reply = await this.command('STARTTLS');
+    if (!/^t\d+ OK/.test(reply.at(-1)!)) throw new Error(`STARTTLS refused: ${reply.join('\n')}`);
+    const plain = this.socket;
+    plain.removeAllListeners('data');
+    const secure = tls.connect({ socket: plain, rejectUnauthorized: false, servername: 'localhost' });
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', () => resolve());
+      secure.once('error', reject);
+    });
+    this.socket = secure;
+    this.attach(secure);
+    return secure.getPeerCertificate().fingerprint256;
+  }
+
+  /** Bytes as they are, for what a tagged command cannot express (LITERAL+). */
+  write(data: string | Buffer): void {
+    this.socket.write(data);
+  }
+
+  get closed(): boolean {
+    return this.socket.destroyed || this.socket.readyState === 'closed';
   }
 
   /** Starts IDLE and resolves once the server's continuation came. */
