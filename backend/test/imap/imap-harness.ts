@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import nodemailer from 'nodemailer';
 
@@ -39,6 +40,8 @@ export const text = (item: unknown): string =>
 export class ImapLineClient {
   private buffer = '';
   readonly lines: string[] = [];
+  /** performance.now() when each line arrived (the bench times IDLE with it) */
+  readonly times: number[] = [];
   private waiters: Array<() => void> = [];
   private tag = 0;
 
@@ -56,6 +59,7 @@ export class ImapLineClient {
       let i: number;
       while ((i = this.buffer.indexOf('\r\n')) >= 0) {
         this.lines.push(this.buffer.slice(0, i));
+        this.times.push(performance.now());
         this.buffer = this.buffer.slice(i + 2);
       }
       for (const w of this.waiters.splice(0)) w();
