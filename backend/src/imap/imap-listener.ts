@@ -7,7 +7,7 @@ import { IMAPServer, type IMAPServerOptions } from '@zone-eu/wildduck/imap-core/
 import type { Config } from '../config/config.js';
 import type { Core } from '../core/core.js';
 import type { Logger } from '../shared/logger.js';
-import { loadTlsMaterial, watchTlsMaterial } from '../shared/tls-material.js';
+import { followTlsMaterial, loadTlsMaterial } from '../shared/tls-material.js';
 import { attachAuth } from './imap-auth.js';
 import { attachFolderHandlers } from './imap-folder-handlers.js';
 import { attachMessageHandlers } from './imap-message-handlers.js';
@@ -49,16 +49,7 @@ export async function startImapListener(config: Config, core: Core, log: Logger,
       resolve();
     });
   });
-  const unwatchTls = config.smtp.tls
-    ? watchTlsMaterial(
-        config.smtp.tls,
-        (m) => {
-          server.updateSecureContext(m);
-          log.info('imap: TLS certificate reloaded');
-        },
-        (err) => log.warn({ err: err.message }, 'imap: TLS certificate change not applied'),
-      )
-    : () => undefined;
+  const unwatchTls = followTlsMaterial(config.smtp.tls, (m) => server.updateSecureContext(m), log);
 
   return {
     port: (server.server.address() as net.AddressInfo).port,

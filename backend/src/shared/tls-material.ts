@@ -56,6 +56,26 @@ export function watchTlsMaterial(
   };
 }
 
+/**
+ * A listener's certificate kept current: `apply` gets each renewed pair,
+ * and the log says so (or why a change was not applied). No paths, nothing to watch.
+ */
+export function followTlsMaterial(
+  paths: TlsPaths | null,
+  apply: (m: TlsMaterial) => void,
+  log: { info(msg: string): void; warn(obj: object, msg: string): void },
+): () => void {
+  if (!paths) return () => undefined;
+  return watchTlsMaterial(
+    paths,
+    (m) => {
+      apply(m);
+      log.info('TLS certificate reloaded');
+    },
+    (err) => log.warn({ err: err.message }, 'TLS certificate change not applied'),
+  );
+}
+
 function readPem(file: string, key: string): Buffer {
   try {
     return fs.readFileSync(file);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuplicateKey, isQuotaExceeded, type CopyDraft, type MailStore } from '../../../src/storage/mail-store.js';
 import type { UserRecord } from '../../../src/storage/records.js';
-import type { EngineUnderTest } from './mail-store-contract.js';
+import { makeDraft, type EngineUnderTest } from './mail-store-contract.js';
 
 export function describeImapStoreContract(engine: string, open: () => Promise<EngineUnderTest>): void {
   describe(`MailStore IMAP contract: ${engine}`, () => {
@@ -28,16 +28,7 @@ export function describeImapStoreContract(engine: string, open: () => Promise<En
       await under?.dispose();
     });
 
-    function draft(user: UserRecord, folderId: number, over: Partial<CopyDraft> = {}): CopyDraft {
-      const at = new Date(Date.UTC(2026, 11, 8, 10, 0, seq++));
-      return {
-        userId: user.id, folderId, messageId: `i${seq}@remote.test`, inReplyTo: null, references: [],
-        fromEmail: 'alice@remote.test', fromName: 'Alice', to: [{ address: user.email, name: '' }], cc: [],
-        subject: `imap ${seq}`, snippet: 's', bodyText: 'b', untrustedHtml: '', isRead: false,
-        sentAt: at, createdAt: at, receivedHeader: 'Received: from test\r\n', sizeBytes: 100, quotaBytes: null,
-        mailbox: user.email, queueWebhook: false, ...over,
-      };
-    }
+    const draft = (user: UserRecord, folderId: number, over: Partial<CopyDraft> = {}) => makeDraft(user, folderId, seq++, over);
 
     async function deliver(user: UserRecord, folderId: number, n = 1, over: Partial<CopyDraft> = {}) {
       const copies = Array.from({ length: n }, () => draft(user, folderId, over));
