@@ -1,7 +1,7 @@
 // ESLint, run by `npm run lint` and inside `npm test`. Besides the usual
 // TypeScript and React hooks rules it enforces shared/STYLE.md's rooms:
 //
-//   main (backend/src/*.ts) -> {smtp, http, realtime, cli, relay} -> core
+//   main (backend/src/*.ts) -> {smtp, imap, http, realtime, cli, relay} -> core
 //     -> {mail, storage, auth, scanning} -> {config, shared, contracts}
 //
 // scanning/ (the spamd and clamd clients) needs config and shared only; the
@@ -18,7 +18,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const SRC = './backend/src';
-const ADAPTERS = ['smtp', 'http', 'realtime', 'cli', 'relay'];
+const ADAPTERS = ['smtp', 'imap', 'http', 'realtime', 'cli', 'relay'];
 const BELOW_CORE = ['mail', 'storage', 'auth', 'scanning'];
 const ROOTS = [`${SRC}/*.ts`];
 

@@ -80,6 +80,8 @@ function startServer(dataDir: string): Promise<Server> {
     HTTP_HOST: '127.0.0.1',
     SMTP_SERVER_PORT: '0',
     SMTP_SERVER_HOST: '127.0.0.1',
+    IMAP_PORT: '0',
+    IMAP_HOST: '127.0.0.1',
     SMTP_HOSTNAME: 'mx.corpus.test',
     MAIL_DOMAINS: 'corpus.test',
     DATA_DIR: dataDir,

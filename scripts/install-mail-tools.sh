@@ -7,6 +7,9 @@
 #   spamd, clamd   SpamAssassin's and ClamAV's daemons (apt); the tests start
 #                  their own throwaway copies on private ports and never use
 #                  the system services, sa-update or freshclam
+#   mbsync         isync's IMAP sync client, for the IMAP tests (apt)
+#   dovecot        dovecot-imapd, run by `npm run bench:imap` as a foreground
+#                  process on a private port with a throwaway config (apt)
 #   smtp-source, smtp-sink   Postfix's load tools, unpacked into .tools/postfix
 #                  from the Debian package without installing (or running) Postfix.
 # Safe to run again: every step is skipped when its result is already there.
@@ -51,6 +54,8 @@ apt_wanted=(
   "spamd test -x /usr/sbin/spamd"
   "clamav command -v clamscan"
   "clamav-daemon test -x /usr/sbin/clamd"
+  "isync command -v mbsync"
+  "dovecot-imapd test -x /usr/sbin/dovecot"
 )
 apt_missing=()
 for entry in "${apt_wanted[@]}"; do
@@ -110,6 +115,7 @@ echo "install-mail-tools: msmtp at $(command -v msmtp)"
 echo "install-mail-tools: chromium at $(command -v chromium)"
 echo "install-mail-tools: mutt at $(command -v mutt)"
 echo "install-mail-tools: python3 at $(command -v python3)"
+echo "install-mail-tools: mbsync at $(command -v mbsync), dovecot at /usr/sbin/dovecot"
 echo "install-mail-tools: spamd at /usr/sbin/spamd, clamd at /usr/sbin/clamd"
 echo "install-mail-tools: smtp-source at $postfix_dir/bin/smtp-source"
 echo "install-mail-tools: smtp-sink at $postfix_dir/bin/smtp-sink"

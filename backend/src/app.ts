@@ -1,5 +1,5 @@
-// Starts ChitBox in this process: the core (compose.ts), the SMTP listener,
-// the HTTP API with Socket.IO, and (when asked) the built web inbox. Used by
+// Starts ChitBox in this process: the core (compose.ts), the SMTP and IMAP
+// listeners, the HTTP API with Socket.IO, and (when asked) the built web inbox. Used by
 // main.ts and by the tests, which start it on port 0 with a throwaway data
 // directory.
 import http from 'node:http';
@@ -9,6 +9,7 @@ import type { Config } from './config/config.js';
 import type { Core } from './core/core.js';
 import { createHttpApp } from './http/http-app.js';
 import { startInboxServer, type InboxServer } from './http/inbox-server.js';
+import { startImapListener } from './imap/imap-listener.js';
 import { installServerPatches } from './patches/index.js';
 import { startRealtime } from './realtime/realtime-server.js';
 import type { Logger } from './shared/logger.js';
@@ -23,15 +24,19 @@ export interface RunningChitbox {
   store: MailStore;
   httpPort: number;
   smtpPort: number;
+  /** null when IMAP_ENABLED=false */
+  imapPort: number | null;
   /** the port of the built web inbox, when this process serves it */
   inboxPort: number | null;
   stop(): Promise<void>;
 }
 
 export async function startChitbox(config: Config, log: Logger): Promise<RunningChitbox> {
-  installServerPatches(relayDeniedReply);
+  // imap-core's own error reports (connections reset, sockets timing out) are ChitBox debug lines.
+  installServerPatches(relayDeniedReply, (m) => log.debug({ component: 'imap', error: m._error, code: m._code }, String(m.short_message ?? 'imap error')));
   const { core, store, close } = await openCore(config, log, { runWorkers: true });
   const smtp = await startSmtpListener(config, core.intake, log.child({ component: 'smtp' }), core.smtpGuard);
+  const imap = config.imap ? await startImapListener(config, core, log.child({ component: 'imap' }), VERSION) : null;
   const app = createHttpApp(core, { config, log, version: VERSION, smtpConnections: () => smtp.connections() });
   const httpServer = http.createServer(app);
   const realtime = startRealtime(httpServer, core, config);
@@ -50,11 +55,13 @@ export async function startChitbox(config: Config, log: Logger): Promise<Running
     store,
     httpPort,
     smtpPort: smtp.port,
+    imapPort: imap?.port ?? null,
     inboxPort: inbox?.port ?? null,
     stop() {
       stopping ??= (async () => {
         await inbox?.close();
         await smtp.close(config.shutdownTimeoutMs);
+        await imap?.close();
         await realtime.close();
         httpServer.closeAllConnections();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));

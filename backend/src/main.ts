@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     {
       api: `http://${config.http.host}:${chitbox.httpPort}`,
       smtp: `${config.smtp.host}:${chitbox.smtpPort}`,
+      imap: chitbox.imapPort === null ? 'off' : `${config.imap!.host}:${chitbox.imapPort}`,
       inbox: chitbox.inboxPort ? `http://${config.http.host}:${chitbox.inboxPort}` : 'not served here (npm run dev serves it with Vite)',
       database: config.database.display,
       dataDir: config.dataDir,
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     'ChitBox started',
   );
   // A plain line for scripts and tests that wait for start-up.
-  process.stdout.write(`chitbox ready api=${chitbox.httpPort} smtp=${chitbox.smtpPort} migrations=${migrations.applied.length} inbox=${chitbox.inboxPort ?? 'off'}\n`);
+  process.stdout.write(`chitbox ready api=${chitbox.httpPort} smtp=${chitbox.smtpPort} migrations=${migrations.applied.length} inbox=${chitbox.inboxPort ?? 'off'} imap=${chitbox.imapPort ?? 'off'}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -65,7 +65,7 @@ async function holdPort(): Promise<{ port: number; release(): Promise<void> }> {
 }
 
 async function ports() {
-  return { PORT: await freePort(), SMTP_SERVER_PORT: await freePort(), FRONTEND_PORT: await freePort() };
+  return { PORT: await freePort(), SMTP_SERVER_PORT: await freePort(), IMAP_PORT: await freePort(), FRONTEND_PORT: await freePort() };
 }
 const asEnv = (p: Record<string, number>) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)]));
 

@@ -51,6 +51,9 @@ const envSchema = z.object({
   SMTP_MAX_CONNECTIONS_PER_IP: count.default(20),
   SMTP_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   SMTP_DATA_TIMEOUT_MS: z.coerce.number().int().positive().default(10 * 60_000),
+  IMAP_ENABLED: bool.default(true),
+  IMAP_PORT: port.default(1143),
+  IMAP_HOST: z.string().default('0.0.0.0'),
   PARSE_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   PARSE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
   SEARCH_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
@@ -171,6 +174,8 @@ export type Config = Readonly<{
     /** STARTTLS is offered only when both are set (paths to PEM files) */
     tls: Readonly<{ certPath: string; keyPath: string }> | null;
   }>;
+  /** the IMAP listener (null: switched off); STARTTLS and the AUTH rules are SMTP's */
+  imap: Readonly<{ port: number; host: string }> | null;
   /** the smarthost for external recipients; null: external mail is refused */
   relay: Readonly<{
     host: string;
@@ -302,6 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowInsecureAuth: e.SMTP_ALLOW_INSECURE_AUTH,
       tls: e.SMTP_TLS_CERT && e.SMTP_TLS_KEY ? { certPath: path.resolve(e.SMTP_TLS_CERT), keyPath: path.resolve(e.SMTP_TLS_KEY) } : null,
     },
+    imap: e.IMAP_ENABLED ? { port: e.IMAP_PORT, host: e.IMAP_HOST } : null,
     relay: e.SMTP_RELAY_HOST
       ? {
           host: e.SMTP_RELAY_HOST,

@@ -73,10 +73,14 @@ export interface DeliveryStatusEvent {
   reason?: string;
 }
 
+/** The user's custom folders changed (created, renamed or deleted over HTTP or IMAP): refetch the list. */
+export type FoldersChangedEvent = Record<string, never>;
+
 export interface ServerToClientEvents {
   new_email: (event: NewEmailEvent) => void;
   email_updated: (event: EmailUpdatedEvent) => void;
   email_deleted: (event: EmailDeletedEvent) => void;
+  folders_changed: (event: FoldersChangedEvent) => void;
   typing: (event: TypingEvent) => void;
   presence: (event: PresenceEvent) => void;
   message_read: (event: MessageReadEvent) => void;

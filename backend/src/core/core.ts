@@ -17,7 +17,9 @@ import * as accounts from './accounts.js';
 import * as admin from './admin-users.js';
 import { ChatService } from './chat.js';
 import type { EventBus } from './event-bus.js';
+import * as folders from './folders.js';
 import { HealthCheck } from './health.js';
+import { ImapMailbox } from './imap-mailbox.js';
 import { MailIntake } from './mail-intake.js';
 import * as mailbox from './mailbox.js';
 import { Metrics } from './metrics.js';
@@ -71,6 +73,8 @@ export interface Core {
   readonly smtpGuard: SmtpGuard;
   /** the use cases behind an SMTP session */
   readonly intake: MailIntake;
+  /** a mail client's view of the mailbox (the IMAP adapter's use cases) */
+  readonly imap: ImapMailbox;
   /** typing, presence, delivery and read ticks, contacts, read-receipt settings */
   readonly chat: ChatService;
   readonly health: HealthCheck;
@@ -95,6 +99,9 @@ export interface Core {
     send: Bound<typeof sendMessage>;
     /** the messages with their HTML sanitised (on a worker thread, cached): what presenters take */
     servable(messages: MessageRecord[]): Promise<ServableMessage[]>;
+    createFolder: Bound<typeof folders.createFolder>;
+    renameFolder: Bound<typeof folders.renameFolder>;
+    deleteFolder: Bound<typeof folders.deleteFolder>;
   };
   /** mbox and maildir, in and out */
   readonly transfer: {
@@ -168,6 +175,7 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
     ? startSpamLearning({ scanner: deps.scanner, store, events, log: deps.log.child({ component: 'spam-learning' }) })
     : null;
   const chat = new ChatService({ ...deps, log: deps.log.child({ component: 'chat' }) });
+  const intake = new MailIntake(sendDeps, config.smtp.hostname, deps.log, logins);
   // The server tracks deliveries and answers receipts; the CLI moves no mail that would need it.
   if (opts.runWorkers) chat.start();
   // Mail stored before the search index existed gets indexed in the background.
@@ -177,7 +185,8 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
     events,
     metrics,
     smtpGuard: new SmtpGuard(config, metrics, events, deps.log.child({ component: 'smtp' })),
-    intake: new MailIntake(sendDeps, config.smtp.hostname, deps.log, logins),
+    intake,
+    imap: new ImapMailbox({ ...sendDeps, intake, metrics, log: deps.log.child({ component: 'imap' }) }),
     chat,
     health: new HealthCheck(deps),
     accounts: {
@@ -201,6 +210,9 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
       send: bind(sendMessage, sendDeps),
       servable: (messages) =>
         Promise.all(messages.map(async (m) => ({ ...m, safeHtml: await deps.htmlSanitizer.sanitize(m.rawSha256, m.untrustedHtml) }))),
+      createFolder: bind(folders.createFolder, deps),
+      renameFolder: bind(folders.renameFolder, deps),
+      deleteFolder: bind(folders.deleteFolder, deps),
     },
     transfer: {
       folderNamed: bind(transfer.folderNamed, deps),

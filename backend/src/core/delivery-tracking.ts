@@ -32,7 +32,9 @@ export class DeliveryTracking {
     const offs = [
       events.subscribe('message.stored', ({ message, source }) => {
         if (source === 'sent') this.track(this.recordSent(message));
-        else if (message.attachments.some((a) => DISPOSITION_TYPES.test(a.contentType))) this.run(this.receiptArrived(message));
+        else if (source === 'inbound' && message.attachments.some((a) => DISPOSITION_TYPES.test(a.contentType))) {
+          this.run(this.receiptArrived(message));
+        }
       }),
       events.subscribe('message.sent', ({ queueId, userId, recipients }) => this.run(this.queueResult(queueId, userId, recipients, 'relayed', null))),
       events.subscribe('message.failed', ({ queueId, userId, recipients, error }) => this.run(this.queueResult(queueId, userId, recipients, 'failed', error))),

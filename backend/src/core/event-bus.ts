@@ -14,15 +14,20 @@ interface ScannedEnvelope {
   sessionId: string;
 }
 
+/** inbound mail, the sender's own Sent copy, or a copy a mail client stored itself (IMAP APPEND or COPY) */
+export type StoredSource = 'inbound' | 'sent' | 'appended' | 'import';
+
 export interface CoreEvents {
   /** a message copy was committed for its owner */
-  'message.stored': { message: MessageRecord; source: 'inbound' | 'sent' | 'import'; committedAt: bigint };
+  'message.stored': { message: MessageRecord; source: StoredSource; committedAt: bigint };
   'message.updated': { userId: number; message: MessageRecord; previousFolderId: number };
   'message.deleted': { userId: number; id: number; threadId: number; folderId: number };
+  /** the user's custom folders were created, renamed or deleted (HTTP or IMAP) */
+  'folders.changed': { userId: number };
   /** an account was created (HTTP register, admin API or CLI) */
   'user.created': { user: { id: number; email: string; role: 'user' | 'admin' } };
   /** a login or SMTP AUTH was refused; never carries the password */
-  'auth.failed': { username: string; remoteAddress: string | null; via: 'http' | 'smtp' };
+  'auth.failed': { username: string; remoteAddress: string | null; via: 'http' | 'smtp' | 'imap' };
   /** a message for external recipients entered the outbound queue (wakes the worker) */
   'outbound.queued': { queueId: number };
   /** the outbound queue handed a message to the next hop (published by the queue worker) */

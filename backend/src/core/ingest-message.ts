@@ -15,7 +15,7 @@ import { tempFail, tooLarge } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
 import { isQuotaExceeded, type CopyDraft, type MailStore } from '../storage/mail-store.js';
 import type { MessageRecord } from '../storage/records.js';
-import type { EventBus } from './event-bus.js';
+import type { EventBus, StoredSource } from './event-bus.js';
 import type { PipelineWatch } from './pipeline-watch.js';
 import type { LocalRecipient } from './recipients.js';
 import { webhookWanted } from './webhooks.js';
@@ -26,12 +26,13 @@ export interface DeliveryTarget {
   /** default: the recipient's Inbox */
   folderId?: number;
   /**
-   * 'sent' is the sender's own copy: stored read, announced as sent; 'import'
-   * came from a mailbox file: stored with `flags`, no webhook
+   * 'sent' is the sender's own copy: stored read, announced as sent;
+   * 'appended' a client's own copy (IMAP APPEND), stored as it came with its flags;
+   * 'import' came from a mailbox file: stored with its flags, no webhook
    */
-  source?: 'inbound' | 'sent' | 'import';
-  /** read and starred as the mailbox file said (imports) */
-  flags?: { read: boolean; starred: boolean };
+  source?: StoredSource;
+  /** 'appended' and 'import': the flags the client or the file gave */
+  flags?: { isRead: boolean; isStarred: boolean; isDraft?: boolean };
 }
 
 export interface IngestInput {
@@ -41,7 +42,10 @@ export interface IngestInput {
    */
   raw: Buffer;
   targets: DeliveryTarget[];
-  trace: TraceInfo;
+  /** the Received: line's facts; null for a client's own copy, stored without one (IMAP APPEND) */
+  trace: TraceInfo | null;
+  /** when the message arrived (IMAP APPEND may give its own date); default: now */
+  receivedAt?: Date;
   /**
    * Refuse the whole message (552 5.2.2) when a recipient's copy does not fit
    * its quota, checked inside the commit. Mail over SMTP; not a bounce or a
@@ -66,6 +70,8 @@ export interface IngestInput {
 export interface IngestResult {
   /** the stored copies, in the order of the (de-duplicated) targets */
   messages: MessageRecord[];
+  /** each copy's IMAP UID in its folder */
+  uids: number[];
   outboundId: number | null;
 }
 
@@ -86,7 +92,7 @@ export function ingestMessage(deps: IngestDeps, input: IngestInput): Promise<Ing
 }
 
 async function ingest(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
-  const receivedAt = input.imported?.receivedAt ?? new Date();
+  const receivedAt = input.receivedAt ?? input.imported?.receivedAt ?? new Date();
   // The parser gets its own copy of the bytes, so the scanners read them meanwhile.
   const parsing = deps.parser.parse(input.raw);
   // Screening may refuse the message, or hand back the bytes to store (spam: X-Spam-* on top) and other folders.
@@ -118,7 +124,8 @@ function copyFor(
   t: DeliveryTarget, parsed: ParsedMessage, input: IngestInput, rawBytes: number, receivedAt: Date, announce: boolean,
 ): CopyDraft {
   const r = t.recipient;
-  const receivedHeader = input.imported ? '' : buildReceivedHeader(input.trace, r.email, receivedAt);
+  // An imported message got its trace header when it first arrived; an appended one never had one.
+  const receivedHeader = input.trace && !input.imported ? buildReceivedHeader(input.trace, r.email, receivedAt) : '';
   return {
     userId: r.userId,
     folderId: t.folderId ?? r.inboxFolderId,
@@ -126,7 +133,7 @@ function copyFor(
     inReplyTo: parsed.inReplyTo,
     references: parsed.references,
     // Mail without a From header (a bare note, curl's upload) shows who the envelope says sent it.
-    fromEmail: parsed.from.address || input.trace.mailFrom || '',
+    fromEmail: parsed.from.address || input.trace?.mailFrom || '',
     fromName: parsed.from.name,
     to: parsed.to,
     cc: parsed.cc,
@@ -134,8 +141,9 @@ function copyFor(
     snippet: snippetOf(parsed.text),
     bodyText: parsed.text,
     untrustedHtml: parsed.html ?? '',
-    isRead: t.flags?.read ?? t.source === 'sent',
-    isStarred: t.flags?.starred ?? false,
+    isRead: t.flags?.isRead ?? t.source === 'sent',
+    isStarred: t.flags?.isStarred ?? false,
+    isDraft: t.flags?.isDraft ?? false,
     sentAt: parsed.date ?? receivedAt,
     createdAt: receivedAt,
     receivedHeader,
@@ -149,7 +157,7 @@ function copyFor(
 /** The parse thread's, unless the parse fell back to the headers or the sender is the envelope's. */
 function searchTextFor(parsed: ParsedMessage, input: IngestInput) {
   if (parsed.searchText && parsed.from.address) return parsed.searchText;
-  return messageSearchText(parsed, input.trace.mailFrom ?? '');
+  return messageSearchText(parsed, input.trace?.mailFrom ?? '');
 }
 
 /** The same user named twice gets one copy per folder (a note to self: Inbox and Sent). */

@@ -124,7 +124,7 @@ export async function importMailbox(
     }
     const one = ingestMessage(deps, {
       raw: message.raw,
-      targets: [{ recipient, folderId: target, source: 'import', flags: message.flags }],
+      targets: [{ recipient, folderId: target, source: 'import', flags: { isRead: message.flags.read, isStarred: message.flags.starred } }],
       trace: { helo: 'import', remoteAddress: '127.0.0.1', hostname: 'import', protocol: 'import', sessionId: 'import', mailFrom: message.envelopeFrom ?? '' },
       enforceQuota: true,
       imported: { receivedAt: message.receivedAt },

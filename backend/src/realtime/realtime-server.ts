@@ -59,6 +59,9 @@ export function startRealtime(
     core.events.subscribe('message.deleted', ({ userId, id, threadId, folderId }) => {
       io.to(roomOf(userId)).emit('email_deleted', { id, threadId, folderId });
     }),
+    core.events.subscribe('folders.changed', ({ userId }) => {
+      io.to(roomOf(userId)).emit('folders_changed', {});
+    }),
   ];
 
   return {

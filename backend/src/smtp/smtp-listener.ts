@@ -17,7 +17,7 @@ import { ReceiveBudget } from './receive-budget.js';
 import type { Logger } from '../shared/logger.js';
 import { readMessage } from './read-message.js';
 import { toSmtpError } from './smtp-replies.js';
-import { loadTlsMaterial, watchTlsMaterial } from './tls-context.js';
+import { followTlsMaterial, loadTlsMaterial } from '../shared/tls-material.js';
 
 export interface SmtpListener {
   readonly port: number;
@@ -192,16 +192,7 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     });
   });
   const port = (server.server.address() as net.AddressInfo).port;
-  const unwatchTls = smtp.tls
-    ? watchTlsMaterial(
-        smtp.tls,
-        (m) => {
-          server.updateSecureContext(m);
-          log.info('TLS certificate reloaded');
-        },
-        (err) => log.warn({ err: err.message }, 'TLS certificate change not applied'),
-      )
-    : () => undefined;
+  const unwatchTls = followTlsMaterial(smtp.tls, (m) => server.updateSecureContext(m), log);
 
   return {
     port,

@@ -16,6 +16,9 @@ import type {
   AttachmentRecord,
   FolderRecord,
   FolderWithCounts,
+  ImapFlagsRecord,
+  ImapFolderRecord,
+  ImapMessageRecord,
   MailboxRecord,
   MessageRecord,
   MessageSummaryRecord,
@@ -24,6 +27,7 @@ import type {
   Page,
   QueueRow,
   ThreadSummaryRecord,
+  UidMapping,
   UserRecord,
   WebhookRow,
 } from './records.js';
@@ -38,6 +42,7 @@ export interface MailStore {
   readonly accounts: AccountStore;
   readonly folders: FolderStore;
   readonly messages: MessageStore;
+  readonly imap: ImapStore;
   readonly blobs: BlobStore;
   readonly outbound: OutboundStore;
   readonly webhooks: WebhookOutbox;
@@ -103,6 +108,15 @@ export interface FolderStore {
   listWithCounts(userId: number): Promise<FolderWithCounts[]>;
   findOwned(userId: number, folderId: number): Promise<FolderRecord | null>;
   findByKind(userId: number, kind: FolderKind): Promise<FolderRecord | null>;
+  /** a custom folder; DuplicateKey when the user has one of that name */
+  create(userId: number, name: string): Promise<FolderRecord>;
+  /**
+   * Renames a folder and the folders nested under it (`name/...`), keeping
+   * their ids and so their UIDVALIDITY; DuplicateKey when a new name is taken.
+   */
+  rename(userId: number, folderId: number, name: string): Promise<FolderRecord | null>;
+  /** moves the folder's mail to `mailTo` (new UIDs there), then removes the folder; false when not the user's */
+  remove(userId: number, folderId: number, mailTo: number): Promise<boolean>;
 }
 
 export interface MessageChange {
@@ -111,12 +125,20 @@ export interface MessageChange {
   folderId?: number;
 }
 
+/** Where moved messages went: each gets the next UID of its new folder. */
+export interface MovedMessage {
+  id: number;
+  uid: number;
+}
+
 export interface MessageStore {
   /** newest first, keyset-paginated by (createdAt, id) */
   listInFolder(userId: number, folderId: number, limit: number, cursor: string | null): Promise<Page<MessageSummaryRecord>>;
   /** conversations by their newest message in the folder, keyset-paginated */
   listThreadsInFolder(userId: number, folderId: number, limit: number, cursor: string | null): Promise<Page<ThreadSummaryRecord>>;
   get(userId: number, id: number): Promise<MessageRecord | null>;
+  /** those of the messages that are the user's, in no particular order */
+  getMany(userId: number, ids: readonly number[]): Promise<MessageRecord[]>;
   /** the thread's messages, oldest first */
   listThread(userId: number, threadId: number): Promise<MessageRecord[]>;
   getAttachment(userId: number, id: number): Promise<AttachmentRecord | null>;
@@ -125,7 +147,11 @@ export interface MessageStore {
    * newest), from `offset`; `more` when there are others after these.
    */
   search(userId: number, spec: SearchSpec, offset: number, limit: number): Promise<{ hits: SearchHitRecord[]; more: boolean }>;
-  update(userId: number, ids: number[], change: MessageChange): Promise<void>;
+  /**
+   * Changes flags or the folder; every change raises the MODSEQ of the
+   * messages it touches, a move gives them new UIDs (the moved ones come back).
+   */
+  update(userId: number, ids: number[], change: MessageChange): Promise<MovedMessage[]>;
   /** the user's messages in a folder (null: in all), by id from after `afterId`: an export's pages */
   listForExport(userId: number, folderId: number | null, afterId: number, limit: number): Promise<ExportRecord[]>;
   /** deletes for good, with the blobs nothing else needs */
@@ -203,6 +229,33 @@ export class SearchTimedOut extends Error {
 export interface SecretStore {
   /** the secret by that name; if there is none yet, `make()`'s value (when instances race, one value wins for all) */
   getOrCreate(name: string, make: () => string): Promise<string>;
+}
+
+export type FlagAction = 'set' | 'add' | 'remove';
+
+/** STORE FLAGS / +FLAGS / -FLAGS; flags not named are left as they are by add and remove. */
+export interface FlagChange {
+  action: FlagAction;
+  flags: Partial<Omit<ImapFlagsRecord, 'keywords'>>;
+  keywords: string[];
+  /** RFC 7162 UNCHANGEDSINCE: messages changed after this MODSEQ are left alone */
+  unchangedSince?: number;
+}
+
+/** What IMAP asks beyond the API's view: UIDs, MODSEQs and every flag, by folder. */
+export interface ImapStore {
+  /** the folder with its counters, or null when it is not the user's */
+  folder(userId: number, folderId: number): Promise<ImapFolderRecord | null>;
+  /** the UIDs of the folder's messages, ascending */
+  uids(userId: number, folderId: number): Promise<number[]>;
+  /** the messages with these UIDs (all when null), ascending; only those changed after `changedSince` when given */
+  messages(userId: number, folderId: number, uids: readonly number[] | null, changedSince?: number): Promise<ImapMessageRecord[]>;
+  /** the messages that changed (new MODSEQ), and the UIDs UNCHANGEDSINCE kept from changing */
+  setFlags(
+    userId: number, folderId: number, uids: readonly number[], change: FlagChange,
+  ): Promise<{ changed: ImapMessageRecord[]; conflicts: number[] }>;
+  /** copies into another of the user's folders, new UIDs there; QuotaExceeded past quotaBytes (null: none) */
+  copy(userId: number, folderId: number, uids: readonly number[], toFolderId: number, quota: { bytes: number | null; mailbox: string }): Promise<UidMapping[]>;
 }
 
 export interface BlobStore {
@@ -302,8 +355,9 @@ export interface CopyDraft {
   /** the HTML part as received: never served without sanitizeHtml */
   untrustedHtml: string;
   isRead: boolean;
-  /** absent: not starred */
+  /** IMAP APPEND may store a message \Flagged or as a \Draft */
   isStarred?: boolean;
+  isDraft?: boolean;
   sentAt: Date;
   createdAt: Date;
   /** '' for a message imported from a mailbox file, which has its own */
@@ -346,9 +400,16 @@ export interface Delivery {
    * transaction; nothing is half-written on failure. The stored messages
    * come back in the order of the copies.
    */
-  commit(input: DeliveryInput): Promise<{ messages: MessageRecord[]; outboundId: number | null }>;
+  commit(input: DeliveryInput): Promise<CommittedDelivery>;
   /** the delivery will not be committed: drop what it stored so far */
   abandon(): Promise<void>;
+}
+
+export interface CommittedDelivery {
+  messages: MessageRecord[];
+  /** each message's IMAP UID in its folder, in the same order */
+  uids: number[];
+  outboundId: number | null;
 }
 
 /** A copy that does not fit its mailbox's quota; core maps the code. */

@@ -214,3 +214,42 @@ export interface ChatSettingsRecord {
   requestReadReceipts: boolean;
   sendReadReceipts: boolean;
 }
+
+/** A message's IMAP flags: \Seen is isRead and \Flagged isStarred, shared with the web. */
+export interface ImapFlagsRecord {
+  isRead: boolean;
+  isStarred: boolean;
+  isAnswered: boolean;
+  isDraft: boolean;
+  isDeleted: boolean;
+  /** keywords such as $Forwarded, in the case the client gave */
+  keywords: string[];
+}
+
+/** A message as an IMAP session sees it: its UID, MODSEQ, flags and bytes. */
+export interface ImapMessageRecord extends ImapFlagsRecord {
+  id: number;
+  uid: number;
+  modseq: number;
+  /** the trace header plus the raw bytes */
+  sizeBytes: number;
+  /** INTERNALDATE: when the message was stored */
+  createdAt: Date;
+  rawSha256: string;
+  receivedHeader: string;
+}
+
+/** A folder's IMAP counters. */
+export interface ImapFolderRecord extends FolderRecord {
+  /** the folder's id: ids are never reused, so a folder made again under an old name gets a new one */
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: number;
+}
+
+/** Where a message copied or moved by UID went. */
+export interface UidMapping {
+  id: number;
+  sourceUid: number;
+  uid: number;
+}

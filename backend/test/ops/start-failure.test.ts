@@ -38,6 +38,8 @@ function runMain(env: Record<string, string>): Promise<{ code: number | null; st
       HTTP_HOST: '127.0.0.1',
       SMTP_SERVER_PORT: '0',
       SMTP_SERVER_HOST: '127.0.0.1',
+      IMAP_PORT: '0',
+      IMAP_HOST: '127.0.0.1',
       BCRYPT_COST: '4',
       ...env,
     },
@@ -54,6 +56,7 @@ describe('start-up failures', () => {
   it.each([
     ['PORT', { PORT: 'TAKEN' }],
     ['SMTP_SERVER_PORT', { SMTP_SERVER_PORT: 'TAKEN' }],
+    ['IMAP_PORT', { IMAP_PORT: 'TAKEN' }],
   ])('a taken %s: exit 1 with one line naming the setting', async (setting, env) => {
     const withPort = Object.fromEntries(Object.entries(env).map(([k]) => [k, String(takenPort)]));
     const { code, stderr, stdout } = await runMain(withPort);

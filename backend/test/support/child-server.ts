@@ -11,6 +11,8 @@ export interface ChildChitbox {
   process: ChildProcess;
   api: number;
   smtp: number;
+  /** null when IMAP_ENABLED=false */
+  imap: number | null;
   /** migrations applied by this start */
   migrations: number;
   /** resolves with the exit code (null after a signal) */
@@ -34,6 +36,8 @@ export async function spawnChitbox(env: Record<string, string> & { DATA_DIR: str
       HTTP_HOST: '127.0.0.1',
       SMTP_SERVER_PORT: '0',
       SMTP_SERVER_HOST: '127.0.0.1',
+      IMAP_PORT: '0',
+      IMAP_HOST: '127.0.0.1',
       SMTP_HOSTNAME: 'mx.chitbox.test',
       MAIL_DOMAINS: 'example.test',
       BCRYPT_COST: '4',
@@ -59,10 +63,11 @@ export async function spawnChitbox(env: Record<string, string> & { DATA_DIR: str
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /chitbox ready api=(\d+) smtp=(\d+) migrations=(\d+)/.exec(out);
+      const m = /chitbox ready api=(\d+) smtp=(\d+) migrations=(\d+).* imap=(\d+|off)/.exec(out);
       if (!m) return;
       clearTimeout(timer);
-      resolve({ process: child, api: Number(m[1]), smtp: Number(m[2]), migrations: Number(m[3]), exited, stop });
+      const imap = m[4] === 'off' ? null : Number(m[4]);
+      resolve({ process: child, api: Number(m[1]), smtp: Number(m[2]), migrations: Number(m[3]), imap, exited, stop });
     });
     void exited.then((code) => {
       clearTimeout(timer);

@@ -49,6 +49,8 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     HTTP_HOST: '127.0.0.1',
     SMTP_SERVER_PORT: '0',
     SMTP_SERVER_HOST: '127.0.0.1',
+    IMAP_PORT: '0',
+    IMAP_HOST: '127.0.0.1',
     SMTP_HOSTNAME: 'mx.chitbox.test',
     BCRYPT_COST: '4',
     MAIL_DOMAINS: 'example.test',

@@ -39,6 +39,8 @@ export async function startStack(options: { separateInbox?: boolean } = {}): Pro
     HTTP_HOST: '127.0.0.1',
     SMTP_SERVER_PORT: String(smtpPort),
     SMTP_SERVER_HOST: '127.0.0.1',
+    IMAP_PORT: '0',
+    IMAP_HOST: '127.0.0.1',
     FRONTEND_PORT: String(inboxPort),
     DATA_DIR: dataDir,
     BCRYPT_COST: '4',

@@ -1,7 +1,9 @@
 // GET /api/folders, /api/folders/:id/messages, /api/folders/:id/threads
-// (:id may also be a system folder's kind: /api/folders/inbox/threads)
+// (:id may also be a system folder's kind: /api/folders/inbox/threads);
+// custom folders: POST /api/folders, PATCH and DELETE /api/folders/:id
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { MAX_FOLDER_NAME } from '../../core/folders.js';
 import type { Core } from '../../core/core.js';
 import { presentFolder, presentSummary, presentThreadSummary } from '../../core/presenters.js';
 import { currentUser } from '../auth-middleware.js';
@@ -15,6 +17,24 @@ export function folderRoutes(core: Pick<Core, 'mailbox'>): Router {
     const folders = await core.mailbox.listFolders(currentUser(req).id);
     res.json({ folders: folders.map(presentFolder) });
   });
+  r.post('/', async (req, res) => {
+    const { name } = parseInput(folderBody, req.body, 'body');
+    const folder = await core.mailbox.createFolder(currentUser(req).id, name);
+    res.status(201).json({ folder: presentFolder({ ...folder, unreadCount: 0, totalCount: 0 }) });
+  });
+  r.patch('/:id', async (req, res) => {
+    const { id } = parseInput(idParam, req.params, 'path');
+    const { name } = parseInput(folderBody, req.body, 'body');
+    const userId = currentUser(req).id;
+    await core.mailbox.renameFolder(userId, id, name);
+    const folder = (await core.mailbox.listFolders(userId)).find((f) => f.id === id)!;
+    res.json({ folder: presentFolder(folder) });
+  });
+  r.delete('/:id', async (req, res) => {
+    const { id } = parseInput(idParam, req.params, 'path');
+    await core.mailbox.deleteFolder(currentUser(req).id, id);
+    res.status(204).end();
+  });
   r.get('/:id/messages', async (req, res) => {
     const { folderId, page } = pageOf(req);
     const found = await core.mailbox.listMessages(currentUser(req).id, folderId, page);
@@ -27,6 +47,8 @@ export function folderRoutes(core: Pick<Core, 'mailbox'>): Router {
   });
   return r;
 }
+
+const folderBody = z.object({ name: z.string().min(1).max(MAX_FOLDER_NAME) });
 
 function pageOf(req: Request) {
   const { id } = parseInput(folderParam, req.params, 'path');

@@ -17,10 +17,13 @@ export const PG_DELIVERY_SQL = {
     ORDER BY r.i LIMIT 1`,
   newThread: `INSERT INTO mail_threads (user_id, subject, last_message_at, created_at) VALUES ($1, $2, $3, $3) RETURNING id`,
   touchThread: `UPDATE mail_threads SET last_message_at = $1 WHERE id = $2 AND last_message_at < $1`,
+  // RFC 3501 2.3.1.1: UIDs strictly ascend in a folder; the counter moves in the same transaction as the row.
+  claimUid: `UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1
+    WHERE id = $1 AND user_id = $2 RETURNING uid_next - 1 AS uid, highest_modseq AS modseq`,
   newMessage: `INSERT INTO mail_messages (user_id, folder_id, thread_id, message_id, in_reply_to, "references",
       from_email, from_name, to_json, cc_json, subject, snippet, body_text, body_html, is_read, is_starred,
-      has_attachments, sent_at, created_at, received_header, raw_sha256, size_bytes)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, false, $16, $17, $18, $19, $20, $21)
+      has_attachments, sent_at, created_at, received_header, raw_sha256, size_bytes, uid, modseq, is_draft)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
     RETURNING id`,
   newAttachment: `INSERT INTO attachments (message_id, user_id, filename, content_type, size, content_id, sha256)
     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
@@ -90,11 +93,13 @@ async function insertBlob(client: pg.ClientBase, blob: BlobBytes): Promise<void>
 async function insertCopy(client: pg.ClientBase, c: NewMessageCopy): Promise<StoredCopy> {
   await addUsage(client, c);
   const threadId = await threadFor(client, c);
+  const place = (await run<{ uid: number; modseq: number }>(client, 'claimUid', [c.folderId, c.userId])).rows[0];
+  if (!place) throw new Error(`folder ${c.folderId} is not user ${c.userId}'s`);
   const { rows } = await run<{ id: number }>(client, 'newMessage', [
     c.userId, c.folderId, threadId, c.messageId, c.inReplyTo, JSON.stringify(c.references),
     c.fromEmail, c.fromName, JSON.stringify(c.to), JSON.stringify(c.cc), c.subject, c.snippet,
-    c.bodyText, c.untrustedHtml, c.isRead, c.attachments.length > 0,
-    c.sentAt, c.createdAt, c.receivedHeader, c.rawSha256, c.sizeBytes,
+    c.bodyText, c.untrustedHtml, c.isRead, c.isStarred === true, c.attachments.length > 0,
+    c.sentAt, c.createdAt, c.receivedHeader, c.rawSha256, c.sizeBytes, place.uid, place.modseq, c.isDraft === true,
   ]);
   const id = rows[0]!.id;
   const attachments = [];
@@ -106,7 +111,7 @@ async function insertCopy(client: pg.ClientBase, c: NewMessageCopy): Promise<Sto
     const data = messageReceivedData({ ...c, id, threadId, hasAttachments: c.attachments.length > 0 });
     await run(client, 'newWebhook', ['message.received', webhookBody('message.received', data, c.createdAt), c.createdAt]);
   }
-  return { id, userId: c.userId, threadId, folderId: c.folderId, attachments };
+  return { id, userId: c.userId, threadId, folderId: c.folderId, uid: Number(place.uid), attachments };
 }
 
 /** Counts the copy against its owner's usage; over the quota, the whole transaction is refused. */

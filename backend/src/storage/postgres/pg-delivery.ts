@@ -4,8 +4,7 @@
 // at any step, has nothing to undo.
 import { createHash } from 'node:crypto';
 import { toMessageRecord, type NewMessageCopy } from '../delivery-rows.js';
-import type { Delivery, DeliveryInput } from '../mail-store.js';
-import type { MessageRecord } from '../records.js';
+import type { CommittedDelivery, Delivery, DeliveryInput } from '../mail-store.js';
 import type { BlobBytes } from './pg-blob-keys.js';
 import type { PgCommitter } from './pg-committer.js';
 
@@ -15,7 +14,7 @@ export class PgDelivery implements Delivery {
     private readonly committer: PgCommitter,
   ) {}
 
-  async commit(input: DeliveryInput): Promise<{ messages: MessageRecord[]; outboundId: number | null }> {
+  async commit(input: DeliveryInput): Promise<CommittedDelivery> {
     const rawSha256 = createHash('sha256').update(this.raw).digest('hex');
     const blobs = new Map<string, BlobBytes>([[rawSha256, { sha256: rawSha256, bytes: this.raw }]]);
     // The parser hashed each attachment as it decoded it.
@@ -26,7 +25,11 @@ export class PgDelivery implements Delivery {
     const copies: NewMessageCopy[] = input.copies.map((c) => ({ ...c, rawSha256, attachments }));
     const outbound = input.outbound ? { ...input.outbound, rawSha256, sizeBytes: this.raw.length } : null;
     const committed = await this.committer.commit({ copies, blobs: [...blobs.values()], outbound });
-    return { messages: committed.copies.map((stored, i) => toMessageRecord(stored, copies[i]!)), outboundId: committed.outboundId };
+    return {
+      messages: committed.copies.map((stored, i) => toMessageRecord(stored, copies[i]!)),
+      uids: committed.copies.map((stored) => stored.uid),
+      outboundId: committed.outboundId,
+    };
   }
 
   /** Nothing was written before the commit. */

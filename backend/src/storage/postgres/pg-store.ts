@@ -8,6 +8,7 @@ import { AccountRepo } from '../prisma/account-repo.js';
 import { ChatRepo } from '../prisma/chat-repo.js';
 import { DomainRepo } from '../prisma/domain-repo.js';
 import { FolderRepo } from '../prisma/folder-repo.js';
+import { ImapRepo } from '../prisma/imap-repo.js';
 import { MessageRepo } from '../prisma/message-repo.js';
 import { OutboundRepo } from '../prisma/outbound-repo.js';
 import { UserRepo } from '../prisma/user-repo.js';
@@ -38,6 +39,7 @@ export async function openPostgresStore(opts: PgStoreOptions): Promise<MailStore
     webhooks: new WebhookRepo(db),
     chat: new ChatRepo(db),
     domains: new DomainRepo(db),
+    imap: new ImapRepo(db),
     // Full-text search on PostgreSQL (tsvector) is not built yet: nothing to backfill.
     searchIndex: { pending: async () => [], add: async () => {} },
     secrets: { getOrCreate: (name, make) => queries.secret(name, make) },

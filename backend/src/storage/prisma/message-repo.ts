@@ -2,7 +2,7 @@
 // another user is indistinguishable from a missing one.
 import type { Prisma } from '@prisma/client';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import type { MessageChange, MessageStore, SearchHitRecord, SearchSpec } from '../mail-store.js';
+import type { MessageChange, MessageStore, MovedMessage, SearchHitRecord, SearchSpec } from '../mail-store.js';
 import type {
   AddressRecord,
   ExportRecord,
@@ -13,7 +13,8 @@ import type {
   ThreadSummaryRecord,
 } from '../records.js';
 import { toThreadRecord } from '../thread-summary.js';
-import type { PrismaDatabase } from './prisma-database.js';
+import { moveInto, nextModseq } from './imap-counters.js';
+import type { PrismaDatabase, Tx } from './prisma-database.js';
 import { refreshSummaries } from './summary-refresh.js';
 
 /** What an engine adds to the portable queries. */
@@ -55,6 +56,11 @@ export class MessageRepo implements MessageStore {
   async get(userId: number, id: number): Promise<MessageRecord | null> {
     const row = await this.db.read.mailMessage.findFirst({ where: { id, userId }, include: { attachments: true } });
     return row ? toMessage(row) : null;
+  }
+
+  async getMany(userId: number, ids: readonly number[]): Promise<MessageRecord[]> {
+    const rows = await this.db.read.mailMessage.findMany({ where: { id: { in: [...ids] }, userId }, include: { attachments: true } });
+    return rows.map(toMessage);
   }
 
   async listThread(userId: number, threadId: number): Promise<MessageRecord[]> {
@@ -108,14 +114,23 @@ export class MessageRepo implements MessageStore {
     });
   }
 
-  /** The change, and the summaries of every (thread, folder) it touches, in one transaction. */
-  async update(userId: number, ids: number[], data: MessageChange): Promise<void> {
-    await this.db.write(async (tx) => {
-      const rows = await tx.mailMessage.findMany({ where: { id: { in: ids }, userId }, select: { threadId: true, folderId: true } });
-      if (rows.length === 0) return;
-      await tx.mailMessage.updateMany({ where: { id: { in: ids }, userId }, data });
-      const moved = data.folderId === undefined ? [] : rows.map((r) => ({ threadId: r.threadId, folderId: data.folderId! }));
-      await refreshSummaries(tx, [...rows, ...moved]);
+  /**
+   * The change (MODSEQs raised; moved messages get new UIDs), and the
+   * summaries of every (thread, folder) it touches, in one transaction.
+   */
+  async update(userId: number, ids: number[], change: MessageChange): Promise<MovedMessage[]> {
+    return this.db.write(async (tx) => {
+      const rows = await tx.mailMessage.findMany({
+        where: { id: { in: ids }, userId }, select: { id: true, folderId: true, threadId: true }, orderBy: [{ folderId: 'asc' }, { uid: 'asc' }],
+      });
+      if (rows.length === 0) return [];
+      const { folderId: target, ...flags } = change;
+      const moving = target === undefined ? [] : rows.filter((r) => r.folderId !== target);
+      const staying = rows.filter((r) => !moving.includes(r));
+      if (Object.keys(flags).length > 0) await changeFlagsInPlace(tx, staying, flags);
+      const moved = target === undefined ? [] : await moveInto(tx, userId, target, moving.map((r) => r.id), flags);
+      await refreshSummaries(tx, [...rows, ...moving.map((r) => ({ threadId: r.threadId, folderId: target! }))]);
+      return moved;
     });
   }
 
@@ -136,6 +151,15 @@ export class MessageRepo implements MessageStore {
       return [...new Set(rows.flatMap((r) => [r.rawSha256, ...r.attachments.map((a) => a.sha256)]))];
     });
     if (named.length > 0) await this.hooks.releaseBlobs(named);
+  }
+}
+
+/** Flags of messages that stay where they are: one new MODSEQ per folder touched. */
+async function changeFlagsInPlace(tx: Tx, rows: Array<{ id: number; folderId: number }>, flags: Omit<MessageChange, 'folderId'>): Promise<void> {
+  for (const folderId of new Set(rows.map((r) => r.folderId))) {
+    const modseq = await nextModseq(tx, folderId);
+    const ids = rows.filter((r) => r.folderId === folderId).map((r) => r.id);
+    await tx.mailMessage.updateMany({ where: { id: { in: ids } }, data: { ...flags, modseq } });
   }
 }
 

@@ -4,8 +4,7 @@
 // until that commit, so nothing removes them under it; on any failure the
 // files this delivery created are removed again and its small blobs were
 // never written.
-import type { Delivery, DeliveryInput } from '../mail-store.js';
-import type { MessageRecord } from '../records.js';
+import type { CommittedDelivery, Delivery, DeliveryInput } from '../mail-store.js';
 import { toMessageRecord, type NewMessageCopy } from '../delivery-rows.js';
 import type { CommittedRows, DeliveryRows } from './ingest-worker/ingest-worker-protocol.js';
 import type { PutBlob, SmallBlobRow, TieredBlobs } from './tiered-blobs.js';
@@ -49,7 +48,7 @@ export class SqliteDelivery implements Delivery {
     this.earlyRaw?.catch(() => undefined);
   }
 
-  async commit(input: DeliveryInput): Promise<{ messages: MessageRecord[]; outboundId: number | null }> {
+  async commit(input: DeliveryInput): Promise<CommittedDelivery> {
     const blobs = await this.storeBlobs(input);
     const copies: NewMessageCopy[] = input.copies.map((c) => ({
       ...c,
@@ -61,7 +60,11 @@ export class SqliteDelivery implements Delivery {
     const outbound = input.outbound ? { ...input.outbound, rawSha256: blobs.rawSha256, sizeBytes: this.rawBytes } : null;
     const committed = await this.commitRows({ copies, outbound, pinned: blobs.pinned, smallBlobs: blobs.small, searchText: input.searchText });
     this.stored = null; // the rows own the blobs now
-    return { messages: committed.copies.map((stored, i) => toMessageRecord(stored, copies[i]!)), outboundId: committed.outboundId };
+    return {
+      messages: committed.copies.map((stored, i) => toMessageRecord(stored, copies[i]!)),
+      uids: committed.copies.map((stored) => stored.uid),
+      outboundId: committed.outboundId,
+    };
   }
 
   async abandon(): Promise<void> {

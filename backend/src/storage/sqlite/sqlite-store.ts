@@ -6,6 +6,7 @@ import { AccountRepo } from '../prisma/account-repo.js';
 import { ChatRepo } from '../prisma/chat-repo.js';
 import { DomainRepo } from '../prisma/domain-repo.js';
 import { FolderRepo } from '../prisma/folder-repo.js';
+import { ImapRepo } from '../prisma/imap-repo.js';
 import { MessageRepo } from '../prisma/message-repo.js';
 import { OutboundRepo } from '../prisma/outbound-repo.js';
 import { UserRepo } from '../prisma/user-repo.js';
@@ -46,6 +47,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailSto
     accounts: new AccountRepo(db, releaseBlobs),
     folders: new FolderRepo(db),
     messages: new MessageRepo(db, { search: (userId, spec, offset, limit) => searches.search(userId, spec, offset, limit), releaseBlobs }),
+    imap: new ImapRepo(db),
     blobs: { read: (sha) => tiers.read(sha), open: (sha) => tiers.open(sha), release: releaseBlobs },
     outbound: new OutboundRepo(db, releaseBlobs),
     webhooks: new WebhookRepo(db),

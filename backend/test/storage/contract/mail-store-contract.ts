@@ -36,6 +36,18 @@ function spec(q: string): SearchSpec {
   return { ...filters, fts5Match: match, fts5Exclude: exclude };
 }
 
+/** The n-th test copy for the user's folder: its own Message-ID, subject and second. */
+export function makeDraft(user: UserRecord, folderId: number, n: number, over: Partial<CopyDraft> = {}): CopyDraft {
+  const at = new Date(Date.UTC(2026, 10, 22, 10, 0, n));
+  return {
+    userId: user.id, folderId, messageId: `m${n + 1}@remote.test`, inReplyTo: null, references: [],
+    fromEmail: 'alice@remote.test', fromName: 'Alice', to: [{ address: user.email, name: '' }], cc: [],
+    subject: `subject ${n + 1}`, snippet: 'snippet', bodyText: 'hello body', untrustedHtml: '', isRead: false,
+    sentAt: at, createdAt: at, receivedHeader: 'Received: from test\r\n', sizeBytes: 100, quotaBytes: null,
+    mailbox: user.email, queueWebhook: false, ...over,
+  };
+}
+
 export function describeMailStoreContract(engine: string, open: () => Promise<EngineUnderTest>): void {
   describe(`MailStore contract: ${engine}`, () => {
     let under: EngineUnderTest;
@@ -57,16 +69,7 @@ export function describeMailStoreContract(engine: string, open: () => Promise<En
       await under?.dispose();
     });
 
-    function draft(user: UserRecord, folderId: number, over: Partial<CopyDraft> = {}): CopyDraft {
-      const at = new Date(Date.UTC(2026, 10, 22, 10, 0, seq++));
-      return {
-        userId: user.id, folderId, messageId: `m${seq}@remote.test`, inReplyTo: null, references: [],
-        fromEmail: 'alice@remote.test', fromName: 'Alice', to: [{ address: user.email, name: '' }], cc: [],
-        subject: `subject ${seq}`, snippet: 'snippet', bodyText: 'hello body', untrustedHtml: '', isRead: false,
-        sentAt: at, createdAt: at, receivedHeader: 'Received: from test\r\n', sizeBytes: 100, quotaBytes: null,
-        mailbox: user.email, queueWebhook: false, ...over,
-      };
-    }
+    const draft = (user: UserRecord, folderId: number, over: Partial<CopyDraft> = {}) => makeDraft(user, folderId, seq++, over);
 
     /** A copy of the bytes: the store may move (empty) the buffer it is given. */
     function attachment(bytes: Buffer, filename = 'a.bin'): DeliveryAttachment {

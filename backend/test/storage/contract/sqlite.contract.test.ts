@@ -3,9 +3,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openSqliteStore } from '../../../src/storage/sqlite/sqlite-store.js';
-import { describeMailStoreContract } from './mail-store-contract.js';
+import { describeImapStoreContract } from './imap-store-contract.js';
+import { describeMailStoreContract, type EngineUnderTest } from './mail-store-contract.js';
 
-describeMailStoreContract('sqlite', async () => {
+async function openSqlite(): Promise<EngineUnderTest> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'chitbox-contract-'));
   const store = await openSqliteStore({
     filePath: path.join(dir, 'chitbox.db'), busyTimeoutMs: 5000, blobRoot: path.join(dir, 'blobs'), inlineMaxBytes: 64 * 1024, searchTimeoutMs: 10_000,
@@ -17,4 +18,7 @@ describeMailStoreContract('sqlite', async () => {
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
-});
+}
+
+describeMailStoreContract('sqlite', openSqlite);
+describeImapStoreContract('sqlite', openSqlite);

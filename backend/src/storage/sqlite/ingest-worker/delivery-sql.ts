@@ -29,10 +29,13 @@ export const DELIVERY_SQL = {
   threadFolders: `SELECT DISTINCT folder_id AS folderId FROM mail_messages WHERE thread_id = ?`,
   moveThread: `UPDATE mail_messages SET thread_id = ? WHERE user_id = ? AND thread_id = ?`,
   dropThread: `DELETE FROM mail_threads WHERE id = ?`,
+  // RFC 3501 2.3.1.1: UIDs strictly ascend in a folder; the counter moves in the same transaction as the row.
+  claimUid: `UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1
+    WHERE id = ? AND user_id = ? RETURNING uid_next - 1 AS uid, highest_modseq AS modseq`,
   newMessage: `INSERT INTO mail_messages (user_id, folder_id, thread_id, message_id, in_reply_to, "references",
       from_email, from_name, to_json, cc_json, subject, snippet, body_text, body_html, is_read, is_starred,
-      has_attachments, sent_at, created_at, received_header, raw_sha256, size_bytes)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      has_attachments, sent_at, created_at, received_header, raw_sha256, size_bytes, uid, modseq, is_draft)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   // Columns as in the search migration (mail/search/fts5-search.ts FTS5_COLUMNS).
   indexMessage: `INSERT INTO message_search (rowid, subject, sender, recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)`,
   newAttachment: `INSERT INTO attachments (message_id, user_id, filename, content_type, size, content_id, sha256)
@@ -76,12 +79,15 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[], search
   for (const c of copies) {
     checkQuota(st, c);
     const { threadId, subject } = threadFor(db, st, c);
+    const place = st.claimUid.get(c.folderId, c.userId) as { uid: number; modseq: number } | undefined;
+    if (!place) throw new Error(`folder ${c.folderId} is not user ${c.userId}'s`);
     const id = Number(
       st.newMessage.run(
         c.userId, c.folderId, threadId, c.messageId, c.inReplyTo, JSON.stringify(c.references),
         c.fromEmail, c.fromName, JSON.stringify(c.to), JSON.stringify(c.cc), c.subject, c.snippet,
         c.bodyText, c.untrustedHtml, c.isRead ? 1 : 0, c.isStarred ? 1 : 0, c.attachments.length > 0 ? 1 : 0,
         sqliteTime(c.sentAt), sqliteTime(c.createdAt), c.receivedHeader, c.rawSha256, c.sizeBytes,
+        place.uid, place.modseq, c.isDraft ? 1 : 0,
       ).lastInsertRowid,
     );
     const attachments = c.attachments.map((a) => ({
@@ -92,9 +98,9 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[], search
     if (searchText) indexMessage(st, id, searchText);
     // Quota usage and the thread list stay current in the same transaction as the row they count.
     st.addUsage.run(c.sizeBytes, c.userId);
-    summaryAdd(db, { ...c, id, threadId, toJson: JSON.stringify(c.to), isStarred: false, hasAttachments: attachments.length > 0 }, subject);
+    summaryAdd(db, { ...c, id, threadId, toJson: JSON.stringify(c.to), isStarred: c.isStarred === true, hasAttachments: attachments.length > 0 }, subject);
     if (c.queueWebhook) queueMessageReceived(st, c, id, threadId);
-    out.push({ id, userId: c.userId, threadId, folderId: c.folderId, attachments });
+    out.push({ id, userId: c.userId, threadId, folderId: c.folderId, uid: place.uid, attachments });
   }
   return out;
 }

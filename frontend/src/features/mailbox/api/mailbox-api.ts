@@ -15,6 +15,11 @@ export async function fetchFolders(signal?: AbortSignal): Promise<FolderDto[]> {
   return (await api.get<FolderListResponse>('/api/folders', { signal })).folders;
 }
 
+/** A custom folder; a name is a path, nested with "/" (the API answers 409 for a taken name). */
+export async function createFolder(name: string): Promise<FolderDto> {
+  return (await api.post<{ folder: FolderDto }>('/api/folders', { name })).folder;
+}
+
 /** `folder`: an id, or a system folder's kind (the API takes either). */
 export function fetchThreads(folder: number | SystemKind, limit: number, cursor: string | null, signal?: AbortSignal): Promise<ThreadListResponse> {
   const query = new URLSearchParams({ limit: String(limit) });

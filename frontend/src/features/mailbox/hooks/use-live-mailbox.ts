@@ -52,6 +52,9 @@ export function useLiveMailbox(socket: SocketState, shown: Shown): void {
       if (event.folderId === folder?.id) list.scheduleHeadRefresh();
       if (event.threadId === threadId) conversation.applyDelete(event);
     },
+    onFoldersChanged() {
+      folders.scheduleRefresh();
+    },
   });
 
   const refetch = useRef(() => undefined as void);

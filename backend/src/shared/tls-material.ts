@@ -1,4 +1,4 @@
-// STARTTLS material for the SMTP listener (SMTP_TLS_CERT / SMTP_TLS_KEY).
+// STARTTLS material for the SMTP and IMAP listeners (SMTP_TLS_CERT / SMTP_TLS_KEY).
 // Certificates are renewed in place (certbot, `npm run cert:dev`): the files
 // are watched and the listener's secure context is rebuilt without a restart.
 // A half-written pair (new cert, old key) fails to load and is simply tried
@@ -54,6 +54,26 @@ export function watchTlsMaterial(
     fs.unwatchFile(paths.certPath, changed);
     fs.unwatchFile(paths.keyPath, changed);
   };
+}
+
+/**
+ * A listener's certificate kept current: `apply` gets each renewed pair,
+ * and the log says so (or why a change was not applied). No paths, nothing to watch.
+ */
+export function followTlsMaterial(
+  paths: TlsPaths | null,
+  apply: (m: TlsMaterial) => void,
+  log: { info(msg: string): void; warn(obj: object, msg: string): void },
+): () => void {
+  if (!paths) return () => undefined;
+  return watchTlsMaterial(
+    paths,
+    (m) => {
+      apply(m);
+      log.info('TLS certificate reloaded');
+    },
+    (err) => log.warn({ err: err.message }, 'TLS certificate change not applied'),
+  );
 }
 
 function readPem(file: string, key: string): Buffer {

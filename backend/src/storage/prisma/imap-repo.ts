@@ -1,0 +1,156 @@
+// What an IMAP session reads and changes: a folder's messages by UID, their
+// flags and MODSEQs, and copies. Scoped by owner like every repository.
+import type { Prisma } from '@prisma/client';
+import { QuotaExceeded, type FlagChange, type ImapStore } from '../mail-store.js';
+import type { ImapFlagsRecord, ImapFolderRecord, ImapMessageRecord, UidMapping } from '../records.js';
+import type { FolderKind } from '../../contracts/api.js';
+import { claimUids, nextModseq } from './imap-counters.js';
+import { refreshSummaries } from './summary-refresh.js';
+import type { PrismaDatabase, Tx } from './prisma-database.js';
+
+const MESSAGE_SELECT = {
+  id: true, uid: true, modseq: true, isRead: true, isStarred: true, isAnswered: true, isDraft: true, isDeleted: true,
+  keywords: true, sizeBytes: true, createdAt: true, rawSha256: true, receivedHeader: true,
+} as const;
+
+type MessageRow = Prisma.MailMessageGetPayload<{ select: typeof MESSAGE_SELECT }>;
+type BooleanFlag = keyof Omit<ImapFlagsRecord, 'keywords'>;
+const BOOLEAN_FLAGS: readonly BooleanFlag[] = ['isRead', 'isStarred', 'isAnswered', 'isDraft', 'isDeleted'];
+
+export class ImapRepo implements ImapStore {
+  constructor(private readonly db: PrismaDatabase) {}
+
+  async folder(userId: number, folderId: number): Promise<ImapFolderRecord | null> {
+    const f = await this.db.read.folder.findFirst({ where: { id: folderId, userId } });
+    if (!f) return null;
+    return {
+      id: f.id, userId: f.userId, name: f.name, kind: f.kind as FolderKind,
+      uidValidity: f.id, uidNext: f.uidNext, highestModseq: f.highestModseq,
+    };
+  }
+
+  async uids(userId: number, folderId: number): Promise<number[]> {
+    const rows = await this.db.read.mailMessage.findMany({ where: { userId, folderId }, select: { uid: true }, orderBy: { uid: 'asc' } });
+    return rows.map((r) => r.uid);
+  }
+
+  async messages(userId: number, folderId: number, uids: readonly number[] | null, changedSince?: number): Promise<ImapMessageRecord[]> {
+    const rows = await this.db.read.mailMessage.findMany({
+      where: {
+        userId, folderId,
+        ...(uids ? { uid: { in: [...uids] } } : {}),
+        ...(changedSince !== undefined ? { modseq: { gt: changedSince } } : {}),
+      },
+      select: MESSAGE_SELECT,
+      orderBy: { uid: 'asc' },
+    });
+    return rows.map(toImapMessage);
+  }
+
+  async setFlags(
+    userId: number, folderId: number, uids: readonly number[], change: FlagChange,
+  ): Promise<{ changed: ImapMessageRecord[]; conflicts: number[] }> {
+    return this.db.write(async (tx) => {
+      const rows = (await tx.mailMessage.findMany({
+        where: { userId, folderId, uid: { in: [...uids] } }, select: MESSAGE_SELECT, orderBy: { uid: 'asc' },
+      })).map(toImapMessage);
+      const since = change.unchangedSince;
+      const conflicts = since === undefined ? [] : rows.filter((r) => r.modseq > since).map((r) => r.uid);
+      const updates = rows
+        .filter((r) => since === undefined || r.modseq <= since)
+        .map((r) => ({ before: r, after: applyFlags(r, change) }))
+        .filter(({ before, after }) => !sameFlags(before, after));
+      if (updates.length === 0) return { changed: [], conflicts };
+      const modseq = await nextModseq(tx, folderId);
+      await writeFlags(tx, updates.map((u) => u.after), modseq);
+      await refreshThreadsOf(tx, updates.map((u) => u.after.id));
+      return { changed: updates.map((u) => ({ ...u.after, modseq })), conflicts };
+    });
+  }
+
+  async copy(
+    userId: number, folderId: number, uids: readonly number[], toFolderId: number, quota: { bytes: number | null; mailbox: string },
+  ): Promise<UidMapping[]> {
+    return this.db.write(async (tx) => {
+      const rows = await tx.mailMessage.findMany({
+        where: { userId, folderId, uid: { in: [...uids] } }, include: { attachments: true }, orderBy: { uid: 'asc' },
+      });
+      if (rows.length === 0) return [];
+      const bytes = rows.reduce((sum, r) => sum + r.sizeBytes, 0);
+      const user = await tx.user.update({ where: { id: userId }, data: { usedBytes: { increment: bytes } }, select: { usedBytes: true } });
+      // Throwing rolls the usage back with the rest of the transaction.
+      if (quota.bytes !== null && Number(user.usedBytes) > quota.bytes) throw new QuotaExceeded(quota.mailbox);
+      const claimed = await claimUids(tx, userId, toFolderId, rows.length);
+      if (!claimed) throw new Error(`folder ${toFolderId} is not user ${userId}'s`);
+      const out: UidMapping[] = [];
+      for (const [i, row] of rows.entries()) {
+        const { id: _id, attachments, folderId: _from, uid, ...fields } = row;
+        const copy = await tx.mailMessage.create({
+          data: {
+            ...fields, folderId: toFolderId, uid: claimed.firstUid + i, modseq: claimed.modseq,
+            attachments: { create: attachments.map(({ id: _a, messageId: _m, ...a }) => a) },
+          },
+          select: { id: true },
+        });
+        out.push({ id: copy.id, sourceUid: uid, uid: claimed.firstUid + i });
+      }
+      await refreshThreadsOf(tx, out.map((m) => m.id));
+      return out;
+    });
+  }
+}
+
+/** Thread lists and folder counters follow IMAP's changes, in the same transaction. */
+async function refreshThreadsOf(tx: Tx, ids: number[]): Promise<void> {
+  await refreshSummaries(tx, await tx.mailMessage.findMany({ where: { id: { in: ids } }, select: { threadId: true, folderId: true } }));
+}
+
+function toImapMessage(r: MessageRow): ImapMessageRecord {
+  return { ...r, keywords: parseKeywords(r.keywords) };
+}
+
+function parseKeywords(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((k): k is string => typeof k === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** RFC 3501 6.4.6: FLAGS replaces, +FLAGS adds, -FLAGS removes; keywords compare case-insensitively (RFC 3501 2.3.2). */
+export function applyFlags(message: ImapMessageRecord, change: FlagChange): ImapMessageRecord {
+  const next = { ...message };
+  for (const flag of BOOLEAN_FLAGS) {
+    const named = change.flags[flag] === true;
+    if (change.action === 'set') next[flag] = named;
+    else if (named) next[flag] = change.action === 'add';
+  }
+  const has = (list: string[], k: string) => list.some((x) => x.toLowerCase() === k.toLowerCase());
+  if (change.action === 'set') next.keywords = dedupe(change.keywords);
+  else if (change.action === 'add') next.keywords = dedupe([...message.keywords, ...change.keywords]);
+  else next.keywords = message.keywords.filter((k) => !has(change.keywords, k));
+  return next;
+}
+
+function dedupe(keywords: string[]): string[] {
+  const seen = new Set<string>();
+  return keywords.filter((k) => !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase()));
+}
+
+function sameFlags(a: ImapFlagsRecord, b: ImapFlagsRecord): boolean {
+  return BOOLEAN_FLAGS.every((f) => a[f] === b[f]) && a.keywords.join('\n') === b.keywords.join('\n');
+}
+
+/** Messages that end with the same flags share one UPDATE (STORE 1:* +FLAGS (\Seen) is one statement). */
+async function writeFlags(tx: Tx, messages: ImapMessageRecord[], modseq: number): Promise<void> {
+  const groups = new Map<string, { data: Prisma.MailMessageUpdateManyMutationInput; ids: number[] }>();
+  for (const m of messages) {
+    const data = { isRead: m.isRead, isStarred: m.isStarred, isAnswered: m.isAnswered, isDraft: m.isDraft, isDeleted: m.isDeleted, keywords: JSON.stringify(m.keywords), modseq };
+    const key = JSON.stringify(data);
+    const group = groups.get(key) ?? { data, ids: [] as number[] };
+    group.ids.push(m.id);
+    groups.set(key, group);
+  }
+  for (const { data, ids } of groups.values()) await tx.mailMessage.updateMany({ where: { id: { in: ids } }, data });
+}
