@@ -21,7 +21,7 @@ export interface ChildChitbox {
 
 const running = new Set<ChildProcess>();
 
-export async function spawnChitbox(env: Record<string, string> & { DATA_DIR: string }, readyTimeoutMs = 20_000): Promise<ChildChitbox> {
+export async function spawnChitbox(env: Record<string, string> & { DATA_DIR: string }, readyTimeoutMs = 60_000): Promise<ChildChitbox> {
   const dbEnv = await databaseEnv(env.DATA_DIR);
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'backend/src/main.ts')], {
     cwd: REPO_ROOT,
