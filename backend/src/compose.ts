@@ -17,8 +17,6 @@ import { createSmtpRelay } from './relay/smtp-relay.js';
 import { scannerFromConfig } from './scanning/scanner-from-config.js';
 import type { Logger } from './shared/logger.js';
 import type { MailStore } from './storage/mail-store.js';
-import { openPostgresStore } from './storage/postgres/pg-store.js';
-import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
 
 export interface OpenCore {
   core: Core;
@@ -65,12 +63,18 @@ export async function openCore(config: Config, log: Logger, opts: { runWorkers: 
   };
 }
 
-/** SQLite in DATA_DIR, or PostgreSQL (the engine the DATABASE_URL names). */
-function openStore(config: Config): Promise<MailStore> {
+/**
+ * SQLite in DATA_DIR, or PostgreSQL (the engine the DATABASE_URL names).
+ * Only the chosen engine is loaded: each brings its driver and its own
+ * Prisma client, and a CLI command should not pay to start both.
+ */
+async function openStore(config: Config): Promise<MailStore> {
   const db = config.database;
   if (db.engine === 'postgresql') {
+    const { openPostgresStore } = await import('./storage/postgres/pg-store.js');
     return openPostgresStore({ url: db.url, poolSize: db.poolSize, statementTimeoutMs: db.statementTimeoutMs });
   }
+  const { openSqliteStore } = await import('./storage/sqlite/sqlite-store.js');
   return openSqliteStore({
     filePath: db.filePath,
     busyTimeoutMs: db.busyTimeoutMs,

@@ -5,6 +5,8 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
+import { dbRows } from '../support/db-peek.js';
+import { onPostgres } from '../support/pg-test-db.js';
 
 let server: TestServer;
 let token: string;
@@ -34,7 +36,10 @@ beforeAll(async () => {
   const session = await server.register('Dora@Example.test');
   token = session.token;
   userId = session.user.id;
-  secret = (await fs.readFile(path.join(server.dataDir, 'jwt-secret'), 'utf8')).trim();
+  // The generated key: a file in the data directory, or on PostgreSQL a row every instance reads.
+  secret = onPostgres
+    ? (await dbRows<{ value: string }>(server.dataDir, `SELECT value FROM server_secrets WHERE name = 'jwt'`))[0]!.value
+    : (await fs.readFile(path.join(server.dataDir, 'jwt-secret'), 'utf8')).trim();
 });
 
 afterAll(async () => {

@@ -10,9 +10,9 @@ import { insertDelivery, lockBatchBlobs, type PgCommittedRows, type PgDeliveryRo
 const weightOf = (d: PgDeliveryRows): number =>
   d.copies.length + Math.floor(d.blobs.reduce((n, b) => n + b.bytes.byteLength, 0) / (64 * 1024));
 
-// Another instance's transaction can lock the same user rows in the other
-// order (deadlock_detected), or a serializable reader can make PostgreSQL
-// give up on one side (serialization_failure): run again, it is all or nothing.
+// Another instance's batch can lock the same user rows in the other order
+// (deadlock_detected; serialization_failure likewise): PostgreSQL gives up on
+// one side, which runs again, since it is all or nothing.
 const RETRYABLE = new Set(['40P01', '40001']);
 const ATTEMPTS = 3;
 

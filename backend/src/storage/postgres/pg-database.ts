@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { PrismaClient } from '@prisma/client';
 import pg from 'pg';
-import type { PrismaDatabase, Tx } from '../prisma/prisma-database.js';
+import type { PrismaDatabase } from '../prisma/prisma-database.js';
 import { applyPgMigrations, type PgMigrationResult } from './pg-migrate.js';
 
 export interface PgDatabase extends PrismaDatabase {
@@ -36,12 +36,22 @@ function postgresPrismaClient(): PrismaClientClass {
   return (require('.prisma/client-postgresql') as { PrismaClient: PrismaClientClass }).PrismaClient;
 }
 
-// Prisma's write transactions are serializable: the repositories read and
-// then write (claim a receipt once, retry a queue row that is not being
-// sent), which on SQLite one write lock made safe and here two instances
-// could interleave. PostgreSQL refuses one side instead (P2034); it runs again.
-const WRITE_ATTEMPTS = 5;
-const isSerializationFailure = (err: unknown): boolean => (err as { code?: unknown })?.code === 'P2034';
+// Prisma's write transactions run one after another in this process, as the
+// repositories expect (PrismaDatabase.write) and as SQLite's one write lock
+// made them, at PostgreSQL's READ COMMITTED. Not serializable: every delivery
+// updates its owner's usage row, and a serializable transaction touching
+// that row (a delete, say) would fail again and again while mail arrives.
+// What must hold across instances holds through row locks and conditional
+// writes (a status moved only from where it may move, a receipt's unique key).
+class WriteQueue {
+  private last: Promise<unknown> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.last.then(fn, fn);
+    this.last = next.catch(() => undefined);
+    return next;
+  }
+}
 
 export async function openPgDatabase(opts: PgDatabaseOptions): Promise<PgDatabase> {
   const migrations = await migrate(opts.url);
@@ -50,15 +60,8 @@ export async function openPgDatabase(opts: PgDatabaseOptions): Promise<PgDatabas
   const PrismaClientPg = postgresPrismaClient();
   const prisma = new PrismaClientPg({ adapter: new PrismaPg(connection) });
   await prisma.$connect();
-  const write: PgDatabase['write'] = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await prisma.$transaction((tx) => fn(tx), { isolationLevel: 'Serializable', timeout: 60_000, maxWait: 60_000 });
-      } catch (err) {
-        if (attempt >= WRITE_ATTEMPTS || !isSerializationFailure(err)) throw err;
-      }
-    }
-  };
+  const writes = new WriteQueue();
+  const write: PgDatabase['write'] = (fn) => writes.run(() => prisma.$transaction((tx) => fn(tx), { timeout: 60_000, maxWait: 60_000 }));
   return {
     read: prisma,
     write,

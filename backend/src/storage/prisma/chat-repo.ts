@@ -5,7 +5,7 @@ import type { ChatStore } from '../mail-store.js';
 import type {
   AddressRecord, ChatSettingsRecord, CorrespondenceRecord, DeliveryStatusRecord, DeliveryStatusValue, SharedCopyRecord,
 } from '../records.js';
-import type { PrismaDatabase } from './prisma-database.js';
+import { isUniqueViolation, type PrismaDatabase } from './prisma-database.js';
 
 export const NO_CHAT_SETTINGS: ChatSettingsRecord = Object.freeze({ requestReadReceipts: false, sendReadReceipts: false });
 
@@ -146,15 +146,20 @@ export class ChatRepo implements ChatStore {
 
   /** Notes that a read receipt went out for the user's copy; false when one already had. */
   async claimReceipt(userId: number, messageId: number, at: Date): Promise<boolean> {
-    return this.db.write(async (tx) => {
-      const owned = await tx.mailMessage.count({ where: { id: messageId, userId } });
-      if (owned === 0) return false;
-      const existing = await tx.readReceiptSent.findUnique({ where: { messageId } });
-      if (existing) return false;
-      // Inside the one write transaction (writes take turns), so two readers cannot both claim it.
-      await tx.readReceiptSent.create({ data: { messageId, sentAt: at } });
-      return true;
-    });
+    try {
+      return await this.db.write(async (tx) => {
+        const owned = await tx.mailMessage.count({ where: { id: messageId, userId } });
+        if (owned === 0) return false;
+        const existing = await tx.readReceiptSent.findUnique({ where: { messageId } });
+        if (existing) return false;
+        // Writes take turns within a process; the message's unique row settles a race between instances.
+        await tx.readReceiptSent.create({ data: { messageId, sentAt: at } });
+        return true;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
   }
 }
 
