@@ -62,14 +62,15 @@ export async function seedInbox(dataDir: string, messages: number, threads: numb
     const worker = async () => {
       while (next < messages) {
         const from = next;
-        next = Math.min(messages, next + COPIES_PER_DELIVERY);
-        const copies = Array.from({ length: next - from }, (_, k) => draftOf(from + k));
+        const to = Math.min(messages, from + COPIES_PER_DELIVERY);
+        next = to;
+        const copies = Array.from({ length: to - from }, (_, k) => draftOf(from + k));
         const raw = Buffer.from(`Subject: bench ${from}\r\n\r\n${copies[0]!.bodyText}\r\n`);
         // A hundred different messages in one delivery: each gets its own index entry, as a delivery of one would.
         const { messages: stored } = await store.openDelivery(raw).commit({ copies, attachments: [], outbound: null, searchText: null });
         await store.searchIndex.add(stored.map((m, k) => ({ id: m.id, text: indexedDocument(searchDocument({ ...copies[k]!, attachmentNames: [] })) })));
         if (from === 0) openThreadId = stored[0]!.threadId;
-        if (Math.floor(next / 100_000) > Math.floor(from / 100_000)) log(`seeded ${next} messages`);
+        if (Math.floor(to / 100_000) > Math.floor(from / 100_000)) log(`seeded up to message ${to}`);
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));

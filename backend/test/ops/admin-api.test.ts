@@ -69,6 +69,17 @@ describe('users', () => {
     expect((await call('GET', '/api/admin/users', bearer(aliceToken))).status).toBe(403);
   });
 
+  it('pages by after=<id> (next_after of the page before), and refuses a bad one with 400', async () => {
+    const first = await call('GET', '/api/admin/users?limit=1', bearer(rootToken));
+    expect(first.body.next_after).toBe(first.body.users[0].id);
+    const second = await call('GET', `/api/admin/users?limit=1&after=${first.body.next_after}`, bearer(rootToken));
+    expect(second.status).toBe(200);
+    expect(second.body.users.map((u: { email: string }) => u.email)).toEqual(['alice@example.test']);
+    const third = await call('GET', `/api/admin/users?limit=1&after=${second.body.next_after}`, bearer(rootToken));
+    expect(third.body).toMatchObject({ users: [], next_after: null });
+    for (const bad of ['-1', 'x', '99999999999']) expect((await call('GET', `/api/admin/users?after=${bad}`, bearer(rootToken))).status, bad).toBe(400);
+  });
+
   it('gets one user: 200, 404 unknown, and a user may read only themselves', async () => {
     expect((await call('GET', '/api/admin/users/alice@example.test', bearer(rootToken))).body.user.email).toBe('alice@example.test');
     expect((await call('GET', '/api/admin/users/nobody@example.test', bearer(rootToken))).status).toBe(404);

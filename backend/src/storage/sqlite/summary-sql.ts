@@ -10,6 +10,7 @@ import {
   type SummaryRow,
   type SummarySource,
 } from '../thread-summary.js';
+import { preparedOn } from './prepared.js';
 import { sqliteTime } from './sqlite-time.js';
 
 type Sqlite = BetterSqlite3.Database;
@@ -39,19 +40,8 @@ export const SUMMARY_SQL = {
   addCounts: `UPDATE folders SET total_count = total_count + ?, unread_count = unread_count + ? WHERE id = ?`,
 } as const;
 
-type Statements = Record<keyof typeof SUMMARY_SQL, BetterSqlite3.Statement<unknown[], unknown>>;
-const prepared = new WeakMap<Sqlite, Statements>();
-
-function statements(db: Sqlite): Statements {
-  let s = prepared.get(db);
-  if (!s) {
-    s = Object.fromEntries(
-      Object.entries(SUMMARY_SQL).map(([k, sql]) => [k, db.prepare(sql).safeIntegers(false)]),
-    ) as unknown as Statements;
-    prepared.set(db, s);
-  }
-  return s;
-}
+const statements = preparedOn(SUMMARY_SQL);
+type Statements = ReturnType<typeof statements>;
 
 /** A new message, the newest by id in its thread: its summary and folder counters, incrementally. */
 export function summaryAdd(db: Sqlite, m: SummarySource, threadSubject: string | null): void {

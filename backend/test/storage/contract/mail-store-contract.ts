@@ -253,6 +253,35 @@ export function describeMailStoreContract(engine: string, open: () => Promise<En
         expect(await store.messages.get(bob.id, ids[0]!)).toMatchObject({ isRead: true, isStarred: true });
       });
 
+      it('keeps the thread list and counters with deliveries, a reply before its parent, moves, flags and deletes', async () => {
+        const spam = (await store.folders.findByKind(bob.id, 'spam'))!.id;
+        const listed = async (f: number) => (await store.messages.listThreadsInFolder(bob.id, f, 50, null)).items;
+        const counts = async (f: number) => (await store.folders.listWithCounts(bob.id)).find((x) => x.id === f)!;
+        const reply = (await deliver(Buffer.from('re\r\n'), [draft(bob, spam, { messageId: 'kid@x.test', inReplyTo: 'mom@x.test', fromEmail: 'kid@x.test' })])).messages[0]!;
+        const parent = (await deliver(Buffer.from('mom\r\n'), [draft(bob, spam, { messageId: 'mom@x.test', fromEmail: 'mom@x.test', subject: 'Family' })])).messages[0]!;
+        expect(parent.threadId).toBe(reply.threadId);
+        expect(await listed(spam)).toMatchObject([{ id: parent.threadId, messageCount: 2, unreadCount: 2, snippet: 'snippet' }]);
+        expect((await listed(spam))[0]!.participants.map((p) => p.address)).toEqual(['kid@x.test', 'mom@x.test']);
+        expect(await counts(spam)).toMatchObject({ totalCount: 2, unreadCount: 2 });
+
+        await store.messages.update(bob.id, [reply.id], { isRead: true, isStarred: true });
+        expect(await listed(spam)).toMatchObject([{ messageCount: 2, unreadCount: 1, isStarred: true }]);
+        expect(await counts(spam)).toMatchObject({ totalCount: 2, unreadCount: 1 });
+
+        const trash = (await store.folders.findByKind(bob.id, 'trash'))!.id;
+        const trashBefore = await counts(trash);
+        await store.messages.update(bob.id, [parent.id], { folderId: trash });
+        expect(await listed(spam)).toMatchObject([{ messageCount: 1, unreadCount: 0, isStarred: true }]);
+        expect((await listed(trash)).find((t) => t.id === parent.threadId)).toMatchObject({ messageCount: 1, unreadCount: 1, isStarred: false });
+        expect(await counts(trash)).toMatchObject({ totalCount: trashBefore.totalCount + 1, unreadCount: trashBefore.unreadCount + 1 });
+
+        await store.messages.deleteForGood(bob.id, [reply.id, parent.id]);
+        expect(await listed(spam)).toEqual([]);
+        expect((await listed(trash)).find((t) => t.id === parent.threadId)).toBeUndefined();
+        expect(await counts(spam)).toMatchObject({ totalCount: 0, unreadCount: 0 });
+        expect(await counts(trash)).toMatchObject(trashBefore);
+      });
+
       it('deletes for good with the blobs nothing else needs, and keeps shared ones', async () => {
         const shared = randomBytes(BIG);
         const a = (await deliver(Buffer.from('a\r\n'), [draft(bob, folder)], [attachment(shared)])).messages[0]!;

@@ -7,6 +7,7 @@ import { threadCandidates, type NewMessageCopy, type NewOutbound, type StoredCop
 import { QuotaExceeded, type SearchText } from '../../mail-store.js';
 import { ACTIVE_OUTBOUND } from '../../records.js';
 import { messageReceivedData, webhookBody } from '../../webhook-payload.js';
+import { preparedOn } from '../prepared.js';
 import { sqliteTime } from '../sqlite-time.js';
 import { summaryAdd, summaryRefresh } from '../summary-sql.js';
 
@@ -55,19 +56,8 @@ export const DELIVERY_SQL = {
     LIMIT 1`,
 } as const;
 
-type Statements = Record<keyof typeof DELIVERY_SQL, BetterSqlite3.Statement<unknown[], unknown>>;
-const prepared = new WeakMap<Sqlite, Statements>();
-
-function statements(db: Sqlite): Statements {
-  let s = prepared.get(db);
-  if (!s) {
-    s = Object.fromEntries(
-      Object.entries(DELIVERY_SQL).map(([k, sql]) => [k, db.prepare(sql).safeIntegers(false)]),
-    ) as unknown as Statements;
-    prepared.set(db, s);
-  }
-  return s;
-}
+const statements = preparedOn(DELIVERY_SQL);
+type Statements = ReturnType<typeof statements>;
 
 /**
  * Inserts copies in order; each lands in the thread it replies to, or a new
