@@ -2,7 +2,7 @@
 // DATA that would fold into our Received:, tokens after a password change,
 // and where cleartext AUTH is offered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendRaw } from '../ops/ops-helpers.js';
+import { request, sendRaw } from '../ops/ops-helpers.js';
 import { SmtpLineClient } from '../support/smtp-line-client.js';
 import { PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -74,5 +74,26 @@ describe('cleartext AUTH', () => {
     const local = await ehlo('127.0.0.1');
     expect(local.reply).toMatch(/250[- ]AUTH PLAIN LOGIN/);
     expect(local.auth).toMatch(/^535 5\.7\.8 /);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  const metricsFrom = (s: TestServer, from: string, forwardedFor: string) =>
+    request(s.baseUrl, 'GET', '/metrics', { localAddress: from, headers: { 'x-forwarded-for': forwardedFor } });
+
+  it('ignores X-Forwarded-For from a 127/8 client that is not a configured proxy', async () => {
+    const res = await metricsFrom(server, '127.0.0.2', '127.0.0.1');
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('metrics_forbidden');
+  });
+
+  it('honours it from a configured proxy', async () => {
+    const proxied = await startTestServer({ TRUST_PROXY: '127.0.0.2' });
+    try {
+      expect((await metricsFrom(proxied, '127.0.0.2', '127.0.0.1')).status).toBe(200);
+      expect((await metricsFrom(proxied, '127.0.0.2', '203.0.113.9')).status).toBe(403);
+    } finally {
+      await proxied.stop();
+    }
   });
 });
