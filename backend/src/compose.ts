@@ -33,6 +33,7 @@ export async function openCore(config: Config, log: Logger, opts: { runWorkers: 
     blobRoot: path.join(config.dataDir, 'blobs'),
     inlineMaxBytes: config.blobs.inlineMaxBytes,
   });
+  if (store.orphanBlobsRemoved > 0) log.info({ files: store.orphanBlobsRemoved }, 'removed blob files no message referenced (left by a crash)');
   const parser = new ParsePool({ ...config.parsing, log: log.child({ component: 'parser' }) });
   // The server's first message must not wait for a parse thread to start.
   if (opts.runWorkers) await parser.start();
