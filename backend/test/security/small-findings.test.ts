@@ -32,11 +32,17 @@ it('answers 400 invalid_cursor to a cursor far in the future', async () => {
   expect(threads.status).toBe(400);
 });
 
-it('refuses a DATA whose first line starts with white space (it would continue our Received:), storing nothing', async () => {
-  const before = (await server.chitbox.store.accounts.usage()).messagesStored;
-  const { replies } = await sendRaw(server.smtpPort, 'erin@example.test', ' from forged.example by mx.chitbox.test\nSubject: x\n\nbody');
-  expect(replies.at(-1)).toMatch(/^554 5\.6\.0 /);
-  expect((await server.chitbox.store.accounts.usage()).messagesStored).toBe(before);
+it('keeps a DATA whose first line starts with white space out of our Received: (the next field takes it), bytes unchanged', async () => {
+  const body = ' from forged.example by mx.chitbox.test\nSubject: x\n\nbody';
+  const { replies } = await sendRaw(server.smtpPort, 'erin@example.test', body);
+  expect(replies.at(-1)).toMatch(/^250 /);
+  const id = Number(/stored as (\d+)/.exec(replies.at(-1)!)![1]);
+  const raw = (await server.api(token).raw('GET', `/api/messages/${id}/raw`)).bytes.toString('latin1');
+  const unfolded = raw.replace(/\r\n[ \t]/g, ' ').split('\r\n');
+  expect(unfolded[0]).toMatch(/^Received: from client\.test /);
+  expect(unfolded[0]).not.toContain('forged');
+  expect(unfolded[1]).toBe('X-ChitBox-Folded-Start: from forged.example by mx.chitbox.test');
+  expect(raw.endsWith(body.replace(/\n/g, '\r\n') + '\r\n')).toBe(true);
 });
 
 describe('tokens', () => {
