@@ -4,9 +4,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { sendRaw } from '../ops/ops-helpers.js';
 import { startTestServer } from '../support/test-server.js';
+
+// Real servers and real attacks: on a machine this busy a start alone can take half a minute. Nothing waits for a duration.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const fileOf = (dir: string, sha: string) => path.join(dir, 'blobs', sha.slice(0, 2), sha);
 

@@ -1,10 +1,13 @@
 // Mail the parser refuses (a header block past its limit, thousands of
 // parts) keeps its attachments visible: they are found by a scan of the MIME
 // structure, stored, listed and downloadable.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseMessage } from '../../src/mail/parse-message.js';
 import { sendRaw } from '../ops/ops-helpers.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+
+// Real servers and real attacks: on a machine this busy a start alone can take half a minute. Nothing waits for a duration.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const pdf = Buffer.from('%PDF-1.4 not really a pdf, but bytes to keep');
 const attachmentPart = (boundary: string) => [

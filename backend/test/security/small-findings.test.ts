@@ -1,10 +1,13 @@
 // The smaller findings, each over the real protocol: a far-future cursor, a
 // DATA that would fold into our Received:, tokens after a password change,
 // and where cleartext AUTH is offered.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { request, sendRaw } from '../ops/ops-helpers.js';
 import { SmtpLineClient } from '../support/smtp-line-client.js';
 import { PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
+
+// Real servers and real attacks: on a machine this busy a start alone can take half a minute. Nothing waits for a duration.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 let server: TestServer;
 let token: string;

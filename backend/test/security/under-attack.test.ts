@@ -2,10 +2,13 @@
 // still accepted and stored, and /health still answers. What is asserted is
 // the outcome, after waiting for the attack to be engaged; how fast is for
 // `npm run bench:attacks` (docs/performance.md).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ATTACKS, bigHtmlMessage, type AttackName, type AttackTarget, type RunningAttack } from '../support/attacks.js';
 import { sendMail, SmtpLineClient } from '../support/smtp-line-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+
+// Real servers and real attacks: on a machine this busy a start alone can take half a minute. Nothing waits for a duration.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 let server: TestServer | null = null;
 let attack: RunningAttack | null = null;
