@@ -27,7 +27,7 @@ export interface OpenCore {
 
 /** runWorkers: the server delivers webhooks and relays queued mail; the CLI does not. */
 export async function openCore(config: Config, log: Logger, opts: { runWorkers: boolean }): Promise<OpenCore> {
-  const store = await openStore(config);
+  const store = await openStore(config, log);
   const parser = new ParsePool({ ...config.parsing, log: log.child({ component: 'parser' }) });
   // The server's first message must not wait for a parse thread to start.
   if (opts.runWorkers) await parser.start();
@@ -68,20 +68,22 @@ export async function openCore(config: Config, log: Logger, opts: { runWorkers: 
  * Only the chosen engine is loaded: each brings its driver and its own
  * Prisma client, and a CLI command should not pay to start both.
  */
-async function openStore(config: Config): Promise<MailStore> {
+async function openStore(config: Config, log: Logger): Promise<MailStore> {
   const db = config.database;
   if (db.engine === 'postgresql') {
     const { openPostgresStore } = await import('./storage/postgres/pg-store.js');
     return openPostgresStore({ url: db.url, poolSize: db.poolSize, statementTimeoutMs: db.statementTimeoutMs });
   }
   const { openSqliteStore } = await import('./storage/sqlite/sqlite-store.js');
-  return openSqliteStore({
+  const store = await openSqliteStore({
     filePath: db.filePath,
     busyTimeoutMs: db.busyTimeoutMs,
     blobRoot: path.join(config.dataDir, 'blobs'),
     inlineMaxBytes: config.blobs.inlineMaxBytes,
     searchTimeoutMs: config.search.timeoutMs,
   });
+  if (store.orphanBlobsRemoved > 0) log.info({ files: store.orphanBlobsRemoved }, 'removed blob files no message referenced (left by a crash)');
+  return store;
 }
 
 /**

@@ -1,5 +1,6 @@
 // The only reader of process.env. Produces one validated, frozen Config; a bad
 // key fails start-up with every problem named (STYLE.md practice 14).
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -28,6 +29,10 @@ const envSchema = z.object({
   HTTP_HOST: z.string().default('0.0.0.0'),
   HTTP_BODY_LIMIT: z.string().default('1mb'),
   CORS_ORIGIN: z.string().optional(),
+  TRUST_PROXY: csv
+    .transform((list) => (list.length === 1 && list[0] === 'none' ? [] : list))
+    .pipe(z.array(z.string().refine(isAddressOrSubnet, 'each entry an IP address or subnet (10.0.0.0/8), or "none"')))
+    .default(['127.0.0.1', '::1']),
   FRONTEND_PORT: port.default(3004),
   SERVE_INBOX: bool.optional(),
   INBOX_DIST_DIR: z.string().default('./frontend/dist'),
@@ -131,7 +136,8 @@ export const SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
 export type Config = Readonly<{
   env: 'development' | 'production' | 'test';
   logLevel: string;
-  http: Readonly<{ port: number; host: string; bodyLimit: string; corsOrigin: string | undefined }>;
+  /** trustProxy: the proxies whose X-Forwarded-For names the client (empty: none) */
+  http: Readonly<{ port: number; host: string; bodyLimit: string; corsOrigin: string | undefined; trustProxy: readonly string[] }>;
   frontendPort: number;
   /** serve the built web inbox on frontendPort (production); Vite does it in dev */
   inbox: Readonly<{ serve: boolean; distDir: string }>;
@@ -280,7 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config: Config = {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
-    http: { port: e.PORT, host: e.HTTP_HOST, bodyLimit: e.HTTP_BODY_LIMIT, corsOrigin: e.CORS_ORIGIN },
+    http: { port: e.PORT, host: e.HTTP_HOST, bodyLimit: e.HTTP_BODY_LIMIT, corsOrigin: e.CORS_ORIGIN, trustProxy: e.TRUST_PROXY },
     frontendPort: e.FRONTEND_PORT,
     inbox: { serve: e.SERVE_INBOX ?? e.NODE_ENV === 'production', distDir: path.resolve(e.INBOX_DIST_DIR) },
     dataDir,
@@ -406,6 +412,12 @@ function databaseConfig(e: Env, dataDir: string): DatabaseConfig {
   throw new ConfigError(
     `Invalid configuration:\n  DATABASE_URL: use file:<path> (SQLite) or postgresql://user[:password]@host:port/db, got "${url.split(':')[0]}:"`,
   );
+}
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  if (rest.length || !net.isIP(address!)) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (net.isIPv4(address!) ? 32 : 128));
 }
 
 function deepFreeze<T extends object>(o: T): T {

@@ -105,7 +105,7 @@ async function ingest(deps: IngestDeps, input: IngestInput): Promise<IngestResul
   try {
     const parsed = await parsing;
     const announce = webhookWanted(deps.config, 'message.received');
-    const copies = targets.map((t) => copyFor(t, parsed, input, rawBytes, receivedAt, announce));
+    const copies = targets.map((t) => copyFor(t, parsed, input, rawBytes, receivedAt, announce, startsFolded(raw)));
     stored = await delivery.commit({ copies, attachments: parsed.attachments, outbound: input.outbound ?? null, searchText: searchTextFor(parsed, input) });
   } catch (err) {
     await delivery.abandon().catch((e: unknown) => deps.log.warn({ err: e }, 'could not drop the blobs of a failed delivery'));
@@ -120,12 +120,15 @@ async function ingest(deps: IngestDeps, input: IngestInput): Promise<IngestResul
   return stored;
 }
 
+/** RFC 5322 2.2.3: a first line starting with white space would continue the field before it (ours). */
+const startsFolded = (raw: Buffer): boolean => raw[0] === 0x20 || raw[0] === 0x09;
+
 function copyFor(
-  t: DeliveryTarget, parsed: ParsedMessage, input: IngestInput, rawBytes: number, receivedAt: Date, announce: boolean,
+  t: DeliveryTarget, parsed: ParsedMessage, input: IngestInput, rawBytes: number, receivedAt: Date, announce: boolean, folded: boolean,
 ): CopyDraft {
   const r = t.recipient;
   // An imported message got its trace header when it first arrived; an appended one never had one.
-  const receivedHeader = input.trace && !input.imported ? buildReceivedHeader(input.trace, r.email, receivedAt) : '';
+  const receivedHeader = input.trace && !input.imported ? buildReceivedHeader(input.trace, r.email, receivedAt, folded) : '';
   return {
     userId: r.userId,
     folderId: t.folderId ?? r.inboxFolderId,

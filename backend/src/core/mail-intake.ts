@@ -1,7 +1,6 @@
 // The use cases behind an SMTP session, in protocol-free terms: who may
 // authenticate, which senders and recipients are allowed, and delivery.
 import { toCrlf } from '../mail/line-endings.js';
-import { permFail } from '../shared/app-error.js';
 import type { TraceInfo } from '../mail/received-header.js';
 import type { SpamVerdict } from '../scanning/scan-verdict.js';
 import type { Logger } from '../shared/logger.js';
@@ -62,12 +61,6 @@ export class MailIntake {
    */
   async deliver(data: Buffer, recipients: Recipient[], session: SmtpSessionInfo): Promise<number[]> {
     const raw = toCrlf(data);
-    // RFC 5322 2.2: a header field never starts with white space. Such a first
-    // line would read as a continuation of the Received: we put before it, so
-    // the sender could write our trace line.
-    if (raw[0] === 0x20 || raw[0] === 0x09) {
-      throw permFail('message_starts_folded', 'Message refused: its first line starts with white space (no header field does)');
-    }
     const protocol = `ESMTP${session.secure ? 'S' : ''}${session.user ? 'A' : ''}`;
     const trace = { helo: session.helo, remoteAddress: session.remoteAddress, hostname: this.hostname, protocol, sessionId: session.id, mailFrom: session.mailFrom };
     if (session.user) {

@@ -152,7 +152,10 @@ export class OutboundWorker {
       await this.deps.store.outbound.markSent(row.id, permanent.length ? `refused: ${permanent.map((p) => p.recipient).join(', ')}` : null);
     }
     this.log.info({ queueId: row.id, accepted: result.accepted.length }, 'relayed');
-    this.deps.events.publish('message.sent', { queueId: row.id, userId: row.userId, mailFrom: row.mailFrom, recipients: result.accepted });
+    // Sent means someone accepted it: when every recipient got a 4xx, nothing was sent yet (it is retried).
+    if (result.accepted.length > 0) {
+      this.deps.events.publish('message.sent', { queueId: row.id, userId: row.userId, mailFrom: row.mailFrom, recipients: result.accepted });
+    }
     if (permanent.length > 0) {
       await this.bounce(row, permanent.map((p) => ({ recipient: p.recipient, reason: p.message })), 'The remote server refused the recipient permanently.');
       this.publishFailed(row, permanent.map((p) => p.recipient), permanent[0]!.message);

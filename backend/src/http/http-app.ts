@@ -34,7 +34,10 @@ export function createHttpApp(core: Core, opts: HttpAppOptions): Express {
   const { config, log } = opts;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For counts only from the proxies TRUST_PROXY names (by default the
+  // web inbox's own proxy on this host), never from any 127/8 client: it decides
+  // rate-limit exemption and who may read /metrics.
+  app.set('trust proxy', config.http.trustProxy.length ? [...config.http.trustProxy] : false);
   app.use(requestContext(log, core.metrics));
   app.use('/api', apiRateLimit(config, core.metrics));
   app.use((req, res, next) => {

@@ -1,6 +1,8 @@
 // Best-effort fields for mail that mailparser refused: read the header block
-// with the same decoders mailparser uses, and keep the body as plain text.
+// with the same decoders mailparser uses, keep the body as plain text, and
+// list the attachments a scan of the MIME structure finds (mime-scan.ts).
 import libmime from 'libmime';
+import { scanAttachments } from './mime-scan.js';
 import type { ParsedMessage } from './parsed-message.js';
 
 export function parseHeaderBlock(raw: Buffer, parseError: string): ParsedMessage {
@@ -36,7 +38,7 @@ export function parseHeaderBlock(raw: Buffer, parseError: string): ParsedMessage
     date: date && !Number.isNaN(date.getTime()) ? date : null,
     text: body.slice(0, 200_000),
     html: null,
-    attachments: [],
+    attachments: scanAttachments(raw),
     parseError,
   };
 }

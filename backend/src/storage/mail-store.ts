@@ -38,6 +38,8 @@ export interface MailStore {
   readonly engine: 'sqlite' | 'postgresql';
   /** the migrations this start applied */
   readonly migrationsApplied: readonly string[];
+  /** blob files no row referenced, removed at this start */
+  readonly orphanBlobsRemoved: number;
   readonly users: UserStore;
   readonly accounts: AccountStore;
   readonly folders: FolderStore;

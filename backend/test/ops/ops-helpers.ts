@@ -103,14 +103,17 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
   }
 }
 
+const REPLY_WAIT_MS = 120_000;
+
 /** One plain unauthenticated SMTP transaction over a raw socket; returns the final reply. */
 export async function sendRaw(
   port: number, to: string, body: string, opts: { localAddress?: string; from?: string } = {},
 ): Promise<{ replies: string[]; client: SmtpLineClient }> {
   const client = await SmtpLineClient.connect(port, '127.0.0.1', opts.localAddress);
-  const replies = [await client.reply()];
+  // Replies are waited for, not timed: a busy machine may take seconds to answer.
+  const replies = [await client.reply(REPLY_WAIT_MS)];
   for (const cmd of ['EHLO client.test', `MAIL FROM:<${opts.from ?? 'sender@remote.test'}>`, `RCPT TO:<${to}>`, 'DATA']) {
-    const r = await client.command(cmd);
+    const r = await client.command(cmd, REPLY_WAIT_MS);
     replies.push(r);
     if (!/^[23]/.test(r)) {
       client.destroy();
@@ -118,7 +121,7 @@ export async function sendRaw(
     }
   }
   client.write(`${body.replace(/\n/g, '\r\n')}\r\n.\r\n`);
-  replies.push(await client.reply());
+  replies.push(await client.reply(REPLY_WAIT_MS));
   await client.command('QUIT').catch(() => undefined);
   client.destroy();
   return { replies, client };

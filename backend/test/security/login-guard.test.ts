@@ -1,12 +1,15 @@
 // Password checks are counted before they run (a burst gets no more checks
 // than the limit), per IP and per account; per account with a back-off that a
 // client which signed in before does not feel.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LoginGuard } from '../../src/core/login-guard.js';
 import { request } from '../ops/ops-helpers.js';
 import { plainAuth } from '../sending/sending-helpers.js';
 import { SmtpLineClient } from '../support/smtp-line-client.js';
 import { PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
+
+// Real servers and real attacks: on a machine this busy a start alone can take half a minute. Nothing waits for a duration.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 /** A verify that stays pending until released, so attempts really overlap. */
 function gatedVerify() {

@@ -1,8 +1,11 @@
 // Local domains are an operator's decision: registering an address never
 // makes its domain ours, so nobody can take over another domain's mail.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sendRaw } from '../ops/ops-helpers.js';
 import { PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
+
+// Real servers and real attacks: on a machine this busy a start alone can take half a minute. Nothing waits for a duration.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 let server: TestServer | null = null;
 afterEach(async () => {

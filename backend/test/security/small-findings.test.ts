@@ -1,10 +1,13 @@
 // The smaller findings, each over the real protocol: a far-future cursor, a
 // DATA that would fold into our Received:, tokens after a password change,
 // and where cleartext AUTH is offered.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendRaw } from '../ops/ops-helpers.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { request, sendRaw } from '../ops/ops-helpers.js';
 import { SmtpLineClient } from '../support/smtp-line-client.js';
 import { PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
+
+// Real servers and real attacks: on a machine this busy a start alone can take half a minute. Nothing waits for a duration.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 let server: TestServer;
 let token: string;
@@ -32,11 +35,17 @@ it('answers 400 invalid_cursor to a cursor far in the future', async () => {
   expect(threads.status).toBe(400);
 });
 
-it('refuses a DATA whose first line starts with white space (it would continue our Received:), storing nothing', async () => {
-  const before = (await server.chitbox.store.accounts.usage()).messagesStored;
-  const { replies } = await sendRaw(server.smtpPort, 'erin@example.test', ' from forged.example by mx.chitbox.test\nSubject: x\n\nbody');
-  expect(replies.at(-1)).toMatch(/^554 5\.6\.0 /);
-  expect((await server.chitbox.store.accounts.usage()).messagesStored).toBe(before);
+it('keeps a DATA whose first line starts with white space out of our Received: (the next field takes it), bytes unchanged', async () => {
+  const body = ' from forged.example by mx.chitbox.test\nSubject: x\n\nbody';
+  const { replies } = await sendRaw(server.smtpPort, 'erin@example.test', body);
+  expect(replies.at(-1)).toMatch(/^250 /);
+  const id = Number(/stored as (\d+)/.exec(replies.at(-1)!)![1]);
+  const raw = (await server.api(token).raw('GET', `/api/messages/${id}/raw`)).bytes.toString('latin1');
+  const unfolded = raw.replace(/\r\n[ \t]/g, ' ').split('\r\n');
+  expect(unfolded[0]).toMatch(/^Received: from client\.test /);
+  expect(unfolded[0]).not.toContain('forged');
+  expect(unfolded[1]).toBe('X-ChitBox-Folded-Start: from forged.example by mx.chitbox.test');
+  expect(raw.endsWith(body.replace(/\n/g, '\r\n') + '\r\n')).toBe(true);
 });
 
 describe('tokens', () => {
@@ -74,5 +83,26 @@ describe('cleartext AUTH', () => {
     const local = await ehlo('127.0.0.1');
     expect(local.reply).toMatch(/250[- ]AUTH PLAIN LOGIN/);
     expect(local.auth).toMatch(/^535 5\.7\.8 /);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  const metricsFrom = (s: TestServer, from: string, forwardedFor: string) =>
+    request(s.baseUrl, 'GET', '/metrics', { localAddress: from, headers: { 'x-forwarded-for': forwardedFor } });
+
+  it('ignores X-Forwarded-For from a 127/8 client that is not a configured proxy', async () => {
+    const res = await metricsFrom(server, '127.0.0.2', '127.0.0.1');
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('metrics_forbidden');
+  });
+
+  it('honours it from a configured proxy', async () => {
+    const proxied = await startTestServer({ TRUST_PROXY: '127.0.0.2' });
+    try {
+      expect((await metricsFrom(proxied, '127.0.0.2', '127.0.0.1')).status).toBe(200);
+      expect((await metricsFrom(proxied, '127.0.0.2', '203.0.113.9')).status).toBe(403);
+    } finally {
+      await proxied.stop();
+    }
   });
 });

@@ -1,10 +1,13 @@
 // Connection slots cannot be held hostage: a per-IP cap on open sessions, a
 // progress deadline NOOP cannot reset, a total DATA deadline; and parameters
 // we never advertised are refused (555).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../ops/ops-helpers.js';
 import { sendMail, SmtpLineClient } from '../support/smtp-line-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+
+// Real servers and real attacks: on a machine this busy a start alone can take half a minute. Nothing waits for a duration.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 let server: TestServer;
 const open: SmtpLineClient[] = [];

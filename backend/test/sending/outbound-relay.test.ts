@@ -113,6 +113,25 @@ describe('outbound relay', () => {
     expect(sink.received.at(-1)!.to).toEqual(['later@ext.test']);
   });
 
+  it('publishes message.sent only once a recipient was accepted: not while every one is deferred (4xx)', async () => {
+    const sent: string[][] = [];
+    const off = server.chitbox.core.events.subscribe('message.sent', (e) => void sent.push(e.recipients));
+    try {
+      sink.rcptReplies.set('wait1@ext.test', 451);
+      sink.rcptReplies.set('wait2@ext.test', 451);
+      await submitter().sendMail({ from: 'alice@example.test', to: ['wait1@ext.test', 'wait2@ext.test'], subject: 'all deferred', text: 'x' });
+      const { bytes } = await sentCopy('all deferred');
+      const row = (await queue().list({}, 1000)).find((r) => r.rawSha256 === sha(bytes))!;
+      await waitFor(async () => (await queue().get(row.id))!.attempts >= 2, 'two deferred attempts');
+      expect(sent).toEqual([]);
+      sink.rcptReplies.clear();
+      await waitFor(async () => (await queue().get(row.id))!.status === 'sent', 'status sent');
+      expect(sent).toEqual([['wait1@ext.test', 'wait2@ext.test']]);
+    } finally {
+      off();
+    }
+  });
+
   it('still relays a queued message whose Sent copy was deleted for good meanwhile', async () => {
     const before = sink.received.length;
     let release = false;

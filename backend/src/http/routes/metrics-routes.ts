@@ -1,6 +1,6 @@
 // GET /metrics: Prometheus text. Loopback only unless METRICS_ALLOW names the
 // scraper's address (or "*"); behind the web inbox proxy req.ip is the real
-// client (trust proxy: loopback), so the proxy does not open it up.
+// client (TRUST_PROXY), so the proxy does not open it up.
 import { Router } from 'express';
 import type { Config } from '../../config/config.js';
 import type { Metrics } from '../../core/metrics.js';

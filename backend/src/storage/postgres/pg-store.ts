@@ -29,6 +29,8 @@ export async function openPostgresStore(opts: PgStoreOptions): Promise<MailStore
   const releaseBlobs = async (hashes: string[]) => void (await blobs.release(hashes));
   return {
     engine: 'postgresql',
+    // Blobs are rows written in the delivery's transaction: a crash leaves none behind.
+    orphanBlobsRemoved: 0,
     migrationsApplied: db.migrations.applied,
     users: new UserRepo(db, (email) => queries.findMailbox(email)),
     accounts: new AccountRepo(db, releaseBlobs),

@@ -42,12 +42,16 @@ export interface DatabaseOptions {
 export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker): Promise<SqliteDatabase> {
   const migrations = applyMigrations(opts.filePath);
   backfillSummaries(opts.filePath, { busyTimeoutMs: opts.busyTimeoutMs });
-  const writer = await connect(opts);
+  // The writer never waits inside SQLite: better-sqlite3 is synchronous, so a
+  // busy wait there (another process holding the write lock: the CLI) would
+  // stop the whole event loop. It fails at once and writeWhenFree() retries
+  // on timers, within the same SQLITE_BUSY_TIMEOUT_MS.
+  const writer = await connect({ ...opts, busyTimeoutMs: 0 });
   const reader = await connect(opts);
   const hotReader = new BetterSqlite3(opts.filePath, { timeout: opts.busyTimeoutMs });
   const turns = new WriteTurns();
   const write: SqliteDatabase['write'] = (fn) =>
-    turns.exclusive(() => writer.$transaction((tx) => fn(tx), { timeout: 60_000, maxWait: 60_000 }));
+    turns.exclusive(() => writeWhenFree(() => writer.$transaction((tx) => fn(tx), { timeout: 60_000, maxWait: 60_000 }), opts.busyTimeoutMs));
   return {
     read: reader,
     hotReader,
@@ -66,6 +70,29 @@ export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker):
       await Promise.all([writer.$disconnect(), reader.$disconnect(), ingest.close()]);
     },
   };
+}
+
+/**
+ * Runs a write transaction, again after a pause while another process holds
+ * the write lock (SQLITE_BUSY), for up to budgetMs. The transaction rolled
+ * back, so running it again is safe.
+ */
+export async function writeWhenFree<T>(run: () => Promise<T>, budgetMs: number): Promise<T> {
+  const until = Date.now() + budgetMs;
+  for (let pauseMs = 2; ; pauseMs = Math.min(pauseMs * 2, 100)) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!isBusy(err) || Date.now() >= until) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(pauseMs, Math.max(1, until - Date.now()))));
+    }
+  }
+}
+
+/** Prisma reports the lock as P1008 with the driver's SQLITE_BUSY in meta.driverAdapterError.cause. */
+function isBusy(err: unknown): boolean {
+  const e = err as { message?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } };
+  return e?.meta?.driverAdapterError?.cause?.originalCode === 'SQLITE_BUSY' || /SQLITE_BUSY|database is locked/i.test(String(e?.message ?? ''));
 }
 
 async function connect(opts: DatabaseOptions): Promise<PrismaClient> {

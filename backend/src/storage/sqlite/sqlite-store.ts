@@ -30,6 +30,8 @@ export interface SqliteStoreOptions {
   inlineMaxBytes: number;
   /** a search running longer is stopped (SearchTimedOut) */
   searchTimeoutMs: number;
+  /** blob files no row references are removed at start once older than this (default 1 h) */
+  orphanGraceMs?: number;
 }
 
 export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailStore> {
@@ -38,11 +40,14 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailSto
   const queries = new SqliteQueries(db.hotReader);
   const tiers = new TieredBlobs(opts.blobRoot, ingest, (sha) => queries.smallBlobContent(sha), opts.inlineMaxBytes);
   await tiers.init();
+  // Files a crash left between their write and their commit; an hour's grace for anything still on its way.
+  const orphansRemoved = await tiers.sweepOrphans(opts.orphanGraceMs ?? 60 * 60_000);
   const releaseBlobs = (hashes: string[]) => tiers.release(hashes);
   const searches = new SearchRunner({ filePath: opts.filePath, busyTimeoutMs: opts.busyTimeoutMs }, opts.searchTimeoutMs);
   return {
     engine: 'sqlite',
     migrationsApplied: db.migrations.applied,
+    orphanBlobsRemoved: orphansRemoved,
     users: new UserRepo(db, async (email) => queries.findMailbox(email)),
     accounts: new AccountRepo(db, releaseBlobs),
     folders: new FolderRepo(db),

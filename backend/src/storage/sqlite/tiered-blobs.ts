@@ -94,6 +94,26 @@ export class TieredBlobs {
     await this.worker.discard(pinned, created);
   }
 
+  /**
+   * Removes blob files no row references that are older than graceMs (a crash
+   * between a file's write and its delivery's commit leaves one behind; nothing
+   * else ever removes it). Returns how many went. The ingest worker checks the
+   * references, so a commit cannot slip in between.
+   */
+  async sweepOrphans(graceMs: number, now = Date.now()): Promise<number> {
+    const candidates: string[] = [];
+    for (let i = 0; i < 256; i++) {
+      const dir = path.join(this.root, i.toString(16).padStart(2, '0'));
+      for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+        const stat = await fs.stat(path.join(dir, name)).catch(() => null);
+        if (stat?.isFile() && stat.mtimeMs < now - graceMs) candidates.push(name);
+      }
+    }
+    let removed = 0;
+    for (let i = 0; i < candidates.length; i += 500) removed += (await this.worker.removeBlobs(candidates.slice(i, i + 500))).length;
+    return removed;
+  }
+
   /** Removes the blobs (files or rows) that no row references and no pending delivery needs. */
   async release(hashes: string[]): Promise<void> {
     if (hashes.length > 0) await this.worker.removeBlobs(hashes);
