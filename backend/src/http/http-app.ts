@@ -9,7 +9,7 @@ import { requireUser } from './auth-middleware.js';
 import { errorHandler } from './http-errors.js';
 import { apiRateLimit, authRateLimits } from './rate-limit.js';
 import { requestContext } from './request-context.js';
-import { adminRoutes } from './routes/admin-routes.js';
+import { adminRoutes, seedAdminRoutes } from './routes/admin-routes.js';
 import { attachmentRoutes } from './routes/attachment-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { chatSettingsRoutes, contactRoutes, presenceRoutes } from './routes/chat-routes.js';
@@ -61,6 +61,11 @@ export function createHttpApp(core: Core, opts: HttpAppOptions): Express {
   app.use(['/api/auth/login', '/api/auth/register'], ...authRateLimits(config, core.metrics));
   app.use('/api/auth', authRoutes(core));
   app.use('/api/admin', adminRoutes(core, opts.smtpConnections));
+  // The seed's paths: the same handlers.
+  const seed = seedAdminRoutes(core, opts.smtpConnections);
+  app.use('/stats', seed.stats);
+  app.use('/api/users', seed.users);
+  app.use('/api/queue', seed.queue);
   app.use('/api/folders', authed, folderRoutes(core));
   app.use('/api/folders', authed, mailboxTransferRoutes(core));
   app.use('/api/messages', authed, messageRoutes(core));
