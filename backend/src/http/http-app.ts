@@ -22,6 +22,9 @@ import { metricsRoutes } from './routes/metrics-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
 import { threadRoutes } from './routes/thread-routes.js';
 
+/** The version of the API's contract (not of the server), in X-API-Version. */
+export const API_VERSION = '1.0';
+
 export interface HttpAppOptions {
   config: Config;
   log: Logger;
@@ -36,6 +39,11 @@ export function createHttpApp(core: Core, opts: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestContext(log, core.metrics));
+  // CONTRACT.md: every /api answer names the API version, a 429 included.
+  app.use('/api', (_req, res, next) => {
+    res.setHeader('X-API-Version', API_VERSION);
+    next();
+  });
   app.use('/api', apiRateLimit(config, core.metrics));
   app.use((req, res, next) => {
     res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' });
