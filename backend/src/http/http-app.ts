@@ -16,6 +16,7 @@ import { chatSettingsRoutes, contactRoutes, presenceRoutes } from './routes/chat
 import { composeHandlers } from './routes/compose-routes.js';
 import { folderRoutes } from './routes/folder-routes.js';
 import { mailboxTransferRoutes } from './routes/mailbox-transfer-routes.js';
+import { openApiRoutes } from './routes/openapi-routes.js';
 import { healthRoutes, type ConnectionCounts } from './routes/health-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
@@ -83,6 +84,7 @@ export function createHttpApp(core: Core, opts: HttpAppOptions): Express {
   app.use('/api/presence', authed, presenceRoutes(core));
   app.use('/api/contacts', authed, contactRoutes(core));
   app.use('/api/settings/chat', authed, chatSettingsRoutes(core));
+  app.use('/api', openApiRoutes(() => app, { version: opts.version, apiVersion: API_VERSION }));
   app.use('/api', (_req, _res, next) => next(notFound('endpoint')));
   app.use(errorHandler(log));
   return app;

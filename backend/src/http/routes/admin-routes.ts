@@ -11,15 +11,15 @@ import { conflict, forbidden, notFound } from '../../shared/app-error.js';
 import { caller, requireAdmin, requireCaller } from '../admin-auth.js';
 import { idParam, parseInput } from '../validate.js';
 
-const offsetQuery = z.object({
+export const offsetQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
-const queueQuery = offsetQuery.extend({ status: z.enum(['pending', 'sending', 'retry', 'sent', 'failed']).optional() });
+export const queueQuery = offsetQuery.extend({ status: z.enum(['pending', 'sending', 'retry', 'sent', 'failed']).optional() });
 /** an email address or a username */
-const userParam = z.object({ user: z.string().min(1).max(320) });
+export const userParam = z.object({ user: z.string().min(1).max(320) });
 const quota = z.number().int().min(0).max(1_048_576).nullable();
-const createBody = z
+export const createBody = z
   .object({
     email: z.string().max(320),
     username: z.string().max(64).nullish(),
@@ -30,7 +30,7 @@ const createBody = z
     enabled: z.boolean().optional(),
   })
   .strict();
-const updateBody = z
+export const updateBody = z
   .object({
     email: z.string().max(320).optional(),
     name: z.string().max(200).nullable().optional(),
