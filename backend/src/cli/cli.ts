@@ -1,10 +1,12 @@
 // The operator's shell: `npm run cli -- user <command> ...` (user-commands.ts)
-// and `npm run cli -- mailbox export|import ...` (mailbox-commands.ts).
+// `npm run cli -- domain <command>` (domain-commands.ts) and
+// `npm run cli -- mailbox export|import ...` (mailbox-commands.ts).
 // Exit codes: 0 done, 1 the command failed (unknown user, wrong password,
 // taken email...), 2 bad usage, 78 bad configuration.
 import type { Core } from '../core/core.js';
 import { isAppError } from '../shared/app-error.js';
 import { parseArgs, UsageError, type ParsedArgs } from './cli-args.js';
+import { checkDomainCommand, DOMAIN_USAGE } from './domain-commands.js';
 import { checkMailboxCommand, MAILBOX_USAGE } from './mailbox-commands.js';
 import { checkUserCommand, USER_USAGE } from './user-command-args.js';
 
@@ -13,6 +15,7 @@ export type OpenCli = () => Promise<{ core: Pick<Core, 'admin' | 'accounts' | 't
 
 const GROUPS = {
   user: { usage: USER_USAGE, check: checkUserCommand },
+  domain: { usage: DOMAIN_USAGE, check: checkDomainCommand },
   mailbox: { usage: MAILBOX_USAGE, check: checkMailboxCommand },
 } as const satisfies Record<string, { usage: string; check: (args: ParsedArgs) => unknown }>;
 
@@ -26,7 +29,7 @@ export async function runCli(argv: string[], open: OpenCli): Promise<number> {
   const json = args.options.has('json');
   const [group, ...rest] = args.positionals;
   if (!group || group === 'help' || (args.options.has('help') && !(group in GROUPS))) {
-    process.stdout.write(`${USER_USAGE}\n\n${MAILBOX_USAGE}\n`);
+    process.stdout.write(`${USER_USAGE}\n\n${DOMAIN_USAGE}\n\n${MAILBOX_USAGE}\n`);
     return group || args.options.has('help') ? 0 : 2;
   }
   if (!(group in GROUPS)) return usage(new UsageError(`unknown command group "${group}"`));
@@ -51,6 +54,7 @@ export async function runCli(argv: string[], open: OpenCli): Promise<number> {
   const out = { json, print: (text: string) => process.stdout.write(`${text}\n`) };
   const groupArgs = { ...args, positionals: rest };
   try {
+    if (group === 'domain') return await (await import('./domain-commands.js')).runDomainCommand(opened.core, groupArgs, out);
     if (group === 'mailbox') {
       const { runMailboxCommand } = await import('./mailbox-commands.js');
       return await runMailboxCommand(opened.core, groupArgs, out);

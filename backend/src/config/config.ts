@@ -34,8 +34,11 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
   SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
+  PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   BLOB_INLINE_MAX_BYTES: count.max(1024 * 1024).default(64 * 1024),
   MAIL_DOMAINS: csv.default([]),
+  REGISTRATION: z.enum(['open', 'domains', 'closed']).default('domains'),
   SMTP_SERVER_PORT: port.default(2525),
   SMTP_SERVER_HOST: z.string().default('0.0.0.0'),
   SMTP_SERVER_BANNER: z.string().default('ChitBox'),
@@ -45,6 +48,9 @@ const envSchema = z.object({
   SMTP_MAX_CLIENTS: z.coerce.number().int().positive().default(500),
   SMTP_DATA_BUFFER_BYTES: z.coerce.number().int().positive().default(64 * MiB),
   SMTP_SOCKET_TIMEOUT_MS: z.coerce.number().int().positive().default(5 * 60_000),
+  SMTP_MAX_CONNECTIONS_PER_IP: count.default(20),
+  SMTP_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  SMTP_DATA_TIMEOUT_MS: z.coerce.number().int().positive().default(10 * 60_000),
   PARSE_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   PARSE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
   SEARCH_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
@@ -87,6 +93,8 @@ const envSchema = z.object({
   RATE_LIMIT_AUTH_WINDOW_MS: z.coerce.number().int().positive().default(15 * 60_000),
   RATE_LIMIT_AUTH_PER_IP: count.default(30),
   RATE_LIMIT_AUTH_PER_EMAIL: count.default(10),
+  RATE_LIMIT_AUTH_BACKOFF_MS: z.coerce.number().int().positive().default(1_000),
+  RATE_LIMIT_AUTH_BACKOFF_MAX_MS: z.coerce.number().int().positive().default(5 * 60_000),
   WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   WEBHOOK_EVENTS: csv.pipe(z.array(z.enum(WEBHOOK_EVENT_NAMES))).default([...WEBHOOK_EVENT_NAMES]),
   WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET must be at least 16 characters').optional(),
@@ -125,7 +133,7 @@ export type Config = Readonly<{
   /** serve the built web inbox on frontendPort (production); Vite does it in dev */
   inbox: Readonly<{ serve: boolean; distDir: string }>;
   dataDir: string;
-  database: Readonly<{ url: string; filePath: string; busyTimeoutMs: number }>;
+  database: DatabaseConfig;
   /** mail is parsed on up to `workers` threads; a parse running past timeoutMs is abandoned (header fields only) */
   parsing: Readonly<{ timeoutMs: number; workers: number }>;
   /** a search running past timeoutMs is stopped and answered 503 */
@@ -134,7 +142,10 @@ export type Config = Readonly<{
   health: Readonly<{ stallMs: number }>;
   /** blobs of up to inlineMaxBytes are rows in the database, bigger ones files (0: every blob a file) */
   blobs: Readonly<{ inlineMaxBytes: number }>;
+  /** local domains the operator configured (admins may add more; they are stored) */
   mailDomains: readonly string[];
+  /** who may register: local domains only (and the first admin on a fresh install), anyone, or nobody */
+  registration: 'open' | 'domains' | 'closed';
   smtp: Readonly<{
     port: number;
     host: string;
@@ -146,6 +157,16 @@ export type Config = Readonly<{
     /** DATA bytes all sessions together may hold in memory; past it, reading waits (the oldest transfer always proceeds) */
     dataBufferBytes: number;
     socketTimeoutMs: number;
+    /** open sessions one client IP may hold (0: no cap; loopback exempt like the rate limits) */
+    maxConnectionsPerIp: number;
+    /**
+     * an unauthenticated session must start a transaction (MAIL FROM) or
+     * authenticate this often, whatever else it sends (NOOP, RSET...);
+     * authenticated sessions get socketTimeoutMs
+     */
+    idleTimeoutMs: number;
+    /** DATA, from 354 to the final dot, may take this long in total */
+    dataTimeoutMs: number;
     allowInsecureAuth: boolean;
     /** STARTTLS is offered only when both are set (paths to PEM files) */
     tls: Readonly<{ certPath: string; keyPath: string }> | null;
@@ -189,7 +210,11 @@ export type Config = Readonly<{
     httpPerMinute: number;
     authWindowMs: number;
     authPerIp: number;
+    /** failed sign-ins per account in the window before the back-off starts */
     authPerEmail: number;
+    /** the first back-off delay per account, doubling with each failure up to authBackoffMaxMs */
+    authBackoffMs: number;
+    authBackoffMaxMs: number;
   }>;
   webhooks: Readonly<{
     url: string | undefined;
@@ -227,6 +252,11 @@ export type Config = Readonly<{
   }>;
 }>;
 
+export type DatabaseConfig =
+  | Readonly<{ engine: 'sqlite'; url: string; filePath: string; busyTimeoutMs: number; display: string }>
+  /** poolSize: Prisma's connections, and as many again for the hot path */
+  | Readonly<{ engine: 'postgresql'; url: string; poolSize: number; statementTimeoutMs: number; display: string }>;
+
 export class ConfigError extends Error {}
 
 /** Validates an environment (process.env by default) into a frozen Config. */
@@ -238,13 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
-  const dbUrl = e.DATABASE_URL ?? `file:${path.join(dataDir, 'chitbox.db')}`;
-  if (!dbUrl.startsWith('file:')) {
-    throw new ConfigError(
-      `Invalid configuration:\n  DATABASE_URL: only file: (SQLite) URLs are supported by this build, got "${dbUrl.split(':')[0]}:"`,
-    );
-  }
-  const filePath = path.resolve(dbUrl.slice('file:'.length).split('?')[0]!);
+  const database = databaseConfig(e, dataDir);
   if (!!e.SMTP_TLS_CERT !== !!e.SMTP_TLS_KEY) {
     throw new ConfigError('Invalid configuration:\n  SMTP_TLS_CERT / SMTP_TLS_KEY: set both (PEM files) or neither');
   }
@@ -255,12 +279,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     frontendPort: e.FRONTEND_PORT,
     inbox: { serve: e.SERVE_INBOX ?? e.NODE_ENV === 'production', distDir: path.resolve(e.INBOX_DIST_DIR) },
     dataDir,
-    database: { url: `file:${filePath}`, filePath, busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS },
+    database,
     blobs: { inlineMaxBytes: e.BLOB_INLINE_MAX_BYTES },
     parsing: { timeoutMs: e.PARSE_TIMEOUT_MS, workers: e.PARSE_WORKERS },
     search: { timeoutMs: e.SEARCH_TIMEOUT_MS },
     health: { stallMs: e.HEALTH_STALL_MS },
     mailDomains: e.MAIL_DOMAINS,
+    registration: e.REGISTRATION,
     smtp: {
       port: e.SMTP_SERVER_PORT,
       host: e.SMTP_SERVER_HOST,
@@ -271,6 +296,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxClients: e.SMTP_MAX_CLIENTS,
       dataBufferBytes: e.SMTP_DATA_BUFFER_BYTES,
       socketTimeoutMs: e.SMTP_SOCKET_TIMEOUT_MS,
+      maxConnectionsPerIp: e.SMTP_MAX_CONNECTIONS_PER_IP,
+      idleTimeoutMs: e.SMTP_IDLE_TIMEOUT_MS,
+      dataTimeoutMs: e.SMTP_DATA_TIMEOUT_MS,
       allowInsecureAuth: e.SMTP_ALLOW_INSECURE_AUTH,
       tls: e.SMTP_TLS_CERT && e.SMTP_TLS_KEY ? { certPath: path.resolve(e.SMTP_TLS_CERT), keyPath: path.resolve(e.SMTP_TLS_KEY) } : null,
     },
@@ -316,6 +344,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       authWindowMs: e.RATE_LIMIT_AUTH_WINDOW_MS,
       authPerIp: e.RATE_LIMIT_AUTH_PER_IP,
       authPerEmail: e.RATE_LIMIT_AUTH_PER_EMAIL,
+      authBackoffMs: e.RATE_LIMIT_AUTH_BACKOFF_MS,
+      authBackoffMaxMs: Math.max(e.RATE_LIMIT_AUTH_BACKOFF_MAX_MS, e.RATE_LIMIT_AUTH_BACKOFF_MS),
     },
     webhooks: {
       url: e.WEBHOOK_URL,
@@ -346,6 +376,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
   };
   return deepFreeze(config);
+}
+
+type Env = z.infer<typeof envSchema>;
+
+/** file: URLs (the default, in DATA_DIR) are SQLite; postgresql:// and postgres:// URLs PostgreSQL. */
+function databaseConfig(e: Env, dataDir: string): DatabaseConfig {
+  const url = e.DATABASE_URL ?? `file:${path.join(dataDir, 'chitbox.db')}`;
+  if (url.startsWith('file:')) {
+    const filePath = path.resolve(url.slice('file:'.length).split('?')[0]!);
+    return { engine: 'sqlite', url: `file:${filePath}`, filePath, busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS, display: filePath };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ConfigError('Invalid configuration:\n  DATABASE_URL: not a valid postgresql:// URL');
+    }
+    if (parsed.password) parsed.password = '***';
+    return { engine: 'postgresql', url, poolSize: e.PG_POOL_SIZE, statementTimeoutMs: e.PG_STATEMENT_TIMEOUT_MS, display: parsed.toString() };
+  }
+  throw new ConfigError(
+    `Invalid configuration:\n  DATABASE_URL: use file:<path> (SQLite) or postgresql://user[:password]@host:port/db, got "${url.split(':')[0]}:"`,
+  );
 }
 
 function deepFreeze<T extends object>(o: T): T {

@@ -1,5 +1,6 @@
 // Reading and organising a user's mail. Every call takes the owner's id and
 // answers not-found for anything that is not theirs.
+import { Readable } from 'node:stream';
 import { invalid, notFound } from '../shared/app-error.js';
 import { decodeCursor } from '../storage/cursor.js';
 import type { MailStore, MessageChange } from '../storage/mail-store.js';
@@ -12,6 +13,7 @@ import type {
   Page,
   ThreadSummaryRecord,
 } from '../storage/records.js';
+import type { FolderKind } from '../contracts/api.js';
 import type { EventBus } from './event-bus.js';
 
 export type { MessageChange };
@@ -20,6 +22,12 @@ export interface MailboxDeps {
   store: Pick<MailStore, 'folders' | 'messages' | 'blobs'>;
   events: EventBus;
 }
+
+/**
+ * A folder by id, or a system folder by its kind: the web inbox asks for
+ * /mail/inbox's first page at once, before it knows the Inbox's id.
+ */
+export type FolderRef = number | Exclude<FolderKind, 'custom'>;
 
 export interface PageRequest {
   limit: number;
@@ -36,18 +44,25 @@ export async function ownedFolder(deps: MailboxDeps, userId: number, folderId: n
   return folder;
 }
 
+async function folderByRef(deps: MailboxDeps, userId: number, ref: FolderRef): Promise<FolderRecord> {
+  if (typeof ref === 'number') return ownedFolder(deps, userId, ref);
+  const folder = await deps.store.folders.findByKind(userId, ref);
+  if (!folder) throw notFound('folder');
+  return folder;
+}
+
 /** A folder's messages, newest first. */
-export async function listMessages(deps: MailboxDeps, userId: number, folderId: number, page: PageRequest): Promise<Page<MessageSummaryRecord>> {
+export async function listMessages(deps: MailboxDeps, userId: number, ref: FolderRef, page: PageRequest): Promise<Page<MessageSummaryRecord>> {
   checkCursor(page.cursor);
-  await ownedFolder(deps, userId, folderId);
-  return deps.store.messages.listInFolder(userId, folderId, page.limit, page.cursor);
+  const folder = await folderByRef(deps, userId, ref);
+  return deps.store.messages.listInFolder(userId, folder.id, page.limit, page.cursor);
 }
 
 /** A folder's conversations, the one with the newest message first. */
-export async function listThreads(deps: MailboxDeps, userId: number, folderId: number, page: PageRequest): Promise<Page<ThreadSummaryRecord>> {
+export async function listThreads(deps: MailboxDeps, userId: number, ref: FolderRef, page: PageRequest): Promise<Page<ThreadSummaryRecord>> {
   checkCursor(page.cursor);
-  await ownedFolder(deps, userId, folderId);
-  return deps.store.messages.listThreadsInFolder(userId, folderId, page.limit, page.cursor);
+  const folder = await folderByRef(deps, userId, ref);
+  return deps.store.messages.listThreadsInFolder(userId, folder.id, page.limit, page.cursor);
 }
 
 export async function getMessage(deps: MailboxDeps, userId: number, id: number): Promise<MessageRecord> {
@@ -71,18 +86,25 @@ export async function threadInFolder(deps: MailboxDeps, userId: number, threadId
   return inFolder;
 }
 
-/** The raw message as stored: our trace header, then the DATA bytes. */
-export async function getRaw(deps: MailboxDeps, userId: number, id: number): Promise<Buffer> {
+/** The raw message as stored: our trace header, then the DATA bytes, read as they are sent. */
+export async function getRaw(deps: MailboxDeps, userId: number, id: number): Promise<Readable> {
   const m = await getMessage(deps, userId, id);
-  return Buffer.concat([Buffer.from(m.receivedHeader, 'latin1'), await deps.store.blobs.read(m.rawSha256)]);
+  const body = await deps.store.blobs.open(m.rawSha256);
+  return Readable.from(withHeader(Buffer.from(m.receivedHeader, 'latin1'), body));
 }
 
+async function* withHeader(header: Buffer, body: Readable): AsyncGenerator<Buffer> {
+  yield header;
+  yield* body;
+}
+
+/** An attachment's record and its bytes, read as they are sent. */
 export async function getAttachment(
   deps: MailboxDeps, userId: number, id: number,
-): Promise<{ attachment: AttachmentRecord; content: Buffer }> {
+): Promise<{ attachment: AttachmentRecord; content: Readable }> {
   const attachment = await deps.store.messages.getAttachment(userId, id);
   if (!attachment) throw notFound('attachment');
-  return { attachment, content: await deps.store.blobs.read(attachment.sha256) };
+  return { attachment, content: await deps.store.blobs.open(attachment.sha256) };
 }
 
 /** Applies a change to messages of one owner and tells their other tabs. */

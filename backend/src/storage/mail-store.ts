@@ -28,6 +28,7 @@ import type {
   UserRecord,
   WebhookRow,
 } from './records.js';
+import type { Readable } from 'node:stream';
 import type { FolderKind } from '../contracts/api.js';
 
 export interface MailStore {
@@ -42,7 +43,13 @@ export interface MailStore {
   readonly outbound: OutboundStore;
   readonly webhooks: WebhookOutbox;
   readonly chat: ChatStore;
+  readonly domains: DomainStore;
   readonly searchIndex: SearchIndexStore;
+  /**
+   * Secrets every instance must agree on, kept in the database; null where
+   * one instance owns its data directory and keeps them there (SQLite).
+   */
+  readonly secrets: SecretStore | null;
   /**
    * Starts storing a message's bytes (an engine may begin writing them while
    * the caller parses); commit() or abandon() ends it.
@@ -64,12 +71,22 @@ export interface UserStore {
   /** what delivery needs to know of an address: asked at every RCPT, so engines keep it cheap */
   findMailbox(email: string): Promise<MailboxRecord | null>;
   first(): Promise<UserRecord | null>;
-  anyInDomain(domain: string): Promise<boolean>;
+}
+
+/** The local domains an admin added (lower-cased); the config's MAIL_DOMAINS are not stored. */
+export interface DomainStore {
+  list(): Promise<string[]>;
+  has(domain: string): Promise<boolean>;
+  /** false when it was there already */
+  add(domain: string): Promise<boolean>;
+  /** false when it was not there */
+  remove(domain: string): Promise<boolean>;
 }
 
 /** Accounts as an operator sees them. */
 export interface AccountStore {
-  list(offset: number, limit: number): Promise<{ users: AccountRecord[]; total: number }>;
+  /** by id; `after` (the last id of the previous page) pages on the primary key, where an offset would walk past every skipped row */
+  list(offset: number, limit: number, after?: number | null): Promise<{ users: AccountRecord[]; total: number }>;
   findByEmail(email: string): Promise<AccountRecord | null>;
   /** by the (lower-cased) username */
   findByUsername(username: string): Promise<AccountRecord | null>;
@@ -188,9 +205,19 @@ export class SearchTimedOut extends Error {
   readonly code = 'search_timeout';
 }
 
+export interface SecretStore {
+  /** the secret by that name; if there is none yet, `make()`'s value (when instances race, one value wins for all) */
+  getOrCreate(name: string, make: () => string): Promise<string>;
+}
+
 export interface BlobStore {
   /** the bytes of a raw message or attachment */
   read(sha256: string): Promise<Buffer>;
+  /**
+   * The same bytes as a stream, a piece at a time (a big attachment is never
+   * whole in memory); rejects, before any byte, when there is no such blob.
+   */
+  open(sha256: string): Promise<Readable>;
   /** removes those of the blobs that no row references and no pending delivery needs */
   release(hashes: string[]): Promise<void>;
 }
@@ -210,8 +237,8 @@ export interface OutboundStore {
   get(id: number): Promise<OutboundRecord | null>;
   /** newest first */
   list(filter?: { userId?: number; status?: OutboundStatus }, limit?: number): Promise<OutboundRecord[]>;
-  /** operators: oldest first */
-  page(status: OutboundStatus | undefined, offset: number, limit: number): Promise<{ items: QueueRow[]; total: number }>;
+  /** operators: oldest first; `after` as for AccountStore.list */
+  page(status: OutboundStatus | undefined, offset: number, limit: number, after?: number | null): Promise<{ items: QueueRow[]; total: number }>;
   counts(): Promise<Record<string, number>>;
   /** due now, attempts kept; a row being sent or already sent is left alone */
   retryNow(id: number): Promise<RetryResult>;
@@ -311,8 +338,11 @@ export interface DeliveryInput {
   attachments: DeliveryAttachment[];
   /** external recipients, queued for the relay in the same transaction */
   outbound: { userId: number; mailFrom: string; recipients: string[] } | null;
-  /** the message's searchable text, indexed for every copy in the same transaction */
-  searchText: SearchText;
+  /**
+   * the message's searchable text, indexed for every copy in the same
+   * transaction; null only for bulk loaders that index through SearchIndexStore
+   */
+  searchText: SearchText | null;
 }
 
 export interface Delivery {

@@ -3,7 +3,7 @@
 // /api/admin (same answers), the seed's field names (avg_processing_ms,
 // last_login, statistics).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteRun, sqliteTime } from '../support/sqlite-peek.js';
+import { dbRun, sqliteTime } from '../support/db-peek.js';
 import { PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
 import { request } from './ops-helpers.js';
 
@@ -85,7 +85,7 @@ describe('/api/users', () => {
 describe('/api/queue', () => {
   it('lists, retries and drops queued mail; 404 for an id it does not have', async () => {
     const now = new Date();
-    const id = sqliteRun(
+    const id = await dbRun(
       server.dataDir,
       `INSERT INTO outbound_queue (user_id, mail_from, recipients, raw_sha256, size_bytes, status, attempts, next_attempt_at, last_error, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, 'failed', 3, ?, '550 no such user', ?, ?)`,

@@ -7,6 +7,7 @@ import { SmtpLineClient } from '../support/smtp-line-client.js';
 
 export { REPO_ROOT as ROOT } from '../support/child-server.js';
 import { REPO_ROOT as ROOT } from '../support/child-server.js';
+import { databaseEnv } from '../support/pg-test-db.js';
 
 export interface RawResponse {
   status: number;
@@ -40,7 +41,7 @@ export function request(
       },
     );
     req.on('error', reject);
-    req.setTimeout(10_000, () => req.destroy(new Error('HTTP timeout')));
+    req.setTimeout(60_000, () => req.destroy(new Error('HTTP timeout')));
     req.end(payload);
   });
 }
@@ -69,18 +70,19 @@ export interface CliResult {
 }
 
 /** Runs `npm run cli -- ...` the way an operator does (without npm's banner). */
-export function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
+export async function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
+  const dbEnv = env.DATA_DIR ? await databaseEnv(env.DATA_DIR) : {};
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'backend/src/cli-main.ts'), ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', BCRYPT_COST: '4', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', BCRYPT_COST: '4', ...dbEnv, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000); // a hung CLI, not a slow one
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -91,7 +93,7 @@ export function runCli(args: string[], env: Record<string, string>, stdin?: stri
 }
 
 /** Polls until `check` returns a value (not undefined/false), or throws after timeoutMs. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, what = 'condition'): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

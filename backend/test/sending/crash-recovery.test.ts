@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { dbRows } from '../support/db-peek.js';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killChildren, spawnChitbox } from '../support/child-server.js';
@@ -53,15 +53,13 @@ describe('outbound queue crash recovery', () => {
     await waitFor(() => sink.dataStarts >= 1, 'the relay to receive DATA');
     await first.stop('SIGKILL');
     expect(sink.received).toEqual([]);
-    const db = new Database(path.join(dataDir, 'chitbox.db'));
-    expect(db.prepare('SELECT status, recipients FROM outbound_queue').all()).toEqual([
+    expect(await dbRows(dataDir, 'SELECT status, recipients FROM outbound_queue')).toEqual([
       { status: 'sending', recipients: '["far@ext.test"]' },
     ]);
-    db.close();
 
     sink.behavior = () => 'accept';
     const second = await startChild();
-    await waitFor(() => sink.received.length >= 1, 'delivery after the restart', 15_000);
+    await waitFor(() => sink.received.length >= 1, 'delivery after the restart');
     const [msg] = sink.received;
     expect(msg!.to).toEqual(['far@ext.test']);
     expect(msg!.raw.toString('latin1')).toContain('Subject: survives a crash');

@@ -3,7 +3,7 @@
 // summary, who may call it, and the zod schemas its handler validates with,
 // imported from the route modules, so a schema changed there changes here.
 import type { z } from 'zod';
-import { createBody, offsetQuery, queueQuery, updateBody, userParam } from '../routes/admin-routes.js';
+import { createBody, domainBody, domainParam, offsetQuery, queueQuery, updateBody, userParam } from '../routes/admin-routes.js';
 import { loginBody, registerBody } from '../routes/auth-routes.js';
 import { presenceQuery, settingsBody } from '../routes/chat-routes.js';
 import { composeBody } from '../routes/compose-routes.js';
@@ -61,6 +61,9 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /api/openapi.json': { summary: 'This document', tag: 'meta', auth: 'none', ok: [200, 'OpenAPI 3.1'] },
   'GET /api/docs': { summary: 'The API reference page made from this document', tag: 'meta', auth: 'none', ok: [200, 'HTML'], okType: 'text/html' },
   ...adminOperations('/api/admin'),
+  'GET /api/admin/domains': admin('Local domains: MAIL_DOMAINS and those added by an admin'),
+  'POST /api/admin/domains': admin('Adds a local domain', { body: domainBody, ok: [201, 'Added (200: it was there)'] }),
+  'DELETE /api/admin/domains/:domain': admin('Removes a local domain an admin added', { params: domainParam, ok: [204, 'Removed'] }),
   // The seed's paths for the same handlers.
   ...adminOperations('/api'),
 };

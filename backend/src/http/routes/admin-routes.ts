@@ -11,11 +11,17 @@ import { conflict, forbidden, notFound } from '../../shared/app-error.js';
 import { caller, requireAdmin, requireCaller } from '../admin-auth.js';
 import { idParam, parseInput } from '../validate.js';
 
+// `after` (the previous page's next_after) pages on the primary key; offset
+// is kept for scripts that use it, but walks every row it skips.
 export const offsetQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
+  after: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+const nextAfter = (items: Array<{ id: number }>, limit: number) => (items.length === limit ? items[items.length - 1]!.id : null);
 export const queueQuery = offsetQuery.extend({ status: z.enum(['pending', 'sending', 'retry', 'sent', 'failed']).optional() });
+export const domainBody = z.object({ domain: z.string().min(1).max(253) }).strict();
+export const domainParam = z.object({ domain: z.string().min(1).max(253) });
 /** an email address or a username */
 export const userParam = z.object({ user: z.string().min(1).max(320) });
 const quota = z.number().int().min(0).max(1_048_576).nullable();
@@ -54,6 +60,7 @@ export function adminRoutes(core: AdminCore, connections: () => { active: number
   r.use('/stats', statsRoutes(core, connections));
   r.use('/users', userRoutes(core));
   r.use('/queue', queueRoutes(core));
+  r.use('/domains', domainRoutes(core));
   return r;
 }
 
@@ -119,9 +126,9 @@ function userRoutes(core: AdminCore): Router {
   };
 
   r.get('/', adminOnly, async (req, res) => {
-    const { offset, limit } = parseInput(offsetQuery, req.query, 'query');
-    const { users, total } = await a.listAccounts(offset, limit);
-    res.json({ users: users.map((u) => a.present(u)), total, offset, limit });
+    const { offset, after, limit } = parseInput(offsetQuery, req.query, 'query');
+    const { users, total } = await a.listAccounts(offset, limit, after ?? null);
+    res.json({ users: users.map((u) => a.present(u)), total, offset, limit, next_after: nextAfter(users, limit) });
   });
 
   r.post('/', adminOnly, async (req, res) => {
@@ -160,9 +167,9 @@ function queueRoutes(core: AdminCore): Router {
   const a = core.admin;
   r.use(requireAdmin(core));
   r.get('/', async (req, res) => {
-    const { status, offset, limit } = parseInput(queueQuery, req.query, 'query');
-    const { items, total } = await a.queuePage(status, offset, limit);
-    res.json({ messages: items.map(presentQueueRow), total, offset, limit });
+    const { status, offset, after, limit } = parseInput(queueQuery, req.query, 'query');
+    const { items, total } = await a.queuePage(status, offset, limit, after ?? null);
+    res.json({ messages: items.map(presentQueueRow), total, offset, limit, next_after: nextAfter(items, limit) });
   });
 
   r.post('/:id/retry', async (req, res) => {
@@ -183,6 +190,29 @@ function queueRoutes(core: AdminCore): Router {
       if (result.reason === 'not_found') throw notFound('queued message');
       throw conflict('queue_in_progress', 'the message is being sent right now');
     }
+    res.status(204).end();
+  });
+  return r;
+}
+
+/** Local domains: MAIL_DOMAINS (source "config") and those added here (source "admin"). */
+function domainRoutes(core: AdminCore): Router {
+  const r = Router();
+  const a = core.admin;
+  r.use(requireAdmin(core));
+  r.get('/', async (_req, res) => {
+    res.json({ domains: await a.listDomains() });
+  });
+
+  r.post('/', async (req, res) => {
+    const { domain } = parseInput(domainBody, req.body ?? {}, 'body');
+    const result = await a.addDomain(domain);
+    res.status(result.added ? 201 : 200).json(result);
+  });
+
+  r.delete('/:domain', async (req, res) => {
+    const { domain } = parseInput(domainParam, req.params, 'path');
+    if (!(await a.removeDomain(domain))) throw notFound(`local domain ${domain}`);
     res.status(204).end();
   });
   return r;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Core } from '../../core/core.js';
 import { presentMessage } from '../../core/presenters.js';
 import { currentUser } from '../auth-middleware.js';
+import { sendStream } from '../send-stream.js';
 import { idParam, parseInput } from '../validate.js';
 
 export const messageChangeBody = z
@@ -20,9 +21,9 @@ export function messageRoutes(core: Pick<Core, 'mailbox' | 'chat'>): Router {
   r.get('/:id', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');
     const userId = currentUser(req).id;
-    const message = await m.getMessage(userId, id);
-    const statuses = await core.chat.recipientsOf(userId, [message]);
-    res.json({ message: presentMessage(message, statuses.get(message.id)) });
+    const [message] = await m.servable([await m.getMessage(userId, id)]);
+    const statuses = await core.chat.recipientsOf(userId, [message!]);
+    res.json({ message: presentMessage(message!, statuses.get(message!.id)) });
   });
   r.get('/:id/raw', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');
@@ -32,13 +33,13 @@ export function messageRoutes(core: Pick<Core, 'mailbox' | 'chat'>): Router {
       'Content-Disposition': `attachment; filename="message-${id}.eml"`,
       'Content-Security-Policy': "sandbox; default-src 'none'",
     });
-    res.send(raw);
+    await sendStream(res, raw);
   });
   r.patch('/:id', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');
     const change = parseInput(messageChangeBody, req.body ?? {}, 'body');
     const userId = currentUser(req).id;
-    const [message] = await m.changeMessages(userId, [await m.getMessage(userId, id)], change);
+    const [message] = await m.servable(await m.changeMessages(userId, [await m.getMessage(userId, id)], change));
     res.json({ message: presentMessage(message!) });
   });
   r.delete('/:id', async (req, res) => {

@@ -13,6 +13,7 @@ import { SEARCH_INDEX_SQL } from '../../../src/storage/sqlite/search/search-inde
 import { SEARCH_HITS_SQL, searchIdsQuery } from '../../../src/storage/sqlite/search/search-sql.js';
 import { PROBE_SQL, READ_SQL } from '../../../src/storage/sqlite/sqlite-queries.js';
 import type { SearchSpec } from '../../../src/storage/mail-store.js';
+import { SUMMARY_SQL } from '../../../src/storage/sqlite/summary-sql.js';
 
 let dir: string;
 let db: Database.Database;
@@ -47,6 +48,7 @@ const statements: Array<[string, string]> = [
   ...Object.entries(READ_SQL).map(([k, sql]): [string, string] => [`READ_SQL.${k}`, sql]),
   ...Object.entries(PROBE_SQL).map(([k, sql]): [string, string] => [`PROBE_SQL.${k}`, sql]),
   ...Object.entries(DELIVERY_SQL).map(([k, sql]): [string, string] => [`DELIVERY_SQL.${k}`, sql]),
+  ...Object.entries(SUMMARY_SQL).map(([k, sql]): [string, string] => [`SUMMARY_SQL.${k}`, sql]),
   ...Object.entries(SEARCH_INDEX_SQL).map(([k, sql]): [string, string] => [`SEARCH_INDEX_SQL.${k}`, sql]),
   ['SEARCH_HITS_SQL', SEARCH_HITS_SQL],
   ...Object.entries(SEARCH_SHAPES).map(([k, spec]): [string, string] => [`searchIdsQuery(${k})`, searchIdsQuery(1, spec, 0, 10).sql]),
@@ -55,7 +57,7 @@ const statements: Array<[string, string]> = [
 describe('hand-written SQL', () => {
   it('covers every statement group', () => {
     expect(statements.length).toBe(
-      Object.keys(READ_SQL).length + Object.keys(PROBE_SQL).length + Object.keys(DELIVERY_SQL).length
+      Object.keys(READ_SQL).length + Object.keys(PROBE_SQL).length + Object.keys(DELIVERY_SQL).length + Object.keys(SUMMARY_SQL).length
         + Object.keys(SEARCH_INDEX_SQL).length + 1 + Object.keys(SEARCH_SHAPES).length,
     );
   });

@@ -1,28 +1,18 @@
 // Writing messages, on the ingest worker thread. Copies of many concurrent
 // deliveries are inserted in one transaction (group commit, see
-// group-commit.ts) with prepared statements: a batch costs one WAL fsync and
+// storage/group-commit.ts) with prepared statements: a batch costs one WAL fsync and
 // microseconds of CPU per row, instead of a compiled Prisma query per row.
 import type BetterSqlite3 from 'better-sqlite3';
-import { QuotaExceeded, type CopyDraft, type SearchText } from '../../mail-store.js';
-import { ACTIVE_OUTBOUND, type AttachmentRecord } from '../../records.js';
+import { threadCandidates, type NewMessageCopy, type NewOutbound, type StoredCopy } from '../../delivery-rows.js';
+import { QuotaExceeded, type SearchText } from '../../mail-store.js';
+import { ACTIVE_OUTBOUND } from '../../records.js';
 import { messageReceivedData, webhookBody } from '../../webhook-payload.js';
 import { sqliteTime } from '../sqlite-time.js';
+import { summaryAdd, summaryRefresh } from '../summary-sql.js';
 
 type Sqlite = BetterSqlite3.Database;
 
-export interface NewAttachment {
-  filename: string;
-  contentType: string;
-  size: number;
-  contentId: string | null;
-  sha256: string;
-}
-
-/** A copy as it is inserted: the core's draft with its blobs named. */
-export interface NewMessageCopy extends CopyDraft {
-  rawSha256: string;
-  attachments: NewAttachment[];
-}
+export type { NewAttachment, NewMessageCopy, NewOutbound, StoredCopy } from '../../delivery-rows.js';
 
 /** A blob of up to BLOB_INLINE_MAX_BYTES, inserted with the rows that name it (tiered-blobs.ts). */
 export interface SmallBlobRow {
@@ -30,27 +20,15 @@ export interface SmallBlobRow {
   content: Uint8Array;
 }
 
-/** A message waiting for the relay, stored in the same transaction as its copies. */
-export interface NewOutbound {
-  userId: number;
-  mailFrom: string;
-  recipients: string[];
-  rawSha256: string;
-  sizeBytes: number;
-}
-
-export interface StoredCopy {
-  id: number;
-  userId: number;
-  threadId: number;
-  folderId: number;
-  attachments: AttachmentRecord[];
-}
-
 export const DELIVERY_SQL = {
   threadOf: `SELECT thread_id AS threadId FROM mail_messages WHERE user_id = ? AND message_id = ? ORDER BY id DESC LIMIT 1`,
   newThread: `INSERT INTO mail_threads (user_id, subject, last_message_at, created_at) VALUES (?, ?, ?, ?)`,
   touchThread: `UPDATE mail_threads SET last_message_at = ? WHERE id = ? AND last_message_at < ?`,
+  childThreads: `SELECT DISTINCT thread_id AS threadId FROM mail_messages WHERE user_id = ? AND in_reply_to = ?`,
+  threadLastAt: `SELECT last_message_at AS lastAt FROM mail_threads WHERE id = ?`,
+  threadFolders: `SELECT DISTINCT folder_id AS folderId FROM mail_messages WHERE thread_id = ?`,
+  moveThread: `UPDATE mail_messages SET thread_id = ? WHERE user_id = ? AND thread_id = ?`,
+  dropThread: `DELETE FROM mail_threads WHERE id = ?`,
   newMessage: `INSERT INTO mail_messages (user_id, folder_id, thread_id, message_id, in_reply_to, "references",
       from_email, from_name, to_json, cc_json, subject, snippet, body_text, body_html, is_read, is_starred,
       has_attachments, sent_at, created_at, received_header, raw_sha256, size_bytes)
@@ -97,7 +75,7 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[], search
   const out: StoredCopy[] = [];
   for (const c of copies) {
     checkQuota(st, c);
-    const threadId = threadFor(st, c);
+    const { threadId, subject } = threadFor(db, st, c);
     const id = Number(
       st.newMessage.run(
         c.userId, c.folderId, threadId, c.messageId, c.inReplyTo, JSON.stringify(c.references),
@@ -112,8 +90,9 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[], search
       id: Number(st.newAttachment.run(id, c.userId, a.filename, a.contentType, a.size, a.contentId, a.sha256).lastInsertRowid),
     }));
     if (searchText) indexMessage(st, id, searchText);
-    // Quota usage stays current in the same transaction as the row it counts.
+    // Quota usage and the thread list stay current in the same transaction as the row they count.
     st.addUsage.run(c.sizeBytes, c.userId);
+    summaryAdd(db, { ...c, id, threadId, toJson: JSON.stringify(c.to), isStarred: false, hasAttachments: attachments.length > 0 }, subject);
     if (c.queueWebhook) queueMessageReceived(st, c, id, threadId);
     out.push({ id, userId: c.userId, threadId, folderId: c.folderId, attachments });
   }
@@ -162,19 +141,42 @@ export function blobReferenced(db: Sqlite, sha256: string): boolean {
   return statements(db).blobReferenced.get({ sha: sha256 }) !== undefined;
 }
 
+/** References past this many (the newest count) are not looked up: a header can list thousands. */
+const MAX_REFERENCES = 32;
+
 // RFC 5322 3.6.4: References lists the thread's ids oldest first, In-Reply-To
 // the parent. Any of them known for this user puts the copy in that thread
-// (the parent first, then the newest reference).
-function threadFor(st: Statements, c: NewMessageCopy): number {
-  const refs = [...new Set([c.inReplyTo, ...[...c.references].reverse()].filter((x): x is string => !!x))];
+// (the parent first, then the newest reference), as does another copy of the
+// same Message-ID. Threads it joins are merged into one: replies that arrived
+// before their parent (found by their In-Reply-To), or a message that
+// references two conversations. So messages so related always share a
+// thread. `subject` is set for a new thread only.
+function threadFor(db: Sqlite, st: Statements, c: NewMessageCopy): { threadId: number; subject: string | null } {
+  const refs = threadCandidates(c).slice(0, MAX_REFERENCES);
+  if (c.messageId) refs.push(c.messageId);
+  const found: number[] = [];
   for (const ref of refs) {
     const row = st.threadOf.get(c.userId, ref) as { threadId: number } | undefined;
-    if (row) {
-      const at = sqliteTime(c.createdAt);
-      st.touchThread.run(at, row.threadId, at);
-      return row.threadId;
-    }
+    if (row) found.push(row.threadId);
   }
+  if (c.messageId) {
+    for (const r of st.childThreads.all(c.userId, c.messageId) as Array<{ threadId: number }>) found.push(r.threadId);
+  }
+  const threads = [...new Set(found)];
   const at = sqliteTime(c.createdAt);
-  return Number(st.newThread.run(c.userId, c.subject, at, at).lastInsertRowid);
+  if (threads.length === 0) return { threadId: Number(st.newThread.run(c.userId, c.subject, at, at).lastInsertRowid), subject: c.subject };
+  const [threadId, ...others] = threads as [number, ...number[]];
+  for (const other of others) mergeThread(db, st, c.userId, other, threadId);
+  st.touchThread.run(at, threadId, at);
+  return { threadId, subject: null };
+}
+
+/** Moves every message of `from` into `into`, with their summaries, and drops `from`. */
+function mergeThread(db: Sqlite, st: Statements, userId: number, from: number, into: number): void {
+  const folders = (st.threadFolders.all(from) as Array<{ folderId: number }>).map((r) => r.folderId);
+  const lastAt = (st.threadLastAt.get(from) as { lastAt: string } | undefined)?.lastAt;
+  st.moveThread.run(into, userId, from);
+  if (lastAt) st.touchThread.run(lastAt, into, lastAt);
+  summaryRefresh(db, folders.flatMap((folderId) => [{ threadId: from, folderId }, { threadId: into, folderId }]));
+  st.dropThread.run(from);
 }
