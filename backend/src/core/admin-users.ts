@@ -7,7 +7,7 @@ import type { Config } from '../config/config.js';
 import { normalizeEmail, normalizeUsername } from '../mail/addresses.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/app-error.js';
 import { DuplicateKey, type MailStore } from '../storage/mail-store.js';
-import type { AccountChange, AccountRecord } from '../storage/records.js';
+import type { AccountChange, AccountRecord, AccountStatistics } from '../storage/records.js';
 import { createUser } from './accounts.js';
 import type { EventBus } from './event-bus.js';
 import type { LocalDomains } from './local-domains.js';
@@ -40,14 +40,7 @@ export interface AccountDto {
 
 /** One account as GET /api/users/{username} shows it. */
 export interface AccountDetailDto extends AccountDto {
-  statistics: {
-    messages: number;
-    unread: number;
-    starred: number;
-    sent: number;
-    received: number;
-    folders: number;
-    threads: number;
+  statistics: AccountStatistics & {
     storage_used_bytes: number;
     /** of the effective quota; null when unlimited */
     quota_used_percent: number | null;
