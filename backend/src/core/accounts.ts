@@ -13,7 +13,7 @@ import type { RegistrationPolicy } from './registration.js';
 export { normalizeEmail };
 
 export interface AccountDeps {
-  store: Pick<MailStore, 'users'>;
+  store: Pick<MailStore, 'users' | 'accounts'>;
   hasher: PasswordHasher;
   tokens: TokenService;
   /** when given: user.created and auth.failed are published (webhooks) */
@@ -112,6 +112,7 @@ export async function login(
   // Only after the right password, so this tells a stranger nothing.
   if (!user.enabled) throw forbidden('account_disabled', 'this account is disabled');
   await rehashIfOutdated(deps, user, input.password);
+  await deps.store.accounts.recordLogin(user.id, new Date());
   return { token: deps.tokens.issue({ userId: user.id, version: user.tokenVersion }), user };
 }
 

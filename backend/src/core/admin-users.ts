@@ -7,7 +7,7 @@ import type { Config } from '../config/config.js';
 import { normalizeEmail, normalizeUsername } from '../mail/addresses.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/app-error.js';
 import { DuplicateKey, type MailStore } from '../storage/mail-store.js';
-import type { AccountChange, AccountRecord } from '../storage/records.js';
+import type { AccountChange, AccountRecord, AccountStatistics } from '../storage/records.js';
 import { createUser } from './accounts.js';
 import type { EventBus } from './event-bus.js';
 import type { LocalDomains } from './local-domains.js';
@@ -34,6 +34,17 @@ export interface AccountDto {
   used_bytes: number;
   used_mb: number;
   created_at: string;
+  /** the last sign-in over the API; null: never */
+  last_login: string | null;
+}
+
+/** One account as GET /api/users/{username} shows it. */
+export interface AccountDetailDto extends AccountDto {
+  statistics: AccountStatistics & {
+    storage_used_bytes: number;
+    /** of the effective quota; null when unlimited */
+    quota_used_percent: number | null;
+  };
 }
 
 export function isAdmin(config: Config, user: { role: string; email: string }): boolean {
@@ -53,6 +64,21 @@ export function presentAccount(config: Config, a: AccountRecord): AccountDto {
     used_bytes: a.usedBytes,
     used_mb: Math.round((a.usedBytes / 1024 / 1024) * 100) / 100,
     created_at: a.createdAt.toISOString(),
+    last_login: a.lastLogin ? a.lastLogin.toISOString() : null,
+  };
+}
+
+/** The account with what it holds. */
+export async function accountDetail(deps: Pick<AdminDeps, 'store' | 'config'>, a: AccountRecord): Promise<AccountDetailDto> {
+  const s = await deps.store.accounts.statistics(a.id);
+  const quotaMb = a.quotaMb ?? deps.config.quota.defaultMb;
+  return {
+    ...presentAccount(deps.config, a),
+    statistics: {
+      ...s,
+      storage_used_bytes: a.usedBytes,
+      quota_used_percent: quotaMb > 0 ? Math.round((a.usedBytes / (quotaMb * 1024 * 1024)) * 10_000) / 100 : null,
+    },
   };
 }
 

@@ -117,6 +117,8 @@ export interface Core {
   readonly admin: {
     isAdmin(user: { role: string; email: string }): boolean;
     present(account: AccountRecord): admin.AccountDto;
+    /** the account with its statistics block */
+    detail(account: AccountRecord): Promise<admin.AccountDetailDto>;
     quotaUsage(account: AccountRecord): number | null;
     listAccounts(offset: number, limit: number, after?: number | null): Promise<{ users: AccountRecord[]; total: number }>;
     findAccount(email: string): Promise<AccountRecord>;
@@ -226,6 +228,7 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
     admin: {
       isAdmin: (user) => admin.isAdmin(config, user),
       present: (account) => admin.presentAccount(config, account),
+      detail: (account) => admin.accountDetail(adminDeps, account),
       quotaUsage: (account) => admin.quotaUsage(config, account),
       listAccounts: (offset, limit, after) => store.accounts.list(offset, limit, after),
       findAccount: (email) => admin.findAccount(adminDeps, email),

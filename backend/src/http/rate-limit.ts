@@ -1,6 +1,7 @@
-// HTTP rate limits per client IP with the IETF RateLimit headers (draft 7:
-// RateLimit + RateLimit-Policy) and 429 + Retry-After in the contract's error
-// shape. Register has its own, stricter budget per IP; login's limits are the
+// HTTP rate limits per client IP with the contract's X-RateLimit-Limit,
+// -Remaining and -Reset (Reset in epoch seconds), the IETF RateLimit headers
+// beside them (draft 7: RateLimit + RateLimit-Policy), and 429 + Retry-After
+// in the contract's error shape. Register has its own, stricter budget per IP; login's limits are the
 // core's login guard (shared with SMTP AUTH, counted before the password
 // check). Loopback is exempt by default (RATE_LIMIT_LOOPBACK_EXEMPT).
 import type { Request, RequestHandler } from 'express';
@@ -19,7 +20,7 @@ function limiter(config: Config, metrics: Metrics, name: string, opts: {
     windowMs: opts.windowMs,
     limit: opts.limit,
     standardHeaders: 'draft-7',
-    legacyHeaders: false,
+    legacyHeaders: true,
     skipSuccessfulRequests: opts.skipSuccessful ?? false,
     ...(opts.key ? { keyGenerator: opts.key } : {}),
     skip: (req) => !limitsApply(req.ip, config.rateLimits.loopbackExempt),

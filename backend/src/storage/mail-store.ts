@@ -12,6 +12,7 @@ import type {
   SharedCopyRecord,
   AccountChange,
   AccountRecord,
+  AccountStatistics,
   AddressRecord,
   AttachmentRecord,
   FolderRecord,
@@ -104,6 +105,10 @@ export interface AccountStore {
   /** the user, all their mail and queued mail, and the blobs nothing else needs */
   delete(id: number): Promise<void>;
   usage(): Promise<{ messagesStored: number; totalBytes: number }>;
+  /** notes a successful sign-in */
+  recordLogin(id: number, at: Date): Promise<void>;
+  /** what the account holds */
+  statistics(id: number): Promise<AccountStatistics>;
 }
 
 export interface FolderStore {

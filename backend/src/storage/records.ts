@@ -127,6 +127,21 @@ export interface AccountRecord {
   usedBytes: number;
   enabled: boolean;
   createdAt: Date;
+  /** the last successful sign-in over the API; null: never */
+  lastLogin: Date | null;
+}
+
+/** What an account holds, for operators. */
+export interface AccountStatistics {
+  messages: number;
+  unread: number;
+  starred: number;
+  /** in the Sent folder */
+  sent: number;
+  /** stored in the other folders */
+  received: number;
+  folders: number;
+  threads: number;
 }
 
 export interface AccountChange {

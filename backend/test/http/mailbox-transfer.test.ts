@@ -164,7 +164,7 @@ describe('HTTP import', () => {
   });
 });
 
-describe('CLI', { timeout: 120_000 }, () => {
+describe('CLI', { timeout: 300_000 }, () => {
   it.skipIf(toolMissing('python3'))("exports a maildir that Python's mailbox.Maildir reads, bytes and flags", async () => {
     const out = path.join(dir, 'bob-maildir');
     const r = await cli(['export', 'bob', '--format', 'maildir', '--out', out, '--folder', 'Inbox']);

@@ -72,11 +72,18 @@ describe('HTTP', () => {
     expect(first.status).toBe(401);
     expect(first.headers['ratelimit-policy']).toMatch(/^8;w=60/);
     expect(first.headers['ratelimit']).toMatch(/limit=8, remaining=\d+, reset=\d+/);
+    // The contract's names for the same numbers, and its version header.
+    expect(first.headers['x-ratelimit-limit']).toBe('8');
+    expect(first.headers['x-ratelimit-remaining']).toBe(/remaining=(\d+)/.exec(String(first.headers['ratelimit']))![1]);
+    expect(Number(first.headers['x-ratelimit-reset'])).toBeGreaterThan(Date.now() / 1000);
+    expect(first.headers['x-api-version']).toBe('1.0');
     let last = first;
     for (let i = 0; i < 10 && last.status !== 429; i++) last = await request(server.baseUrl, 'GET', '/api/folders', { localAddress: REMOTE });
     expect(last.status).toBe(429);
     expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
     expect(last.body).toEqual({ error: { code: 'rate_limited', message: expect.any(String) } });
+    expect(last.headers['x-ratelimit-remaining']).toBe('0');
+    expect(last.headers['x-api-version']).toBe('1.0');
     expect((await request(server.baseUrl, 'GET', '/api/folders')).status).toBe(401);
   });
 });

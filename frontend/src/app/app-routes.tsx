@@ -2,7 +2,8 @@
 // folder) and a conversation in it (/mail/inbox/123); anything else goes to
 // the Inbox. One route with an optional segment, so moving between a folder
 // and a conversation keeps the mailbox mounted (its list, cursor and scroll).
-// Beside it: the people list (/people) and a new chat (/chat/new?to=address).
+// Beside it: the people list (/people), a new chat (/chat/new?to=address) and
+// search results (/search?q=...).
 import type { MessageDto } from '@contracts/api';
 import type { ReactNode } from 'react';
 import { Navigate, Route, Routes, useNavigate, useSearchParams } from 'react-router';
@@ -11,6 +12,7 @@ import { PeoplePage } from '../features/chat/components/people-page';
 import { MailboxPage } from '../features/mailbox/components/mailbox-page';
 import type { ReplyContext } from '../features/mailbox/components/conversation-view';
 import { DEFAULT_MAILBOX_PATH, MAIL_ROOT, mailboxPath } from '../features/mailbox/model/mailbox-location';
+import { SearchPage } from '../features/search/components/search-page';
 import type { SocketState } from '../lib/socket';
 
 interface Props {
@@ -23,6 +25,7 @@ interface Props {
 
 export const PEOPLE_PATH = '/people';
 export const NEW_CHAT_PATH = '/chat/new';
+export const SEARCH_PATH = '/search';
 
 export function AppRoutes({ socket, myAddress, onCompose, renderReply, renderChat }: Props) {
   const navigate = useNavigate();
@@ -45,9 +48,17 @@ export function AppRoutes({ socket, myAddress, onCompose, renderReply, renderCha
         }
       />
       <Route path={NEW_CHAT_PATH} element={<NewChat onSent={(m) => openConversation(m.folderId, m.threadId)} />} />
+      <Route path={SEARCH_PATH} element={<Search onOpen={openConversation} />} />
       <Route path="*" element={<Navigate to={DEFAULT_MAILBOX_PATH} replace />} />
     </Routes>
   );
+}
+
+function Search({ onOpen }: { onOpen: (folderId: number, threadId: number) => void }) {
+  const [params] = useSearchParams();
+  const q = params.get('q')?.trim() ?? '';
+  if (!q) return <Navigate to={DEFAULT_MAILBOX_PATH} replace />;
+  return <SearchPage query={q} onOpen={onOpen} />;
 }
 
 function NewChat({ onSent }: { onSent: (message: MessageDto) => void }) {

@@ -4,7 +4,7 @@
 // The socket lives here, above the routes, so it survives navigation.
 import type { UserDto } from '@contracts/api';
 import { useCallback, useState } from 'react';
-import { NavLink } from 'react-router';
+import { NavLink, useLocation, useNavigate } from 'react-router';
 import { Avatar } from '../components/avatar';
 import { Icon } from '../components/icons';
 import { ConnectionIndicator } from '../components/connection-indicator';
@@ -14,8 +14,9 @@ import { ChatOutboxProvider } from '../features/chat/hooks/chat-outbox';
 import { ComposeWindow } from '../features/compose/components/compose-window';
 import { ReplyBox } from '../features/compose/components/reply-box';
 import type { ReplyContext } from '../features/mailbox/components/conversation-view';
+import { SearchBox } from '../features/search/components/search-box';
 import { useMailSocket } from '../lib/socket';
-import { AppRoutes } from './app-routes';
+import { AppRoutes, SEARCH_PATH } from './app-routes';
 import { chatRenderers } from './chat-renderers';
 
 interface Props {
@@ -26,6 +27,9 @@ interface Props {
 
 export function InboxShell({ token, user, onSignOut }: Props) {
   const socket = useMailSocket(token);
+  const navigate = useNavigate();
+  const location = useLocation();
+  const shownQuery = location.pathname === SEARCH_PATH ? (new URLSearchParams(location.search).get('q') ?? '') : '';
   const toast = useToast();
   const [composing, setComposing] = useState(false);
   const openCompose = useCallback(() => setComposing(true), []);
@@ -67,6 +71,7 @@ export function InboxShell({ token, user, onSignOut }: Props) {
             <Icon name="plus" /><span className="top-bar-link-text"> New chat</span>
           </NavLink>
         </nav>
+        <SearchBox current={shownQuery} onSearch={(q) => navigate(`${SEARCH_PATH}?${new URLSearchParams({ q })}`)} />
         <span className="top-bar-spacer" />
         <span className="user-badge" title={user.name ? `${user.name} <${user.email}>` : user.email}>
           <Avatar name={user.name ?? ''} address={user.email} size={28} />

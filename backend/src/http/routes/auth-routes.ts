@@ -6,12 +6,12 @@ import { presentUser } from '../../core/presenters.js';
 import { currentUser, requireUser } from '../auth-middleware.js';
 import { parseInput } from '../validate.js';
 
-const registerBody = z.object({
+export const registerBody = z.object({
   email: z.string().max(320),
   password: z.string().max(1024),
   name: z.string().max(200).nullish(),
 });
-const loginBody = z.object({ email: z.string().max(320), password: z.string().max(1024) });
+export const loginBody = z.object({ email: z.string().max(320), password: z.string().max(1024) });
 
 export function authRoutes(core: Pick<Core, 'accounts'>): Router {
   const r = Router();

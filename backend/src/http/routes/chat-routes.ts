@@ -7,7 +7,7 @@ import { parseInput } from '../validate.js';
 
 const MAX_PRESENCE_ADDRESSES = 100;
 
-const presenceQuery = z.object({
+export const presenceQuery = z.object({
   addresses: z
     .string()
     .max(MAX_PRESENCE_ADDRESSES * 320)
@@ -15,7 +15,7 @@ const presenceQuery = z.object({
     .pipe(z.array(z.string().max(320)).min(1).max(MAX_PRESENCE_ADDRESSES)),
 });
 
-const settingsBody = z
+export const settingsBody = z
   .object({ requestReadReceipts: z.boolean().optional(), sendReadReceipts: z.boolean().optional() })
   .strict()
   .refine((b) => b.requestReadReceipts !== undefined || b.sendReadReceipts !== undefined, 'give requestReadReceipts or sendReadReceipts');

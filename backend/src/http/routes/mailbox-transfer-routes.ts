@@ -10,7 +10,7 @@ import { invalid } from '../../shared/app-error.js';
 import { currentUser } from '../auth-middleware.js';
 import { idParam, parseInput } from '../validate.js';
 
-const exportQuery = z.object({ format: z.literal('mbox').default('mbox') });
+export const exportQuery = z.object({ format: z.literal('mbox').default('mbox') });
 
 export function mailboxTransferRoutes(core: Pick<Core, 'transfer' | 'mailbox'>): Router {
   const r = Router();

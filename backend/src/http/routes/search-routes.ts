@@ -8,7 +8,7 @@ import { parseInput } from '../validate.js';
 
 // The query's own limits (length, number of words) are the parser's, which
 // answers each with a message saying which; this only bounds what is read.
-const searchQuery = z.object({
+export const searchQuery = z.object({
   q: z.string().max(10_000),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(100).optional(),

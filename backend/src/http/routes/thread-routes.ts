@@ -11,7 +11,7 @@ import { messageChangeBody } from './message-routes.js';
 
 // ?folderId= limits a thread action to the copies in the folder being viewed:
 // archiving a conversation from the Inbox leaves your own replies in Sent.
-const scopeQuery = z.object({ folderId: z.coerce.number().int().positive().optional() });
+export const scopeQuery = z.object({ folderId: z.coerce.number().int().positive().optional() });
 
 export function threadRoutes(core: Pick<Core, 'mailbox' | 'chat'>): Router {
   const m = core.mailbox;

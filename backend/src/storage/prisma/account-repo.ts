@@ -2,14 +2,16 @@
 // counts behind /api/admin/stats. Removing a user removes every row they own
 // (foreign keys cascade), then the blobs nobody references any more.
 import { DuplicateKey, type AccountStore } from '../mail-store.js';
-import type { AccountChange, AccountRecord } from '../records.js';
+import type { AccountChange, AccountRecord, AccountStatistics } from '../records.js';
 import { isUniqueViolation, type PrismaDatabase } from './prisma-database.js';
 
 type Row = {
   id: number; email: string; username: string | null; name: string | null; role: string; quotaMb: number | null;
-  usedBytes: bigint; enabled: boolean; createdAt: Date;
+  usedBytes: bigint; enabled: boolean; createdAt: Date; lastLogin: Date | null;
 };
-const SELECT = { id: true, email: true, username: true, name: true, role: true, quotaMb: true, usedBytes: true, enabled: true, createdAt: true } as const;
+const SELECT = {
+  id: true, email: true, username: true, name: true, role: true, quotaMb: true, usedBytes: true, enabled: true, createdAt: true, lastLogin: true,
+} as const;
 const toAccount = (r: Row): AccountRecord => ({
   ...r, role: r.role === 'admin' ? 'admin' : 'user', usedBytes: Number(r.usedBytes),
 });
@@ -85,6 +87,24 @@ export class AccountRepo implements AccountStore {
       return [...new Set([...messages.map((m) => m.rawSha256), ...attachments.map((a) => a.sha256), ...queued.map((q) => q.rawSha256)])];
     });
     await this.releaseBlobs(named);
+  }
+
+  async recordLogin(id: number, at: Date): Promise<void> {
+    await this.db.write((tx) => tx.user.updateMany({ where: { id }, data: { lastLogin: at } }));
+  }
+
+  async statistics(id: number): Promise<AccountStatistics> {
+    const sent = await this.db.read.folder.findFirst({ where: { userId: id, kind: 'sent' }, select: { id: true } });
+    const m = this.db.read.mailMessage;
+    const [messages, unread, starred, sentCount, folders, threads] = await Promise.all([
+      m.count({ where: { userId: id } }),
+      m.count({ where: { userId: id, isRead: false } }),
+      m.count({ where: { userId: id, isStarred: true } }),
+      sent ? m.count({ where: { userId: id, folderId: sent.id } }) : Promise.resolve(0),
+      this.db.read.folder.count({ where: { userId: id } }),
+      this.db.read.mailThread.count({ where: { userId: id } }),
+    ]);
+    return { messages, unread, starred, sent: sentCount, received: messages - sentCount, folders, threads };
   }
 
   async usage(): Promise<{ messagesStored: number; totalBytes: number }> {
