@@ -26,7 +26,7 @@ beforeAll(async () => {
   imapPort = server.chitbox.imapPort!;
   await server.register('hal@example.test');
   await server.register('off@example.test');
-});
+}, 120_000); // a loaded machine starts the server slowly: wait for it, not for a speed
 
 afterAll(async () => {
   for (const c of clients) c.close();
