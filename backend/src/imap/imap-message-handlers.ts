@@ -33,6 +33,9 @@ interface StoreUpdate {
   isUid?: boolean;
 }
 
+/** FETCH responses without message bytes written before waiting for the socket */
+const METADATA_BATCH = 500;
+
 // SEARCH keys answered from a message's flags, UID, size and dates, without its bytes.
 const METADATA_SEARCH = new Set([
   'all', 'seen', 'unseen', 'flagged', 'unflagged', 'deleted', 'undeleted', 'answered', 'unanswered', 'draft', 'undraft',
@@ -122,13 +125,17 @@ async function fetch(core: Pick<Core, 'imap'>, folder: SelectedFolder, options: 
   if (options.markAsSeen) await core.imap.storeFlags(userId, folderId, options.messages, toFlagChange('add', ['\\Seen']));
   const rows = await core.imap.messages(userId, folderId, options.messages, options.changedSince);
   const needsBytes = !options.metadataOnly || options.envelopeExist || options.bodystructureExist;
-  for (const row of rows) {
+  let written: Promise<void> = Promise.resolve();
+  for (const [i, row] of rows.entries()) {
     const raw = needsBytes ? await core.imap.raw(row) : undefined;
     const values = session.getQueryResponse(options.query, asImapCoreMessage(row, raw), { acceptUTF8Enabled: session.isUTF8Enabled() });
     if (raw) exactBodies(options.query, values, raw);
     const response = session.formatResponse('FETCH', row.uid, { query: options.query, values });
-    await new Promise<void>((resolve) => session.writeStream.write(imapHandler.compileStream(response), () => resolve()));
+    written = new Promise<void>((resolve) => session.writeStream.write(imapHandler.compileStream(response), () => resolve()));
+    // Bodies one at a time (memory); flags and the like in batches, waiting only for each batch's last.
+    if (raw || i % METADATA_BATCH === METADATA_BATCH - 1) await written;
   }
+  await written;
   return true;
 }
 

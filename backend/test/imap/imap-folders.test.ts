@@ -16,7 +16,7 @@ beforeAll(async () => {
   api = server.api((await server.register('fay@example.test')).token);
   otherApi = server.api((await server.register('gus@example.test')).token);
   await deliver(server.smtpPort, 'fay@example.test', 'to file');
-});
+}, 120_000); // a loaded machine starts the server slowly: wait for it, not for a speed
 
 afterAll(async () => {
   await server?.stop();

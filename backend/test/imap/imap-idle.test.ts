@@ -17,7 +17,7 @@ beforeAll(async () => {
   ({ token } = await server.register('iris@example.test'));
   api = server.api(token);
   await deliver(server.smtpPort, 'iris@example.test', 'already here');
-});
+}, 120_000); // a loaded machine starts the server slowly: wait for it, not for a speed
 
 afterAll(async () => {
   for (const c of clients) c.close();

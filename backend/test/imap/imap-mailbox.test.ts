@@ -21,7 +21,7 @@ beforeAll(async () => {
   await server.register('mallory@example.test');
   api = server.api(token);
   for (const subject of ['first', 'second', 'third']) await deliver(server.smtpPort, 'ivy@example.test', subject);
-});
+}, 120_000); // a loaded machine starts the server slowly: wait for it, not for a speed
 
 afterAll(async () => {
   await server?.stop();

@@ -19,7 +19,7 @@ beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'chitbox-mbsync-'));
   for (const subject of ['one', 'two', 'three']) await deliver(server.smtpPort, 'max@example.test', subject);
   await api.post('/api/folders', { name: 'Projects' });
-});
+}, 120_000); // a loaded machine starts the server slowly: wait for it, not for a speed
 
 afterAll(async () => {
   await server?.stop();

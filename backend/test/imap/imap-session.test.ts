@@ -26,7 +26,7 @@ beforeAll(async () => {
   imapPort = server.chitbox.imapPort!;
   await server.register('hal@example.test');
   await server.register('off@example.test');
-});
+}, 120_000); // a loaded machine starts the server slowly: wait for it, not for a speed
 
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -97,7 +97,7 @@ describe('UIDs across a restart', () => {
       return { exists: text(exists[0]), validity: text(validity[0]), uids: text(uids[0]) };
     };
     try {
-      const first = await spawnChitbox({ DATA_DIR: dataDir });
+      const first = await spawnChitbox({ DATA_DIR: dataDir }, 150_000);
       const res = await fetch(`http://127.0.0.1:${first.api}/api/auth/register`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'rex@example.test', password: PASSWORD }),
       });
@@ -109,7 +109,7 @@ describe('UIDs across a restart', () => {
       expect(before).toMatchObject({ exists: '2', uids: '1 3' });
       expect(await first.stop()).toBe(0);
 
-      const second = await spawnChitbox({ DATA_DIR: dataDir });
+      const second = await spawnChitbox({ DATA_DIR: dataDir }, 150_000);
       expect(await read(second.imap!)).toEqual(before);
       await deliver(second.smtp, 'rex@example.test', 'four');
       expect((await read(second.imap!)).uids).toBe('1 3 4');

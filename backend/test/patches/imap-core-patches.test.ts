@@ -16,7 +16,7 @@ const clients: ImapLineClient[] = [];
 beforeAll(async () => {
   server = await startTestServer();
   await server.register('pat@example.test');
-});
+}, 120_000); // a loaded machine starts the server slowly: wait for it, not for a speed
 
 afterAll(async () => {
   for (const c of clients) c.close();

@@ -4,6 +4,7 @@ import type { Prisma } from '@prisma/client';
 import { QuotaExceeded, type FlagChange, type ImapStore } from '../mail-store.js';
 import type { ImapFlagsRecord, ImapFolderRecord, ImapMessageRecord, UidMapping } from '../records.js';
 import type { FolderKind } from '../../contracts/api.js';
+import { idChunks, ID_CHUNK, uidFilter } from './id-chunks.js';
 import { claimUids, nextModseq } from './imap-counters.js';
 import { refreshSummaries } from './summary-refresh.js';
 import type { PrismaDatabase, Tx } from './prisma-database.js';
@@ -38,22 +39,22 @@ export class ImapRepo implements ImapStore {
     const rows = await this.db.read.mailMessage.findMany({
       where: {
         userId, folderId,
-        ...(uids ? { uid: { in: [...uids] } } : {}),
+        ...(uids ? { uid: uidFilter(uids) } : {}),
         ...(changedSince !== undefined ? { modseq: { gt: changedSince } } : {}),
       },
       select: MESSAGE_SELECT,
       orderBy: { uid: 'asc' },
     });
-    return rows.map(toImapMessage);
+    return onlyWanted(rows, uids).map(toImapMessage);
   }
 
   async setFlags(
     userId: number, folderId: number, uids: readonly number[], change: FlagChange,
   ): Promise<{ changed: ImapMessageRecord[]; conflicts: number[] }> {
     return this.db.write(async (tx) => {
-      const rows = (await tx.mailMessage.findMany({
-        where: { userId, folderId, uid: { in: [...uids] } }, select: MESSAGE_SELECT, orderBy: { uid: 'asc' },
-      })).map(toImapMessage);
+      const rows = onlyWanted(await tx.mailMessage.findMany({
+        where: { userId, folderId, uid: uidFilter(uids) }, select: MESSAGE_SELECT, orderBy: { uid: 'asc' },
+      }), uids).map(toImapMessage);
       const since = change.unchangedSince;
       const conflicts = since === undefined ? [] : rows.filter((r) => r.modseq > since).map((r) => r.uid);
       const updates = rows
@@ -72,9 +73,9 @@ export class ImapRepo implements ImapStore {
     userId: number, folderId: number, uids: readonly number[], toFolderId: number, quota: { bytes: number | null; mailbox: string },
   ): Promise<UidMapping[]> {
     return this.db.write(async (tx) => {
-      const rows = await tx.mailMessage.findMany({
-        where: { userId, folderId, uid: { in: [...uids] } }, include: { attachments: true }, orderBy: { uid: 'asc' },
-      });
+      const rows = onlyWanted(await tx.mailMessage.findMany({
+        where: { userId, folderId, uid: uidFilter(uids) }, include: { attachments: true }, orderBy: { uid: 'asc' },
+      }), uids);
       if (rows.length === 0) return [];
       const bytes = rows.reduce((sum, r) => sum + r.sizeBytes, 0);
       const user = await tx.user.update({ where: { id: userId }, data: { usedBytes: { increment: bytes } }, select: { usedBytes: true } });
@@ -102,7 +103,16 @@ export class ImapRepo implements ImapStore {
 
 /** Thread lists and folder counters follow IMAP's changes, in the same transaction. */
 async function refreshThreadsOf(tx: Tx, ids: number[]): Promise<void> {
-  await refreshSummaries(tx, await tx.mailMessage.findMany({ where: { id: { in: ids } }, select: { threadId: true, folderId: true } }));
+  const keys: Array<{ threadId: number; folderId: number }> = [];
+  for (const chunk of idChunks(ids)) keys.push(...(await tx.mailMessage.findMany({ where: { id: { in: chunk } }, select: { threadId: true, folderId: true } })));
+  await refreshSummaries(tx, keys);
+}
+
+/** A range query may bring UIDs between the wanted ones. */
+function onlyWanted<T extends { uid: number }>(rows: T[], uids: readonly number[] | null): T[] {
+  if (!uids || uids.length <= ID_CHUNK) return rows;
+  const wanted = new Set(uids);
+  return rows.filter((r) => wanted.has(r.uid));
 }
 
 function toImapMessage(r: MessageRow): ImapMessageRecord {
@@ -152,5 +162,7 @@ async function writeFlags(tx: Tx, messages: ImapMessageRecord[], modseq: number)
     group.ids.push(m.id);
     groups.set(key, group);
   }
-  for (const { data, ids } of groups.values()) await tx.mailMessage.updateMany({ where: { id: { in: ids } }, data });
+  for (const { data, ids } of groups.values()) {
+    for (const chunk of idChunks(ids)) await tx.mailMessage.updateMany({ where: { id: { in: chunk } }, data });
+  }
 }

@@ -13,6 +13,7 @@ import type {
   ThreadSummaryRecord,
 } from '../records.js';
 import { toThreadRecord } from '../thread-summary.js';
+import { idChunks } from './id-chunks.js';
 import { moveInto, nextModseq } from './imap-counters.js';
 import type { PrismaDatabase, Tx } from './prisma-database.js';
 import { refreshSummaries } from './summary-refresh.js';
@@ -59,8 +60,12 @@ export class MessageRepo implements MessageStore {
   }
 
   async getMany(userId: number, ids: readonly number[]): Promise<MessageRecord[]> {
-    const rows = await this.db.read.mailMessage.findMany({ where: { id: { in: [...ids] }, userId }, include: { attachments: true } });
-    return rows.map(toMessage);
+    const out: MessageRecord[] = [];
+    for (const chunk of idChunks(ids)) {
+      const rows = await this.db.read.mailMessage.findMany({ where: { id: { in: chunk }, userId }, include: { attachments: true } });
+      out.push(...rows.map(toMessage));
+    }
+    return out;
   }
 
   async listThread(userId: number, threadId: number): Promise<MessageRecord[]> {
@@ -120,10 +125,13 @@ export class MessageRepo implements MessageStore {
    */
   async update(userId: number, ids: number[], change: MessageChange): Promise<MovedMessage[]> {
     return this.db.write(async (tx) => {
-      const rows = await tx.mailMessage.findMany({
-        where: { id: { in: ids }, userId }, select: { id: true, folderId: true, threadId: true }, orderBy: [{ folderId: 'asc' }, { uid: 'asc' }],
-      });
+      const rows: Array<{ id: number; folderId: number; uid: number; threadId: number }> = [];
+      for (const chunk of idChunks(ids)) {
+        rows.push(...(await tx.mailMessage.findMany({ where: { id: { in: chunk }, userId }, select: { id: true, folderId: true, uid: true, threadId: true } })));
+      }
       if (rows.length === 0) return [];
+      // A move keeps the messages' order: by old folder, then UID.
+      rows.sort((a, b) => a.folderId - b.folderId || a.uid - b.uid);
       const { folderId: target, ...flags } = change;
       const moving = target === undefined ? [] : rows.filter((r) => r.folderId !== target);
       const staying = rows.filter((r) => !moving.includes(r));
@@ -137,14 +145,17 @@ export class MessageRepo implements MessageStore {
   /** Deletes rows for good, then the blobs they named that nothing else needs. */
   async deleteForGood(userId: number, ids: number[]): Promise<void> {
     const named = await this.db.write(async (tx) => {
-      const rows = await tx.mailMessage.findMany({
-        where: { id: { in: ids }, userId },
-        select: { id: true, threadId: true, folderId: true, rawSha256: true, sizeBytes: true, attachments: { select: { sha256: true } } },
-      });
+      const rows = [];
+      for (const chunk of idChunks(ids)) {
+        rows.push(...(await tx.mailMessage.findMany({
+          where: { id: { in: chunk }, userId },
+          select: { id: true, threadId: true, folderId: true, rawSha256: true, sizeBytes: true, attachments: { select: { sha256: true } } },
+        })));
+      }
       if (rows.length === 0) return [];
       const freed = rows.reduce((sum, r) => sum + r.sizeBytes, 0);
       await tx.user.update({ where: { id: userId }, data: { usedBytes: { decrement: freed } } });
-      await tx.mailMessage.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, userId } });
+      for (const chunk of idChunks(rows.map((r) => r.id))) await tx.mailMessage.deleteMany({ where: { id: { in: chunk }, userId } });
       await refreshSummaries(tx, rows);
       const threadIds = [...new Set(rows.map((r) => r.threadId))];
       await tx.mailThread.deleteMany({ where: { id: { in: threadIds }, userId, messages: { none: {} } } });
@@ -159,7 +170,7 @@ async function changeFlagsInPlace(tx: Tx, rows: Array<{ id: number; folderId: nu
   for (const folderId of new Set(rows.map((r) => r.folderId))) {
     const modseq = await nextModseq(tx, folderId);
     const ids = rows.filter((r) => r.folderId === folderId).map((r) => r.id);
-    await tx.mailMessage.updateMany({ where: { id: { in: ids } }, data: { ...flags, modseq } });
+    for (const chunk of idChunks(ids)) await tx.mailMessage.updateMany({ where: { id: { in: chunk } }, data: { ...flags, modseq } });
   }
 }
 
