@@ -69,7 +69,7 @@ export async function openCore(config: Config, log: Logger, opts: { runWorkers: 
 function openStore(config: Config): Promise<MailStore> {
   const db = config.database;
   if (db.engine === 'postgresql') {
-    return openPostgresStore({ url: db.url, poolSize: db.poolSize, statementTimeoutMs: db.statementTimeoutMs });
+    return openPostgresStore({ url: db.url, poolSize: db.poolSize, statementTimeoutMs: db.statementTimeoutMs, searchTimeoutMs: config.search.timeoutMs });
   }
   return openSqliteStore({
     filePath: db.filePath,

@@ -6,9 +6,11 @@
 // migrated database by a test (backend/test/storage/postgres/pg-statements.test.ts).
 import type pg from 'pg';
 import { threadCandidates, type NewMessageCopy, type NewOutbound, type StoredCopy } from '../delivery-rows.js';
-import { QuotaExceeded } from '../mail-store.js';
+import { QuotaExceeded, type SearchText } from '../mail-store.js';
 import { messageReceivedData, webhookBody } from '../webhook-payload.js';
 import { blobChunks, blobLockKeys, type BlobBytes } from './pg-blob-keys.js';
+import { PG_SEARCH_SQL } from './pg-search-sql.js';
+import { pgSearchRow } from './pg-search.js';
 import { pgSummaryAdd, pgSummaryRefresh } from './pg-summary-sql.js';
 import { textValue } from './pg-text.js';
 
@@ -43,6 +45,7 @@ export const PG_DELIVERY_SQL = {
   // release (pg-blob-store.ts) takes the same keys exclusively.
   lockBlobs: `SELECT count(pg_advisory_xact_lock_shared(k)) FROM unnest($1::bigint[]) AS k`,
   newChunk: `INSERT INTO blob_chunks (sha256, seq, data) VALUES ($1, $2, $3) ON CONFLICT (sha256, seq) DO NOTHING`,
+  indexMessage: PG_SEARCH_SQL.index,
 } as const;
 
 type Name = keyof typeof PG_DELIVERY_SQL;
@@ -57,6 +60,8 @@ export interface PgDeliveryRows {
   /** every blob the copies and the queue row name, stored in the same transaction */
   blobs: BlobBytes[];
   outbound: NewOutbound | null;
+  /** the message's text for the full-text index, the same for every copy; null: left to the backfill */
+  searchText: SearchText | null;
 }
 
 export interface PgCommittedRows {
@@ -74,7 +79,9 @@ export async function lockBatchBlobs(client: pg.ClientBase, deliveries: PgDelive
 export async function insertDelivery(client: pg.ClientBase, d: PgDeliveryRows, now: Date): Promise<PgCommittedRows> {
   for (const blob of d.blobs) await insertBlob(client, blob);
   const copies: StoredCopy[] = [];
-  for (const c of d.copies) copies.push(await insertCopy(client, c));
+  // The tsvector literal once per delivery, not per copy.
+  const tsv = d.searchText ? pgSearchRow(d.searchText) : null;
+  for (const c of d.copies) copies.push(await insertCopy(client, c, tsv));
   const outboundId = d.outbound ? await insertOutbound(client, d.outbound, now) : null;
   return { copies, outboundId };
 }
@@ -85,7 +92,7 @@ async function insertBlob(client: pg.ClientBase, blob: BlobBytes): Promise<void>
   for (const chunk of blobChunks(blob.bytes)) await run(client, 'newChunk', [blob.sha256, seq++, chunk]);
 }
 
-async function insertCopy(client: pg.ClientBase, c: NewMessageCopy): Promise<StoredCopy> {
+async function insertCopy(client: pg.ClientBase, c: NewMessageCopy, tsv: string | null): Promise<StoredCopy> {
   await addUsage(client, c);
   const { threadId, subject } = await threadFor(client, c);
   const hasAttachments = c.attachments.length > 0;
@@ -101,6 +108,7 @@ async function insertCopy(client: pg.ClientBase, c: NewMessageCopy): Promise<Sto
     const r = await run<{ id: number }>(client, 'newAttachment', [id, c.userId, a.filename, a.contentType, a.size, a.contentId, a.sha256]);
     attachments.push({ ...a, messageId: id, id: r.rows[0]!.id });
   }
+  if (tsv !== null) await run(client, 'indexMessage', [id, tsv]);
   // The thread list stays current in the same transaction as the row it counts.
   await pgSummaryAdd(client, { ...c, ...textFields(c), id, threadId, toJson: JSON.stringify(c.to), isStarred: false, hasAttachments }, subject);
   if (c.queueWebhook) {
