@@ -44,7 +44,7 @@ export function toMessageRecord(stored: StoredCopy, d: NewMessageCopy): MessageR
     id: stored.id, userId: d.userId, threadId: stored.threadId, folderId: d.folderId,
     messageId: d.messageId, inReplyTo: d.inReplyTo, references: d.references,
     fromEmail: d.fromEmail, fromName: d.fromName, to: d.to, cc: d.cc, subject: d.subject, snippet: d.snippet,
-    bodyText: d.bodyText, untrustedHtml: d.untrustedHtml, isRead: d.isRead, isStarred: false,
+    bodyText: d.bodyText, untrustedHtml: d.untrustedHtml, isRead: d.isRead, isStarred: d.isStarred ?? false,
     hasAttachments: d.attachments.length > 0, sentAt: d.sentAt, createdAt: d.createdAt,
     receivedHeader: d.receivedHeader, rawSha256: d.rawSha256, sizeBytes: d.sizeBytes, attachments,
   };

@@ -29,7 +29,7 @@ export const PG_DELIVERY_SQL = {
   newMessage: `INSERT INTO mail_messages (user_id, folder_id, thread_id, message_id, in_reply_to, "references",
       from_email, from_name, to_json, cc_json, subject, snippet, body_text, body_html, is_read, is_starred,
       has_attachments, sent_at, created_at, received_header, raw_sha256, size_bytes)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, false, $16, $17, $18, $19, $20, $21)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
     RETURNING id`,
   newAttachment: `INSERT INTO attachments (message_id, user_id, filename, content_type, size, content_id, sha256)
     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
@@ -99,7 +99,7 @@ async function insertCopy(client: pg.ClientBase, c: NewMessageCopy, tsv: string 
   const { rows } = await run<{ id: number }>(client, 'newMessage', [
     c.userId, c.folderId, threadId, c.messageId, c.inReplyTo, JSON.stringify(c.references),
     c.fromEmail, c.fromName, JSON.stringify(c.to), JSON.stringify(c.cc), c.subject, c.snippet,
-    c.bodyText, c.untrustedHtml, c.isRead, hasAttachments,
+    c.bodyText, c.untrustedHtml, c.isRead, c.isStarred ?? false, hasAttachments,
     c.sentAt, c.createdAt, c.receivedHeader, c.rawSha256, c.sizeBytes,
   ]);
   const id = rows[0]!.id;
@@ -110,7 +110,7 @@ async function insertCopy(client: pg.ClientBase, c: NewMessageCopy, tsv: string 
   }
   if (tsv !== null) await run(client, 'indexMessage', [id, tsv]);
   // The thread list stays current in the same transaction as the row it counts.
-  await pgSummaryAdd(client, { ...c, ...textFields(c), id, threadId, toJson: JSON.stringify(c.to), isStarred: false, hasAttachments }, subject);
+  await pgSummaryAdd(client, { ...c, ...textFields(c), id, threadId, toJson: JSON.stringify(c.to), isStarred: c.isStarred ?? false, hasAttachments }, subject);
   if (c.queueWebhook) {
     const data = messageReceivedData({ ...c, id, threadId, hasAttachments });
     await run(client, 'newWebhook', ['message.received', webhookBody('message.received', data, c.createdAt), c.createdAt]);
