@@ -72,7 +72,7 @@ async function openStore(config: Config, log: Logger): Promise<MailStore> {
   const db = config.database;
   if (db.engine === 'postgresql') {
     const { openPostgresStore } = await import('./storage/postgres/pg-store.js');
-    return openPostgresStore({ url: db.url, poolSize: db.poolSize, statementTimeoutMs: db.statementTimeoutMs });
+    return openPostgresStore({ url: db.url, poolSize: db.poolSize, statementTimeoutMs: db.statementTimeoutMs, searchTimeoutMs: config.search.timeoutMs });
   }
   const { openSqliteStore } = await import('./storage/sqlite/sqlite-store.js');
   const store = await openSqliteStore({

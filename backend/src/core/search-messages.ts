@@ -3,6 +3,7 @@
 // store on its full-text index, best match first, then newest; each result
 // with the matching words marked.
 import { compileFts5 } from '../mail/search/fts5-search.js';
+import { compileTsquery } from '../mail/search/postgres-search.js';
 import { highlightHtml, highlightSnippet, highlightTerms, markRanges, type HighlightTerm } from '../mail/search/highlight.js';
 import { parseSearchQuery } from '../mail/search/parse-search-query.js';
 import type { SearchQuery } from '../mail/search/search-query.js';
@@ -57,12 +58,12 @@ export async function searchMessages(
   };
 }
 
-/** null when the query can match nothing (is:read is:unread). */
-function searchSpec(query: SearchQuery): SearchSpec | null {
+/** The store's search of a parsed query; null when it can match nothing (is:read is:unread). */
+export function searchSpec(query: SearchQuery): SearchSpec | null {
   const { impossible, ...filters } = searchFilters(query);
   if (impossible) return null;
   const { match, exclude } = compileFts5(query);
-  return { ...filters, fts5Match: match, fts5Exclude: exclude };
+  return { ...filters, fts5Match: match, fts5Exclude: exclude, tsquery: compileTsquery(query) };
 }
 
 function withHighlight(hit: SearchHitRecord, terms: HighlightTerm[]): SearchResultRecord {

@@ -186,6 +186,12 @@ export interface SearchSpec {
   fts5Match: string | null;
   /** without fts5Match: messages this MATCH finds are left out (negated words alone) */
   fts5Exclude: string | null;
+  /**
+   * The same text clauses as a PostgreSQL tsquery literal, negations
+   * included; null when the query has none. Ranked when fts5Match is set;
+   * alone (negated words only) it leaves out the messages it does not match.
+   */
+  tsquery: string | null;
   /** the folder answers to each of these names or kinds, case-insensitively */
   folders: readonly string[];
   excludedFolders: readonly string[];

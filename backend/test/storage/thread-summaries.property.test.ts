@@ -2,7 +2,8 @@
 // after random sequences of deliveries (replies before their parents, copies
 // of one Message-ID, messages joining two conversations, several deliveries
 // in one group commit), moves, flag changes and deletes, through the real
-// SQLite store on a real database file. The expected values are computed
+// store of each engine: SQLite on a real database file, PostgreSQL on a
+// database of its own. The expected values are computed
 // from the message rows alone (support/summary-oracle.ts), not by the
 // engine's summary code.
 import fs from 'node:fs';
@@ -13,7 +14,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CopyDraft, MailStore } from '../../src/storage/mail-store.js';
 import type { UserRecord } from '../../src/storage/records.js';
+import { openPostgresStore } from '../../src/storage/postgres/pg-store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { createTestDatabase } from '../support/pg-test-db.js';
+import { pgPeek, sqlitePeek, type SqlPeek } from '../support/sql-peek.js';
 import { expectSummariesMatch } from '../support/summary-oracle.js';
 
 const IDS = Array.from({ length: 8 }, (_, i) => `m${i}@pool.test`);
@@ -45,31 +49,51 @@ const op = fc.oneof(
 type Deliver = typeof deliverOp extends fc.Arbitrary<infer T> ? T : never;
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
 
-let dir: string;
+interface Opened {
+  store: MailStore;
+  peek: SqlPeek;
+  dispose(): Promise<void>;
+}
+
+const ENGINES: Record<'sqlite' | 'postgresql', () => Promise<Opened>> = {
+  async sqlite() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chitbox-summaries-'));
+    const file = path.join(dir, 'chitbox.db');
+    const store = await openSqliteStore({ filePath: file, busyTimeoutMs: 5000, blobRoot: path.join(dir, 'blobs'), inlineMaxBytes: 65536, searchTimeoutMs: 10_000 });
+    const peek = sqlitePeek(new Database(file, { readonly: true }));
+    return { store, peek, dispose: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  },
+  async postgresql() {
+    const db = await createTestDatabase();
+    const store = await openPostgresStore({ url: db.url, poolSize: 3, statementTimeoutMs: 30_000 });
+    return { store, peek: await pgPeek(db.url), dispose: () => db.drop() };
+  },
+};
+
 let store: MailStore;
-let peek: Database.Database;
+let peek: SqlPeek;
 let run = 0;
 
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chitbox-summaries-'));
-  store = await openSqliteStore({ filePath: path.join(dir, 'chitbox.db'), busyTimeoutMs: 5000, blobRoot: path.join(dir, 'blobs'), inlineMaxBytes: 65536, searchTimeoutMs: 10_000 });
-  peek = new Database(path.join(dir, 'chitbox.db'), { readonly: true });
-});
+describe.each(Object.keys(ENGINES) as Array<keyof typeof ENGINES>)('thread summaries on %s', (engine) => {
+  let opened: Opened | undefined;
+  beforeAll(async () => {
+    opened = await ENGINES[engine]();
+    ({ store, peek } = opened);
+  });
 
-afterAll(async () => {
-  peek?.close();
-  await store?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+  afterAll(async () => {
+    await opened?.peek.close();
+    await opened?.store.close();
+    await opened?.dispose();
+  });
 
-describe('thread summaries', () => {
   it('equal a from-scratch computation after any sequence of changes', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
         const users = await twoUsers();
         for (const o of ops) await apply(users, o);
-        expectSummariesMatch(peek);
-        expectRelatedShareAThread();
+        await expectSummariesMatch(peek);
+        await expectRelatedShareAThread();
         await expectPagesWalkEveryThread(users);
       }),
       { numRuns: 30 },
@@ -102,7 +126,7 @@ async function apply(users: [TestUser, TestUser], o: Op): Promise<void> {
     await Promise.all(o.batch.map((d) => deliver(users, d)));
     return;
   }
-  const ids = (peek.prepare('SELECT id FROM mail_messages WHERE user_id = ? ORDER BY id').pluck().all(u.user.id) as number[]);
+  const ids = (await peek.all<{ id: number }>('SELECT id FROM mail_messages WHERE user_id = ? ORDER BY id', u.user.id)).map((r) => r.id);
   if (ids.length === 0) return;
   const chosen = ids[o.pick % ids.length]!;
   if (o.kind === 'move') await store.messages.update(u.user.id, [chosen], { folderId: u.folders[o.folder] });
@@ -129,10 +153,10 @@ async function deliver(users: [TestUser, TestUser], d: Deliver): Promise<void> {
  * Message-ID, are in one thread. (A message naming an earlier one only in
  * References joins it too, but one arriving later does not pull it in.)
  */
-function expectRelatedShareAThread(): void {
-  const rows = peek.prepare('SELECT id, user_id, thread_id, message_id, in_reply_to FROM mail_messages').all() as Array<{
+async function expectRelatedShareAThread(): Promise<void> {
+  const rows = await peek.all<{
     id: number; user_id: number; thread_id: number; message_id: string | null; in_reply_to: string | null;
-  }>;
+  }>('SELECT id, user_id, thread_id, message_id, in_reply_to FROM mail_messages');
   const threadsOf = new Map<string, Set<number>>();
   for (const r of rows) if (r.message_id) threadsOf.set(`${r.user_id} ${r.message_id}`, (threadsOf.get(`${r.user_id} ${r.message_id}`) ?? new Set()).add(r.thread_id));
   for (const [key, threads] of threadsOf) expect([key, threads.size]).toEqual([key, 1]);
@@ -153,10 +177,9 @@ async function expectPagesWalkEveryThread(users: [TestUser, TestUser]): Promise<
         seen.push(...page.items.map((i) => ({ id: i.id, at: i.lastMessageAt.getTime() })));
         cursor = page.nextCursor;
       } while (cursor);
-      const stored = peek
-        .prepare('SELECT thread_id AS id FROM thread_summaries WHERE folder_id = ? ORDER BY last_message_at DESC, thread_id DESC')
-        .pluck()
-        .all(t.folders[kind]) as number[];
+      const stored = (
+        await peek.all<{ id: number }>('SELECT thread_id AS id FROM thread_summaries WHERE folder_id = ? ORDER BY last_message_at DESC, thread_id DESC', t.folders[kind])
+      ).map((r) => r.id);
       expect(seen.map((s) => s.id)).toEqual(stored);
     }
   }

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { databaseEnv, onPostgres, withClient } from './pg-test-db.js';
+import { numbered } from './sql-peek.js';
 
 function open<T>(dataDir: string, fn: (db: Database.Database) => T): T {
   const db = new Database(path.join(dataDir, 'chitbox.db'), { fileMustExist: true, timeout: 5000 });
@@ -14,12 +15,6 @@ function open<T>(dataDir: string, fn: (db: Database.Database) => T): T {
   } finally {
     db.close();
   }
-}
-
-/** `?` placeholders (outside quotes) as PostgreSQL's $1, $2, ... */
-function numbered(sql: string): string {
-  let n = 0;
-  return sql.replace(/'[^']*'|\?/g, (m) => (m === '?' ? `$${++n}` : m));
 }
 
 async function onPg<T>(dataDir: string, fn: (run: (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T> {

@@ -1,8 +1,8 @@
 // Thread summaries and folder counters computed from the message rows alone,
 // plainly and without the engine's code, to check what the engine keeps.
-import type Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import type { AddressRecord } from '../../src/storage/records.js';
+import type { SqlPeek } from './sql-peek.js';
 
 interface Row {
   id: number; user_id: number; folder_id: number; thread_id: number; message_id: string | null; in_reply_to: string | null;
@@ -11,17 +11,15 @@ interface Row {
 }
 
 /** Every summary and folder counter in the database equals a computation from its message rows. */
-export function expectSummariesMatch(peek: Database.Database): void {
-  const rows = peek
-    .prepare('SELECT m.*, t.subject AS thread_subject FROM mail_messages m JOIN mail_threads t ON t.id = m.thread_id ORDER BY m.id')
-    .all() as Row[];
+export async function expectSummariesMatch(peek: SqlPeek): Promise<void> {
+  const rows = await peek.all<Row>('SELECT m.*, t.subject AS thread_subject FROM mail_messages m JOIN mail_threads t ON t.id = m.thread_id ORDER BY m.id');
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
     const key = `${r.folder_id}:${r.thread_id}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const expected = [...groups.values()].map(expectedSummary).sort(byKey);
-  const actual = (peek.prepare('SELECT * FROM thread_summaries').all() as Array<Record<string, unknown>>)
+  const actual = (await peek.all('SELECT * FROM thread_summaries'))
     .map((s) => ({
       folderId: s.folder_id, threadId: s.thread_id, userId: s.user_id, subject: s.subject,
       lastMessageAt: new Date(s.last_message_at as string).getTime(), lastMessageId: s.last_message_id,
@@ -32,11 +30,11 @@ export function expectSummariesMatch(peek: Database.Database): void {
     .sort(byKey);
   expect(actual).toEqual(expected);
 
-  const counts = peek.prepare('SELECT id, total_count AS total, unread_count AS unread FROM folders ORDER BY id').all();
-  const fromRows = peek
-    .prepare(`SELECT f.id, count(m.id) AS total, coalesce(sum(m.is_read = 0), 0) AS unread
-      FROM folders f LEFT JOIN mail_messages m ON m.folder_id = f.id GROUP BY f.id ORDER BY f.id`)
-    .all();
+  const counts = await peek.all('SELECT id, total_count AS total, unread_count AS unread FROM folders ORDER BY id');
+  // Portable SQL: is_read is 0/1 on SQLite, a boolean on PostgreSQL; counts cast from PostgreSQL's bigint.
+  const fromRows = await peek.all(`SELECT f.id, CAST(count(m.id) AS INTEGER) AS total,
+      CAST(coalesce(sum(CASE WHEN m.is_read THEN 0 WHEN m.id IS NULL THEN 0 ELSE 1 END), 0) AS INTEGER) AS unread
+    FROM folders f LEFT JOIN mail_messages m ON m.folder_id = f.id GROUP BY f.id ORDER BY f.id`);
   expect(counts).toEqual(fromRows);
 }
 

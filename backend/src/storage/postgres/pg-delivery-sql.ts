@@ -6,15 +6,24 @@
 // migrated database by a test (backend/test/storage/postgres/pg-statements.test.ts).
 import type pg from 'pg';
 import { threadCandidates, type NewMessageCopy, type NewOutbound, type StoredCopy } from '../delivery-rows.js';
-import { QuotaExceeded } from '../mail-store.js';
+import { QuotaExceeded, type SearchText } from '../mail-store.js';
 import { messageReceivedData, webhookBody } from '../webhook-payload.js';
 import { blobChunks, blobLockKeys, type BlobBytes } from './pg-blob-keys.js';
+import { PG_SEARCH_SQL } from './pg-search-sql.js';
+import { pgSearchRow } from './pg-search.js';
+import { pgSummaryAdd, pgSummaryRefresh } from './pg-summary-sql.js';
+import { textValue } from './pg-text.js';
 
 export const PG_DELIVERY_SQL = {
-  // The first of the candidates (in their order) that names one of the user's messages.
-  threadOf: `SELECT m.thread_id FROM unnest($2::text[]) WITH ORDINALITY AS r(ref, i)
+  // For each candidate (in their order) that names one of the user's messages, that message's thread.
+  threadsOf: `SELECT m.thread_id FROM unnest($2::text[]) WITH ORDINALITY AS r(ref, i)
     CROSS JOIN LATERAL (SELECT thread_id FROM mail_messages WHERE user_id = $1 AND message_id = r.ref ORDER BY id DESC LIMIT 1) m
-    ORDER BY r.i LIMIT 1`,
+    ORDER BY r.i`,
+  childThreads: `SELECT DISTINCT thread_id FROM mail_messages WHERE user_id = $1 AND in_reply_to = $2`,
+  threadLastAt: `SELECT last_message_at FROM mail_threads WHERE id = $1`,
+  threadFolders: `SELECT DISTINCT folder_id FROM mail_messages WHERE thread_id = $1`,
+  moveThread: `UPDATE mail_messages SET thread_id = $1 WHERE user_id = $2 AND thread_id = $3`,
+  dropThread: `DELETE FROM mail_threads WHERE id = $1`,
   newThread: `INSERT INTO mail_threads (user_id, subject, last_message_at, created_at) VALUES ($1, $2, $3, $3) RETURNING id`,
   touchThread: `UPDATE mail_threads SET last_message_at = $1 WHERE id = $2 AND last_message_at < $1`,
   // RFC 3501 2.3.1.1: UIDs strictly ascend in a folder; the counter moves in the same transaction as the row.
@@ -39,6 +48,7 @@ export const PG_DELIVERY_SQL = {
   // release (pg-blob-store.ts) takes the same keys exclusively.
   lockBlobs: `SELECT count(pg_advisory_xact_lock_shared(k)) FROM unnest($1::bigint[]) AS k`,
   newChunk: `INSERT INTO blob_chunks (sha256, seq, data) VALUES ($1, $2, $3) ON CONFLICT (sha256, seq) DO NOTHING`,
+  indexMessage: PG_SEARCH_SQL.index,
 } as const;
 
 type Name = keyof typeof PG_DELIVERY_SQL;
@@ -48,20 +58,13 @@ function run<R extends pg.QueryResultRow>(client: pg.ClientBase, name: Name, val
   return client.query<R>({ name: `chitbox_${name}`, text: PG_DELIVERY_SQL[name], values: values.map(textValue) });
 }
 
-/**
- * PostgreSQL's text cannot hold NUL, which mail can (a header or body with a
- * stray \0 byte, kept as it is by SQLite): such a character becomes U+FFFD
- * in the parsed fields. The raw bytes, in blob_chunks, keep it.
- */
-function textValue(v: unknown): unknown {
-  return typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v;
-}
-
 export interface PgDeliveryRows {
   copies: NewMessageCopy[];
   /** every blob the copies and the queue row name, stored in the same transaction */
   blobs: BlobBytes[];
   outbound: NewOutbound | null;
+  /** the message's text for the full-text index, the same for every copy; null: left to the backfill */
+  searchText: SearchText | null;
 }
 
 export interface PgCommittedRows {
@@ -79,7 +82,9 @@ export async function lockBatchBlobs(client: pg.ClientBase, deliveries: PgDelive
 export async function insertDelivery(client: pg.ClientBase, d: PgDeliveryRows, now: Date): Promise<PgCommittedRows> {
   for (const blob of d.blobs) await insertBlob(client, blob);
   const copies: StoredCopy[] = [];
-  for (const c of d.copies) copies.push(await insertCopy(client, c));
+  // The tsvector literal once per delivery, not per copy.
+  const tsv = d.searchText ? pgSearchRow(d.searchText) : null;
+  for (const c of d.copies) copies.push(await insertCopy(client, c, tsv));
   const outboundId = d.outbound ? await insertOutbound(client, d.outbound, now) : null;
   return { copies, outboundId };
 }
@@ -90,15 +95,16 @@ async function insertBlob(client: pg.ClientBase, blob: BlobBytes): Promise<void>
   for (const chunk of blobChunks(blob.bytes)) await run(client, 'newChunk', [blob.sha256, seq++, chunk]);
 }
 
-async function insertCopy(client: pg.ClientBase, c: NewMessageCopy): Promise<StoredCopy> {
+async function insertCopy(client: pg.ClientBase, c: NewMessageCopy, tsv: string | null): Promise<StoredCopy> {
   await addUsage(client, c);
-  const threadId = await threadFor(client, c);
+  const { threadId, subject } = await threadFor(client, c);
   const place = (await run<{ uid: number; modseq: number }>(client, 'claimUid', [c.folderId, c.userId])).rows[0];
   if (!place) throw new Error(`folder ${c.folderId} is not user ${c.userId}'s`);
+  const hasAttachments = c.attachments.length > 0;
   const { rows } = await run<{ id: number }>(client, 'newMessage', [
     c.userId, c.folderId, threadId, c.messageId, c.inReplyTo, JSON.stringify(c.references),
     c.fromEmail, c.fromName, JSON.stringify(c.to), JSON.stringify(c.cc), c.subject, c.snippet,
-    c.bodyText, c.untrustedHtml, c.isRead, c.isStarred === true, c.attachments.length > 0,
+    c.bodyText, c.untrustedHtml, c.isRead, c.isStarred ?? false, hasAttachments,
     c.sentAt, c.createdAt, c.receivedHeader, c.rawSha256, c.sizeBytes, place.uid, place.modseq, c.isDraft === true,
   ]);
   const id = rows[0]!.id;
@@ -107,11 +113,20 @@ async function insertCopy(client: pg.ClientBase, c: NewMessageCopy): Promise<Sto
     const r = await run<{ id: number }>(client, 'newAttachment', [id, c.userId, a.filename, a.contentType, a.size, a.contentId, a.sha256]);
     attachments.push({ ...a, messageId: id, id: r.rows[0]!.id });
   }
+  if (tsv !== null) await run(client, 'indexMessage', [id, tsv]);
+  // The thread list stays current in the same transaction as the row it counts.
+  await pgSummaryAdd(client, { ...c, ...textFields(c), id, threadId, toJson: JSON.stringify(c.to), isStarred: c.isStarred ?? false, hasAttachments }, subject);
   if (c.queueWebhook) {
-    const data = messageReceivedData({ ...c, id, threadId, hasAttachments: c.attachments.length > 0 });
+    const data = messageReceivedData({ ...c, id, threadId, hasAttachments });
     await run(client, 'newWebhook', ['message.received', webhookBody('message.received', data, c.createdAt), c.createdAt]);
   }
   return { id, userId: c.userId, threadId, folderId: c.folderId, uid: Number(place.uid), attachments };
+}
+
+/** The copy's fields a summary repeats, as the message row holds them. */
+function textFields(c: NewMessageCopy): Pick<NewMessageCopy, 'fromEmail' | 'fromName' | 'subject' | 'snippet'> {
+  const t = (v: string) => textValue(v) as string;
+  return { fromEmail: t(c.fromEmail), fromName: t(c.fromName), subject: t(c.subject), snippet: t(c.snippet) };
 }
 
 /** Counts the copy against its owner's usage; over the quota, the whole transaction is refused. */
@@ -121,18 +136,40 @@ async function addUsage(client: pg.ClientBase, c: NewMessageCopy): Promise<void>
   if (c.quotaBytes !== null && used > c.quotaBytes) throw new QuotaExceeded(c.mailbox);
 }
 
-/** The thread the copy replies to (threadCandidates' order), or a new one. */
-async function threadFor(client: pg.ClientBase, c: NewMessageCopy): Promise<number> {
-  const refs = threadCandidates(c);
-  if (refs.length > 0) {
-    const { rows } = await run<{ thread_id: number }>(client, 'threadOf', [c.userId, refs]);
-    if (rows[0]) {
-      await run(client, 'touchThread', [c.createdAt, rows[0].thread_id]);
-      return rows[0].thread_id;
-    }
+/** References past this many (the newest count) are not looked up: a header can list thousands. */
+const MAX_REFERENCES = 32;
+
+// The same rules as the SQLite engine (sqlite/ingest-worker/delivery-sql.ts):
+// any candidate known for this user (the parent first, then the newest
+// reference, then another copy of the same Message-ID) puts the copy in that
+// thread, and every thread it joins is merged into the first: replies that
+// arrived before their parent (found by their In-Reply-To), or a message
+// that references two conversations. `subject` is set for a new thread only.
+async function threadFor(client: pg.ClientBase, c: NewMessageCopy): Promise<{ threadId: number; subject: string | null }> {
+  const refs = threadCandidates(c).slice(0, MAX_REFERENCES);
+  if (c.messageId) refs.push(c.messageId);
+  const found: number[] = [];
+  if (refs.length > 0) found.push(...(await run<{ thread_id: number }>(client, 'threadsOf', [c.userId, refs])).rows.map((r) => r.thread_id));
+  if (c.messageId) found.push(...(await run<{ thread_id: number }>(client, 'childThreads', [c.userId, c.messageId])).rows.map((r) => r.thread_id));
+  const threads = [...new Set(found)];
+  if (threads.length === 0) {
+    const { rows } = await run<{ id: number }>(client, 'newThread', [c.userId, c.subject, c.createdAt]);
+    return { threadId: rows[0]!.id, subject: textValue(c.subject) as string };
   }
-  const { rows } = await run<{ id: number }>(client, 'newThread', [c.userId, c.subject, c.createdAt]);
-  return rows[0]!.id;
+  const [threadId, ...others] = threads as [number, ...number[]];
+  for (const other of others) await mergeThread(client, c.userId, other, threadId);
+  await run(client, 'touchThread', [c.createdAt, threadId]);
+  return { threadId, subject: null };
+}
+
+/** Moves every message of `from` into `into`, with their summaries, and drops `from`. */
+async function mergeThread(client: pg.ClientBase, userId: number, from: number, into: number): Promise<void> {
+  const folders = (await run<{ folder_id: number }>(client, 'threadFolders', [from])).rows.map((r) => r.folder_id);
+  const lastAt = (await run<{ last_message_at: Date }>(client, 'threadLastAt', [from])).rows[0]?.last_message_at;
+  await run(client, 'moveThread', [into, userId, from]);
+  if (lastAt) await run(client, 'touchThread', [lastAt, into]);
+  await pgSummaryRefresh(client, folders.flatMap((folderId) => [{ threadId: from, folderId }, { threadId: into, folderId }]));
+  await run(client, 'dropThread', [from]);
 }
 
 async function insertOutbound(client: pg.ClientBase, o: NewOutbound, now: Date): Promise<number> {

@@ -24,7 +24,7 @@ export class PgDelivery implements Delivery {
     }));
     const copies: NewMessageCopy[] = input.copies.map((c) => ({ ...c, rawSha256, attachments }));
     const outbound = input.outbound ? { ...input.outbound, rawSha256, sizeBytes: this.raw.length } : null;
-    const committed = await this.committer.commit({ copies, blobs: [...blobs.values()], outbound });
+    const committed = await this.committer.commit({ copies, blobs: [...blobs.values()], outbound, searchText: input.searchText });
     return {
       messages: committed.copies.map((stored, i) => toMessageRecord(stored, copies[i]!)),
       uids: committed.copies.map((stored) => stored.uid),

@@ -1,6 +1,7 @@
 // The hand-written reads of the PostgreSQL engine, as named statements on the
-// hot path's pool: what runs per RCPT or per search, where a compiled Prisma
-// query would cost more than the work itself; and the health probe.
+// hot path's pool: what runs per RCPT, where a compiled Prisma
+// query would cost more than the work itself; and the health probe. Search
+// has its own module (pg-search.ts).
 import type pg from 'pg';
 import type { MailboxRecord } from '../records.js';
 
@@ -15,16 +16,6 @@ export const PG_READ_SQL = {
   probeWrite: 'UPDATE users SET id = id WHERE false',
 } as const;
 
-/** The search the route allows: up to this many words. */
-export const MAX_SEARCH_WORDS = 8;
-
-/** Ids of a user's messages in which each of `wordCount` ILIKE patterns ($2...) matches subject, sender or body. */
-export function pgSearchSql(wordCount: number): string {
-  const word = (n: number) => `(${['subject', 'from_email', 'from_name', 'body_text'].map((c) => `${c} ILIKE $${n}`).join(' OR ')})`;
-  const words = Array.from({ length: wordCount }, (_, i) => `AND ${word(i + 2)}`).join(' ');
-  return `SELECT id FROM mail_messages WHERE user_id = $1 ${words} ORDER BY created_at DESC, id DESC LIMIT $${wordCount + 2}`;
-}
-
 export class PgQueries {
   constructor(private readonly pool: pg.Pool) {}
 
@@ -36,17 +27,6 @@ export class PgQueries {
     const r = rows[0];
     if (!r) return null;
     return { userId: r.id, email: r.email, inboxFolderId: r.inbox_folder_id, enabled: r.enabled, quotaMb: r.quota_mb, usedBytes: Number(r.used_bytes) };
-  }
-
-  /**
-   * Newest first; each word is matched as text (its own %, _ and \ escaped).
-   * ILIKE folds case beyond ASCII too, where SQLite's LIKE folds ASCII only.
-   */
-  async searchIds(userId: number, words: string[], limit: number): Promise<number[]> {
-    const n = Math.min(words.length, MAX_SEARCH_WORDS);
-    const patterns = words.slice(0, n).map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    const { rows } = await this.pool.query<{ id: number }>({ name: `chitbox_search_${n}`, text: pgSearchSql(n), values: [userId, ...patterns, limit] });
-    return rows.map((r) => r.id);
   }
 
   /** A secret every instance shares: the first instance to store one wins, the others read it. */

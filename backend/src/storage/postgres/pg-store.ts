@@ -2,7 +2,6 @@
 // as SQLite for ordinary queries, named statements through `pg` for the hot
 // reads, group-committed deliveries, and every blob in the database, so that
 // instances share nothing but PostgreSQL (and Redis).
-import { tempFail } from '../../shared/app-error.js';
 import type { MailStore } from '../mail-store.js';
 import { AccountRepo } from '../prisma/account-repo.js';
 import { ChatRepo } from '../prisma/chat-repo.js';
@@ -18,14 +17,21 @@ import { PgCommitter } from './pg-committer.js';
 import { openPgDatabase, type PgDatabaseOptions } from './pg-database.js';
 import { PgDelivery } from './pg-delivery.js';
 import { PgQueries } from './pg-queries.js';
+import { PgSearch, PgSearchIndex } from './pg-search.js';
 
-export type PgStoreOptions = PgDatabaseOptions;
+export interface PgStoreOptions extends PgDatabaseOptions {
+  /** how long a search may run before it is stopped (SearchTimedOut) */
+  searchTimeoutMs?: number;
+}
+
+const DEFAULT_SEARCH_TIMEOUT_MS = 10_000;
 
 export async function openPostgresStore(opts: PgStoreOptions): Promise<MailStore> {
   const db = await openPgDatabase(opts);
   const queries = new PgQueries(db.pool);
   const blobs = new PgBlobStore(db.pool);
   const committer = new PgCommitter(db.pool);
+  const search = new PgSearch(db.pool, opts.searchTimeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS);
   const releaseBlobs = async (hashes: string[]) => void (await blobs.release(hashes));
   return {
     engine: 'postgresql',
@@ -35,15 +41,14 @@ export async function openPostgresStore(opts: PgStoreOptions): Promise<MailStore
     users: new UserRepo(db, (email) => queries.findMailbox(email)),
     accounts: new AccountRepo(db, releaseBlobs),
     folders: new FolderRepo(db),
-    messages: new MessageRepo(db, { search: () => Promise.reject(tempFail('search_unavailable', 'full-text search is not built for PostgreSQL yet')), releaseBlobs }),
+    messages: new MessageRepo(db, { search: (userId, spec, offset, limit) => search.search(userId, spec, offset, limit), releaseBlobs }),
     blobs: { read: (sha) => blobs.read(sha), open: (sha) => blobs.open(sha), release: releaseBlobs },
     outbound: new OutboundRepo(db, releaseBlobs),
     webhooks: new WebhookRepo(db),
     chat: new ChatRepo(db),
     domains: new DomainRepo(db),
     imap: new ImapRepo(db),
-    // Full-text search on PostgreSQL (tsvector) is not built yet: nothing to backfill.
-    searchIndex: { pending: async () => [], add: async () => {} },
+    searchIndex: new PgSearchIndex(db.pool),
     secrets: { getOrCreate: (name, make) => queries.secret(name, make) },
     openDelivery: (raw) => new PgDelivery(raw, committer),
     probe: () => queries.probe(),

@@ -4,8 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../../../src/mail/search/parse-search-query.js';
-import { compileTsquery, tsvectorLiteral } from '../../../src/mail/search/postgres-search.js';
-import { searchDocument } from '../../../src/mail/search/search-document.js';
+import { compileTsquery } from '../../../src/mail/search/postgres-search.js';
+import { tsvectorLiteral } from '../../../src/storage/postgres/pg-tsvector.js';
+import { indexedDocument, searchDocument } from '../../../src/mail/search/search-document.js';
 import { CORPUS, QUERY_TABLE } from './search-corpus.js';
 
 const PSQL_ARGS = ['-h', process.env.PGHOST ?? '127.0.0.1', '-U', process.env.PGUSER ?? 'postgres', '-d', process.env.PGDATABASE ?? 'postgres', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1'];
@@ -26,7 +27,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL: the query table', () => {
   it('finds exactly the ids SQLite finds, with the same best match first', () => {
     const lines = [
       'CREATE TEMP TABLE docs (id int PRIMARY KEY, tsv tsvector);',
-      ...CORPUS.map((m) => `INSERT INTO docs VALUES (${m.id}, ${lit(tsvectorLiteral(searchDocument(m)))}::tsvector);`),
+      ...CORPUS.map((m) => `INSERT INTO docs VALUES (${m.id}, ${lit(tsvectorLiteral(indexedDocument(searchDocument(m))))}::tsvector);`),
       ...QUERY_TABLE.map((row, i) => {
         const r = parseSearchQuery(row.q);
         if (!r.ok) throw new Error(row.q);

@@ -4,9 +4,8 @@
 // same all-or-nothing deliveries, same blob lifetimes.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileFts5 } from '../../../src/mail/search/fts5-search.js';
+import { searchSpec } from '../../../src/core/search-messages.js';
 import { parseSearchQuery } from '../../../src/mail/search/parse-search-query.js';
-import { searchFilters } from '../../../src/mail/search/search-filters.js';
 import { indexedDocument, searchDocument } from '../../../src/mail/search/search-document.js';
 import {
   DuplicateKey, isQuotaExceeded, type CopyDraft, type DeliveryAttachment, type DeliveryInput, type MailStore, type SearchSpec,
@@ -31,9 +30,7 @@ function searchTextOf(c: CopyDraft, attachments: DeliveryAttachment[] = []): Del
 function spec(q: string): SearchSpec {
   const parsed = parseSearchQuery(q);
   if (!parsed.ok) throw parsed.error;
-  const { impossible: _impossible, ...filters } = searchFilters(parsed.query);
-  const { match, exclude } = compileFts5(parsed.query);
-  return { ...filters, fts5Match: match, fts5Exclude: exclude };
+  return searchSpec(parsed.query)!;
 }
 
 /** The n-th test copy for the user's folder: its own Message-ID, subject and second. */

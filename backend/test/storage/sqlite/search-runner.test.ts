@@ -7,7 +7,7 @@ import { SearchRunner } from '../../../src/storage/sqlite/search/search-runner.j
 
 const SPINNER = new URL('../../support/spinning-search-thread.ts', import.meta.url);
 const spec = (match: string | null): SearchSpec => ({
-  fts5Match: match, fts5Exclude: null, folders: [], excludedFolders: [], isRead: null, isStarred: null,
+  fts5Match: match, fts5Exclude: null, tsquery: null, folders: [], excludedFolders: [], isRead: null, isStarred: null,
   hasAttachments: null, sentOnOrAfter: null, sentBefore: null,
 });
 

@@ -31,13 +31,13 @@ afterAll(() => {
 });
 
 const NO_FILTERS: SearchSpec = {
-  fts5Match: null, fts5Exclude: null, folders: [], excludedFolders: [], isRead: null, isStarred: null,
+  fts5Match: null, fts5Exclude: null, tsquery: null, folders: [], excludedFolders: [], isRead: null, isStarred: null,
   hasAttachments: null, sentOnOrAfter: null, sentBefore: null,
 };
 /** Every fragment of a search at least once. */
 const SEARCH_SHAPES: Record<string, SearchSpec> = {
   'words and every filter': {
-    fts5Match: '"a"', fts5Exclude: null, folders: ['inbox'], excludedFolders: ['spam'], isRead: false, isStarred: true,
+    fts5Match: '"a"', fts5Exclude: null, tsquery: null, folders: ['inbox'], excludedFolders: ['spam'], isRead: false, isStarred: true,
     hasAttachments: true, sentOnOrAfter: new Date(0), sentBefore: new Date(),
   },
   'filters only': { ...NO_FILTERS, isRead: true },

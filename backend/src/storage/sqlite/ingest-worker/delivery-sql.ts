@@ -88,7 +88,7 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[], search
     if (searchText) indexMessage(st, id, searchText);
     // Quota usage and the thread list stay current in the same transaction as the row they count.
     st.addUsage.run(c.sizeBytes, c.userId);
-    summaryAdd(db, { ...c, id, threadId, toJson: JSON.stringify(c.to), isStarred: c.isStarred === true, hasAttachments: attachments.length > 0 }, subject);
+    summaryAdd(db, { ...c, id, threadId, toJson: JSON.stringify(c.to), isStarred: c.isStarred ?? false, hasAttachments: attachments.length > 0 }, subject);
     if (c.queueWebhook) queueMessageReceived(st, c, id, threadId);
     out.push({ id, userId: c.userId, threadId, folderId: c.folderId, uid: place.uid, attachments });
   }

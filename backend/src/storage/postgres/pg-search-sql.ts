@@ -1,0 +1,86 @@
+// The SQL of full-text search on PostgreSQL, built from fixed fragments: what
+// the user typed reaches the server only as bound parameters (the tsquery
+// literal included, which the core compiled from the parsed query). The same
+// filters and order as the SQLite engine (sqlite/search/search-sql.ts).
+import { TS_RANK_WEIGHTS } from './pg-tsvector.js';
+import type { SearchSpec } from '../mail-store.js';
+
+/**
+ * Matches are ranked among the user's newest this many: ts_rank has to score
+ * every candidate, and a common word can match most of a mailbox.
+ */
+export const PG_RANK_WINDOW = 5000;
+
+export interface PgQuery {
+  text: string;
+  values: unknown[];
+}
+
+/** Ids of the user's messages that `spec` finds, best first (ts_rank, then newest), from `offset`, at most `limit`. */
+export function pgSearchIdsQuery(userId: number, spec: SearchSpec, offset: number, limit: number): PgQuery {
+  const values: unknown[] = [userId];
+  const bind = (v: unknown) => `$${values.push(v)}`;
+  const filters = filterSql(spec, bind);
+  if (spec.fts5Match !== null && spec.tsquery !== null) {
+    const q = bind(spec.tsquery);
+    return {
+      text: `WITH hits AS (
+        SELECT m.id, m.created_at, ts_rank('${TS_RANK_WEIGHTS}', s.tsv, ${q}::tsquery) AS score
+        FROM message_search s JOIN mail_messages m ON m.id = s.message_id
+        WHERE s.tsv @@ ${q}::tsquery AND m.user_id = $1${filters}
+        ORDER BY m.created_at DESC, m.id DESC LIMIT ${bind(PG_RANK_WINDOW)})
+      SELECT id FROM hits ORDER BY score DESC, created_at DESC, id DESC LIMIT ${bind(limit)} OFFSET ${bind(offset)}`,
+      values,
+    };
+  }
+  // Negated words alone: out go the messages whose words the query rules out.
+  const exclude = spec.tsquery === null ? ''
+    : ` AND NOT EXISTS (SELECT 1 FROM message_search s WHERE s.message_id = m.id AND NOT (s.tsv @@ ${bind(spec.tsquery)}::tsquery))`;
+  return {
+    text: `SELECT m.id FROM mail_messages m WHERE m.user_id = $1${filters}${exclude}
+      ORDER BY m.created_at DESC, m.id DESC LIMIT ${bind(limit)} OFFSET ${bind(offset)}`,
+    values,
+  };
+}
+
+function filterSql(spec: SearchSpec, bind: (v: unknown) => string): string {
+  let sql = '';
+  const flag = (column: string, value: boolean | null) => {
+    if (value !== null) sql += ` AND m.${column} = ${bind(value)}`;
+  };
+  flag('is_read', spec.isRead);
+  flag('is_starred', spec.isStarred);
+  flag('has_attachments', spec.hasAttachments);
+  if (spec.sentOnOrAfter) sql += ` AND m.sent_at >= ${bind(spec.sentOnOrAfter)}`;
+  if (spec.sentBefore) sql += ` AND m.sent_at < ${bind(spec.sentBefore)}`;
+  // in:<folder> by name or kind, case-insensitively; the folder must be the user's own.
+  const folder = (name: string, negated: boolean) => {
+    const p = bind(name.toLowerCase());
+    sql += ` AND m.folder_id ${negated ? 'NOT IN' : 'IN'} (SELECT id FROM folders WHERE user_id = $1 AND (lower(name) = ${p} OR kind = ${p}))`;
+  };
+  for (const name of spec.folders) folder(name, false);
+  for (const name of spec.excludedFolders) folder(name, true);
+  return sql;
+}
+
+export const PG_SEARCH_SQL = {
+  /** The rows of search hits, with what highlighting needs. */
+  hits: `SELECT m.id, m.user_id AS "userId", m.thread_id AS "threadId", m.folder_id AS "folderId",
+      m.from_email AS "fromEmail", m.from_name AS "fromName", m.subject, m.snippet,
+      m.is_read AS "isRead", m.is_starred AS "isStarred", m.has_attachments AS "hasAttachments",
+      m.sent_at AS "sentAt", m.created_at AS "createdAt", m.to_json AS "toJson", m.cc_json AS "ccJson",
+      substr(m.body_text, 1, $3) AS "bodyHead",
+      (SELECT coalesce(json_agg(a.filename ORDER BY a.id), '[]'::json) FROM attachments a WHERE a.message_id = m.id) AS "attachmentNames"
+    FROM mail_messages m WHERE m.user_id = $1 AND m.id = ANY($2::int[])`,
+  index: `INSERT INTO message_search (message_id, tsv) VALUES ($1, $2::tsvector)`,
+  // Mail stored before the index existed (or whose delivery had no text): the newest first.
+  pending: `SELECT m.id, m.subject, m.from_name AS "fromName", m.from_email AS "fromEmail", m.to_json AS "toJson",
+      m.cc_json AS "ccJson", m.body_text AS "bodyText",
+      (SELECT coalesce(json_agg(a.filename ORDER BY a.id), '[]'::json) FROM attachments a WHERE a.message_id = m.id) AS "attachmentNames"
+    FROM mail_messages m WHERE NOT EXISTS (SELECT 1 FROM message_search s WHERE s.message_id = m.id)
+    ORDER BY m.id DESC LIMIT $1`,
+  // A message deleted since it was read is not indexed (its trigger already ran).
+  backfill: `INSERT INTO message_search (message_id, tsv)
+    SELECT $1, $2::tsvector WHERE EXISTS (SELECT 1 FROM mail_messages WHERE id = $1)
+    ON CONFLICT (message_id) DO NOTHING`,
+} as const;
