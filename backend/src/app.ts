@@ -30,11 +30,11 @@ export interface RunningChitbox {
 
 export async function startChitbox(config: Config, log: Logger): Promise<RunningChitbox> {
   installServerPatches(relayDeniedReply);
-  const { core, store, close } = await openCore(config, log, { runWorkers: true });
+  const { core, store, socketAdapter, close } = await openCore(config, log, { runWorkers: true });
   const smtp = await startSmtpListener(config, core.intake, log.child({ component: 'smtp' }), core.smtpGuard);
   const app = createHttpApp(core, { config, log, version: VERSION, smtpConnections: () => smtp.connections() });
   const httpServer = http.createServer(app);
-  const realtime = startRealtime(httpServer, core, config);
+  const realtime = startRealtime(httpServer, core, config, socketAdapter);
   core.metrics.bind({
     smtpConnections: () => smtp.connections(),
     socketClients: () => realtime.connectedClients(),

@@ -1,10 +1,11 @@
-// Brute-force brakes for SMTP AUTH. Per connection: the third
-// failure ends the session (421 4.7.0). Per client IP: more than 10 failures
-// in a minute get 454 4.7.0 without a password check, until the minute has
-// passed. Loopback clients are not rate limited unless configured
-// (CONTRACT.md, RATE_LIMIT_LOOPBACK_EXEMPT), but every connection is closed
-// after its third failure.
+// Brute-force brakes for SMTP AUTH. Per connection: the third failure ends
+// the session (421 4.7.0). Per client IP: 10 failures in a minute's window
+// get 454 4.7.0 without a password check until the window ends, counted
+// across instances when they share counters. Loopback clients are not rate
+// limited unless configured (CONTRACT.md, RATE_LIMIT_LOOPBACK_EXEMPT), but
+// every connection is closed after its third failure.
 import { AppError } from '../shared/app-error.js';
+import { LocalCounters, type CounterStore } from './counters.js';
 import { isLoopbackAddress } from './rate-limits.js';
 
 export interface AuthGuardOptions {
@@ -14,6 +15,8 @@ export interface AuthGuardOptions {
   /** clients the per-IP limit never applies to (loopback by default) */
   exempt: (ip: string) => boolean;
   now?: () => number;
+  /** where the per-IP failures are counted: shared by every instance, or this process's (the default) */
+  counters?: CounterStore;
 }
 
 const DEFAULTS: AuthGuardOptions = {
@@ -24,11 +27,12 @@ const MAX_TRACKED = 10_000;
 
 export class AuthGuard {
   private readonly opts: AuthGuardOptions;
+  private readonly counters: CounterStore;
   private readonly byConnection = new Map<string, { failures: number; lastAt: number }>();
-  private readonly byIp = new Map<string, number[]>();
 
   constructor(opts: Partial<AuthGuardOptions> = {}) {
     this.opts = { ...DEFAULTS, ...opts };
+    this.counters = opts.counters ?? new LocalCounters(opts.now);
   }
 
   /**
@@ -36,10 +40,10 @@ export class AuthGuard {
    * null) throws auth_failed, auth_rate_limited or auth_locked.
    */
   async attempt<U>(connectionId: string, remoteAddress: string, verify: () => Promise<U | null>): Promise<U> {
-    const limited = this.ipLimited(remoteAddress);
+    const limited = await this.ipLimited(remoteAddress);
     const user = limited ? null : await verify();
     if (user) return user;
-    this.recordFailure(remoteAddress);
+    await this.recordFailure(remoteAddress);
     if (this.connectionFailure(connectionId) >= this.opts.failuresPerConnection) {
       this.byConnection.delete(connectionId);
       throw new AppError('rateLimited', 'auth_locked', 'Too many failed authentication attempts, closing connection');
@@ -58,23 +62,14 @@ export class AuthGuard {
     return this.opts.now?.() ?? Date.now();
   }
 
-  private ipLimited(ip: string): boolean {
+  private async ipLimited(ip: string): Promise<boolean> {
     if (this.opts.exempt(ip)) return false;
-    return this.recentIpFailures(ip).length >= this.opts.failuresPerIpPerWindow;
+    const { count } = await this.counters.peek(keyOf(ip), this.opts.windowMs);
+    return count >= this.opts.failuresPerIpPerWindow;
   }
 
-  private recentIpFailures(ip: string): number[] {
-    const since = this.now() - this.opts.windowMs;
-    const list = (this.byIp.get(ip) ?? []).filter((t) => t > since);
-    if (list.length) this.byIp.set(ip, list);
-    else this.byIp.delete(ip);
-    return list;
-  }
-
-  private recordFailure(ip: string): void {
-    if (this.opts.exempt(ip)) return;
-    if (this.byIp.size > MAX_TRACKED) this.prune();
-    this.byIp.set(ip, [...this.recentIpFailures(ip), this.now()]);
+  private async recordFailure(ip: string): Promise<void> {
+    if (!this.opts.exempt(ip)) await this.counters.add(keyOf(ip), this.opts.windowMs);
   }
 
   private connectionFailure(id: string): number {
@@ -87,9 +82,10 @@ export class AuthGuard {
   }
 
   private prune(): void {
-    const since = this.now() - this.opts.windowMs;
-    for (const ip of [...this.byIp.keys()]) this.recentIpFailures(ip);
     // A connection idle for an hour has long hit the socket timeout.
-    for (const [id, e] of this.byConnection) if (e.lastAt < since - 3_600_000) this.byConnection.delete(id);
+    const since = this.now() - 3_600_000;
+    for (const [id, e] of this.byConnection) if (e.lastAt < since) this.byConnection.delete(id);
   }
 }
+
+const keyOf = (ip: string) => `auth_failures:${ip}`;

@@ -13,6 +13,7 @@ import type { AccountRecord, OutboundStatus, QueueRow } from '../storage/records
 import * as accounts from './accounts.js';
 import * as admin from './admin-users.js';
 import { ChatService } from './chat.js';
+import type { CounterStore } from './counters.js';
 import type { EventBus } from './event-bus.js';
 import { HealthCheck } from './health.js';
 import { MailIntake } from './mail-intake.js';
@@ -41,6 +42,10 @@ export interface CoreDeps {
   scanner: ContentScanner | null;
   /** who is online (one process's sockets, or shared through Redis) */
   presence: PresenceRegistry;
+  /** rate-limit and AUTH-failure counts (this process's, or shared through Redis) */
+  counters: CounterStore;
+  /** Redis as /health reports it: 'off' without REDIS_URL */
+  redisState: () => 'off' | 'up' | 'down';
 }
 
 export interface CoreOptions {
@@ -57,6 +62,8 @@ export interface Core {
   readonly events: EventBus;
   readonly metrics: Metrics;
   readonly smtpGuard: SmtpGuard;
+  /** rate-limit counts for the HTTP limiter, kept where the SMTP ones are */
+  readonly counters: CounterStore;
   /** the use cases behind an SMTP session */
   readonly intake: MailIntake;
   /** typing, presence, delivery and read ticks, contacts, read-receipt settings */
@@ -129,14 +136,19 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
   const learning = opts.runWorkers && deps.scanner && config.scanners.spamassassin?.learn
     ? startSpamLearning({ scanner: deps.scanner, store, events, log: deps.log.child({ component: 'spam-learning' }) })
     : null;
-  const chat = new ChatService({ ...deps, log: deps.log.child({ component: 'chat' }) });
+  const chat = new ChatService({
+    ...deps, log: deps.log.child({ component: 'chat' }),
+    // Other instances store mail too, and their stores do not clear this instance's answers.
+    scopeTtlMs: config.redis ? 10_000 : undefined,
+  });
   // The server tracks deliveries and answers receipts; the CLI moves no mail that would need it.
   if (opts.runWorkers) chat.start();
 
   return {
     events,
     metrics,
-    smtpGuard: new SmtpGuard(config, metrics, events, deps.log.child({ component: 'smtp' })),
+    counters: deps.counters,
+    smtpGuard: new SmtpGuard(config, metrics, events, deps.log.child({ component: 'smtp' }), deps.counters),
     intake: new MailIntake(sendDeps, config.smtp.hostname, deps.log),
     chat,
     health: new HealthCheck(deps),

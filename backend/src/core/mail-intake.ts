@@ -7,6 +7,7 @@ import type { Logger } from '../shared/logger.js';
 import type { AccountDeps } from './accounts.js';
 import { verifyCredentials } from './accounts.js';
 import { AuthGuard } from './auth-guard.js';
+import type { CounterStore } from './counters.js';
 import { announceSpam, screenDelivery, type DeliveryEnvelope, type ScreeningDeps } from './inbound-screening.js';
 import { ingestMessage, type DeliveryTarget } from './ingest-message.js';
 import { limitsApply } from './rate-limits.js';
@@ -28,11 +29,11 @@ export class MailIntake {
   private readonly authGuard: AuthGuard;
 
   constructor(
-    private readonly deps: SendDeps & Pick<AccountDeps, 'hasher'> & { store: AccountDeps['store'] } & ScreeningDeps,
+    private readonly deps: SendDeps & Pick<AccountDeps, 'hasher'> & { store: AccountDeps['store']; counters: CounterStore } & ScreeningDeps,
     private readonly hostname: string,
     private readonly log: Logger,
   ) {
-    this.authGuard = new AuthGuard({ exempt: (ip) => !limitsApply(ip, deps.config.rateLimits.loopbackExempt) });
+    this.authGuard = new AuthGuard({ exempt: (ip) => !limitsApply(ip, deps.config.rateLimits.loopbackExempt), counters: deps.counters });
   }
 
   /** Same reply for unknown user and wrong password; brute force gets 421 / 454 (AuthGuard). */

@@ -8,6 +8,7 @@ import { AppError, isAppError } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
 import type { EventBus } from './event-bus.js';
 import type { Metrics } from './metrics.js';
+import type { CounterStore } from './counters.js';
 import { limitsApply, WindowCounter } from './rate-limits.js';
 
 export interface GuardSession {
@@ -25,14 +26,15 @@ export class SmtpGuard {
     private readonly metrics: Metrics,
     private readonly events: EventBus,
     private readonly log: Logger,
+    counters: CounterStore,
   ) {
-    this.connections = new WindowCounter(config.rateLimits.smtpConnectionsPerMinute, 60_000);
-    this.messages = new WindowCounter(config.rateLimits.smtpMessagesPerHour, 60 * 60_000);
+    this.connections = new WindowCounter(counters, 'smtp_connections', config.rateLimits.smtpConnectionsPerMinute, 60_000);
+    this.messages = new WindowCounter(counters, 'smtp_messages', config.rateLimits.smtpMessagesPerHour, 60 * 60_000);
   }
 
   /** onConnect: counts the connection, or refuses it (421 4.7.0) over the per-minute limit. */
-  admitConnection(session: Pick<GuardSession, 'id' | 'remoteAddress'>): void {
-    if (this.applies(session.remoteAddress) && !this.connections.hit(session.remoteAddress).allowed) {
+  async admitConnection(session: Pick<GuardSession, 'id' | 'remoteAddress'>): Promise<void> {
+    if (this.applies(session.remoteAddress) && !(await this.connections.hit(session.remoteAddress)).allowed) {
       this.metrics.connectionRejected();
       this.metrics.limited('smtp_connections');
       this.log.warn({ sessionId: session.id, remoteAddress: session.remoteAddress }, 'smtp connection refused: rate limit');
@@ -49,9 +51,9 @@ export class SmtpGuard {
   }
 
   /** MAIL FROM: unauthenticated senders get a number of messages per hour (451 4.7.1). */
-  admitMessage(session: GuardSession): void {
+  async admitMessage(session: GuardSession): Promise<void> {
     if (session.user || !this.applies(session.remoteAddress)) return;
-    if (!this.messages.check(session.remoteAddress).allowed) {
+    if (!(await this.messages.check(session.remoteAddress)).allowed) {
       this.metrics.limited('smtp_messages');
       this.log.warn({ sessionId: session.id, remoteAddress: session.remoteAddress }, 'smtp message refused: rate limit');
       throw new AppError('rateLimited', 'rate_limited_messages', 'Too many messages from your address, try again later');
@@ -65,7 +67,10 @@ export class SmtpGuard {
     try {
       const result = await deliver();
       this.metrics.messageProcessed('accepted', bytes, seconds());
-      if (!session.user && this.applies(session.remoteAddress)) this.messages.add(session.remoteAddress);
+      // Counted after the fact: the reply to the sender never waits on a shared store.
+      if (!session.user && this.applies(session.remoteAddress)) {
+        this.messages.add(session.remoteAddress).catch((err) => this.log.warn({ err }, 'could not count a message for its rate limit'));
+      }
       return result;
     } catch (err) {
       const refused = isAppError(err) && err.kind !== 'tempFail';

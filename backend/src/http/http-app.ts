@@ -35,7 +35,7 @@ export function createHttpApp(core: Core, opts: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestContext(log, core.metrics));
-  app.use('/api', apiRateLimit(config, core.metrics));
+  app.use('/api', apiRateLimit(config, core.metrics, core.counters));
   app.use((req, res, next) => {
     res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' });
     const origin = config.http.corsOrigin;
@@ -57,7 +57,7 @@ export function createHttpApp(core: Core, opts: HttpAppOptions): Express {
 
   app.use('/health', healthRoutes(core, opts.version, opts.smtpConnections));
   app.use('/metrics', metricsRoutes(config, core.metrics));
-  app.use(['/api/auth/login', '/api/auth/register'], ...authRateLimits(config, core.metrics));
+  app.use(['/api/auth/login', '/api/auth/register'], ...authRateLimits(config, core.metrics, core.counters));
   app.use('/api/auth', authRoutes(core));
   app.use('/api/admin', adminRoutes(core, opts.smtpConnections));
   app.use('/api/folders', authed, folderRoutes(core));

@@ -60,13 +60,13 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     logger: false,
 
     onConnect(session, callback) {
-      try {
-        guard?.admitConnection(session);
-      } catch (err) {
-        return callback(toSmtpError(err));
-      }
-      totalConnections++;
-      callback();
+      (guard ? guard.admitConnection(session) : Promise.resolve()).then(
+        () => {
+          totalConnections++;
+          callback();
+        },
+        (err) => callback(toSmtpError(err)),
+      );
     },
 
     onAuth(auth: SMTPServerAuthentication, session: SMTPServerSession, callback) {
@@ -86,12 +86,9 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     },
 
     onMailFrom(address, session, callback) {
-      try {
-        guard?.admitMessage(sessionInfo(session));
-      } catch (err) {
-        return callback(toSmtpError(err));
-      }
-      core.checkSender(address.address, sessionInfo(session)).then(() => callback(), (err) => callback(toSmtpError(err)));
+      (guard ? guard.admitMessage(sessionInfo(session)) : Promise.resolve())
+        .then(() => core.checkSender(address.address, sessionInfo(session)))
+        .then(() => callback(), (err) => callback(toSmtpError(err)));
     },
 
     onRcptTo(address, session, callback) {
