@@ -26,8 +26,9 @@ export async function openRedisLink(settings: { url: string; keyPrefix: string }
   const base: RedisOptions = {
     // A command in flight when the connection drops fails rather than waiting for the next one.
     maxRetriesPerRequest: 0,
-    // A Redis that accepts but does not answer is as good as down.
-    commandTimeout: 1_000,
+    // A Redis that accepts but does not answer is as good as down. Not shorter: on a busy machine a
+    // blocked event loop can see the timer before the answer that arrived in time.
+    commandTimeout: 5_000,
     connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
     lazyConnect: true,
@@ -37,8 +38,9 @@ export async function openRedisLink(settings: { url: string; keyPrefix: string }
   const subscriber = new Redis(settings.url, {
     ...base, commandTimeout: undefined, maxRetriesPerRequest: null, enableOfflineQueue: true, connectionName: 'chitbox-sub',
   });
-  watch(command, 'commands', log);
-  watch(subscriber, 'subscriptions', log);
+  let closing = false;
+  watch(command, 'commands', log, () => closing);
+  watch(subscriber, 'subscriptions', log, () => closing);
   const ready = Promise.all([command.connect(), subscriber.connect()]);
   ready.catch(() => undefined); // reported by watch(); the clients go on retrying
   const first = await Promise.race([ready.then(() => true, () => false), delay(FIRST_CONNECT_WAIT_MS).then(() => false)]);
@@ -49,6 +51,7 @@ export async function openRedisLink(settings: { url: string; keyPrefix: string }
     key: (...parts) => [settings.keyPrefix, ...parts].join(':'),
     state: () => (command.status === 'ready' && subscriber.status === 'ready' ? 'up' : 'down'),
     async close() {
+      closing = true;
       await Promise.allSettled([command.quit(), subscriber.quit()]);
       command.disconnect();
       subscriber.disconnect();
@@ -57,14 +60,14 @@ export async function openRedisLink(settings: { url: string; keyPrefix: string }
 }
 
 /** One line when a connection goes down and one when it is back, not one per retry. */
-function watch(client: Redis, role: string, log: Logger): void {
+function watch(client: Redis, role: string, log: Logger, closing: () => boolean): void {
   let down = false;
   client.on('error', (err: Error) => {
-    if (!down) log.warn({ role, err: err.message }, 'Redis connection failed; retrying');
+    if (!down && !closing()) log.warn({ role, err: err.message }, 'Redis connection failed; retrying');
     down = true;
   });
   client.on('close', () => {
-    if (!down) log.warn({ role }, 'Redis connection lost; retrying');
+    if (!down && !closing()) log.warn({ role }, 'Redis connection lost; retrying');
     down = true;
   });
   client.on('ready', () => {

@@ -73,16 +73,18 @@ export class RedisPresence implements PresenceRegistry {
   async socketOpened(userId: number): Promise<boolean> {
     const first = await this.local.socketOpened(userId);
     const here = this.bump(userId, 1);
-    const total = await this.shared(() => this.setCount(userId, here));
+    const total = await this.shared(() => this.setCount(userId, here, this.now()));
     return total === null ? first : total === 1;
   }
 
   async socketClosed(userId: number): Promise<Date | null> {
     const last = await this.local.socketClosed(userId);
     const here = this.bump(userId, -1);
-    const total = await this.shared(() => this.setCount(userId, here));
+    const at = this.now();
+    const total = await this.shared(() => this.setCount(userId, here, at));
     if (total === null) return last;
-    return total === 0 ? new Date(this.now()) : null;
+    // The time the script recorded as last seen.
+    return total === 0 ? new Date(at) : null;
   }
 
   async statusOf(userIds: readonly number[]): Promise<Map<number, PresenceStatus>> {
@@ -122,9 +124,9 @@ export class RedisPresence implements PresenceRegistry {
     );
   }
 
-  private setCount(userId: number, here: number): Promise<number> {
+  private setCount(userId: number, here: number, now: number): Promise<number> {
     const keys = [this.link.key('presence', 'instances'), this.instanceKey(this.opts.instance), this.link.key('presence', 'seen')];
-    return this.link.command.eval(SET_COUNT, 3, ...keys, this.opts.instance, userId, here, this.now(), this.ttl(), this.instancePrefix()) as Promise<number>;
+    return this.link.command.eval(SET_COUNT, 3, ...keys, this.opts.instance, userId, here, now, this.ttl(), this.instancePrefix()) as Promise<number>;
   }
 
   private bump(userId: number, by: number): number {
