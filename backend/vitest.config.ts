@@ -5,8 +5,8 @@ export default defineConfig({
     include: ['backend/test/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     // Each file starts its own servers on port 0 with its own data directory.
     fileParallelism: true,
     maxWorkers: 2,

@@ -12,6 +12,7 @@ import { PipelineWatch } from './core/pipeline-watch.js';
 import { LocalCounters } from './core/counters.js';
 import { LocalPresence } from './core/presence.js';
 import { ParsePool } from './mail/parse-pool/parse-pool.js';
+import { WorkerHtmlSanitizer } from './mail/sanitize-pool/html-sanitizer.js';
 import type { SocketAdapterFactory } from './redis/socket-adapter.js';
 import { createSmtpRelay } from './relay/smtp-relay.js';
 import { scannerFromConfig } from './scanning/scanner-from-config.js';
@@ -45,12 +46,13 @@ export async function openCore(config: Config, log: Logger, opts: { runWorkers: 
     issuer: config.auth.jwtIssuer,
     audience: config.auth.jwtAudience,
   });
+  const htmlSanitizer = new WorkerHtmlSanitizer({ timeoutMs: config.parsing.timeoutMs, log: log.child({ component: 'sanitizer' }) });
   const relay = opts.runWorkers && config.relay ? createSmtpRelay(config.relay, config.smtp.hostname) : null;
   // The CLI shares nothing with running instances but the database.
   const redis = opts.runWorkers && config.redis ? await openRedis(config, config.redis, log) : null;
   const core = await buildCore(
     {
-      config, log, store, parser, tokens,
+      config, log, store, parser, tokens, htmlSanitizer,
       events: new EventBus(),
       hasher: new PasswordHasher(config.auth.passwordHash),
       pipeline: new PipelineWatch(),
@@ -70,6 +72,7 @@ export async function openCore(config: Config, log: Logger, opts: { runWorkers: 
       await core.stop(timeoutMs);
       await redis?.close();
       await parser.close();
+      await htmlSanitizer.close();
       await store.close();
     },
   };

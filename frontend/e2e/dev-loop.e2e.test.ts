@@ -44,7 +44,7 @@ describe('the inbox while the API restarts', () => {
     // Still the same conversation, and live again: mail sent now shows up without a reload.
     expect(await page.locator('.conversation-subject').textContent()).toBe('Before the restart');
     await sendMail(stack.smtpPort, { to: ALICE, subject: 'After the restart', text: 'second' });
-    await threadRow(page, 'After the restart').waitFor({ timeout: 10_000 });
+    await threadRow(page, 'After the restart').waitFor({ timeout: 30_000 });
   });
 
   it('a page (re)loaded while the API is down waits for it and shows the inbox, without a click', async () => {

@@ -92,6 +92,8 @@ export async function startChitbox(repoRoot: string, extraEnv: Record<string, st
         LOG_LEVEL: 'warn',
         // Registration is not what is measured; cost 4 keeps it instant.
         BCRYPT_COST: '4',
+        // The bench's users live here (registration is open to local domains only).
+        MAIL_DOMAINS: 'bench.test',
         DATA_DIR: dataDir,
         PORT: String(apiPort),
         SMTP_SERVER_PORT: String(smtpPort),

@@ -4,6 +4,8 @@ import jwt from 'jsonwebtoken';
 
 export interface TokenClaims {
   userId: number;
+  /** the account's token version when issued (tokens from before versions count as 0) */
+  version: number;
 }
 
 export interface TokenOptions {
@@ -17,7 +19,7 @@ export class TokenService {
   constructor(private readonly opts: TokenOptions) {}
 
   issue(claims: TokenClaims): string {
-    return jwt.sign({}, this.opts.secret, {
+    return jwt.sign({ ver: claims.version }, this.opts.secret, {
       algorithm: 'HS256',
       subject: String(claims.userId),
       expiresIn: asExpiry(this.opts.expiresIn),
@@ -35,7 +37,9 @@ export class TokenService {
         audience: this.opts.audience,
       });
       if (typeof payload === 'string' || !payload.sub || !/^\d+$/.test(payload.sub)) return null;
-      return { userId: Number(payload.sub) };
+      const version = payload.ver === undefined ? 0 : payload.ver;
+      if (!Number.isSafeInteger(version) || version < 0) return null;
+      return { userId: Number(payload.sub), version };
     } catch {
       return null;
     }

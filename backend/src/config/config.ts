@@ -37,6 +37,7 @@ const envSchema = z.object({
   SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
   BLOB_INLINE_MAX_BYTES: count.max(1024 * 1024).default(64 * 1024),
   MAIL_DOMAINS: csv.default([]),
+  REGISTRATION: z.enum(['open', 'domains', 'closed']).default('domains'),
   SMTP_SERVER_PORT: port.default(2525),
   SMTP_SERVER_HOST: z.string().default('0.0.0.0'),
   SMTP_SERVER_BANNER: z.string().default('ChitBox'),
@@ -46,6 +47,9 @@ const envSchema = z.object({
   SMTP_MAX_CLIENTS: z.coerce.number().int().positive().default(500),
   SMTP_DATA_BUFFER_BYTES: z.coerce.number().int().positive().default(64 * MiB),
   SMTP_SOCKET_TIMEOUT_MS: z.coerce.number().int().positive().default(5 * 60_000),
+  SMTP_MAX_CONNECTIONS_PER_IP: count.default(20),
+  SMTP_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  SMTP_DATA_TIMEOUT_MS: z.coerce.number().int().positive().default(10 * 60_000),
   PARSE_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   PARSE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
   HEALTH_STALL_MS: z.coerce.number().int().positive().default(60_000),
@@ -88,6 +92,8 @@ const envSchema = z.object({
   RATE_LIMIT_AUTH_WINDOW_MS: z.coerce.number().int().positive().default(15 * 60_000),
   RATE_LIMIT_AUTH_PER_IP: count.default(30),
   RATE_LIMIT_AUTH_PER_EMAIL: count.default(10),
+  RATE_LIMIT_AUTH_BACKOFF_MS: z.coerce.number().int().positive().default(1_000),
+  RATE_LIMIT_AUTH_BACKOFF_MAX_MS: z.coerce.number().int().positive().default(5 * 60_000),
   WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   WEBHOOK_EVENTS: csv.pipe(z.array(z.enum(WEBHOOK_EVENT_NAMES))).default([...WEBHOOK_EVENT_NAMES]),
   WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET must be at least 16 characters').optional(),
@@ -137,7 +143,10 @@ export type Config = Readonly<{
   health: Readonly<{ stallMs: number }>;
   /** blobs of up to inlineMaxBytes are rows in the database, bigger ones files (0: every blob a file) */
   blobs: Readonly<{ inlineMaxBytes: number }>;
+  /** local domains the operator configured (admins may add more; they are stored) */
   mailDomains: readonly string[];
+  /** who may register: local domains only (and the first admin on a fresh install), anyone, or nobody */
+  registration: 'open' | 'domains' | 'closed';
   smtp: Readonly<{
     port: number;
     host: string;
@@ -149,6 +158,16 @@ export type Config = Readonly<{
     /** DATA bytes all sessions together may hold in memory; past it, reading waits (the oldest transfer always proceeds) */
     dataBufferBytes: number;
     socketTimeoutMs: number;
+    /** open sessions one client IP may hold (0: no cap; loopback exempt like the rate limits) */
+    maxConnectionsPerIp: number;
+    /**
+     * an unauthenticated session must start a transaction (MAIL FROM) or
+     * authenticate this often, whatever else it sends (NOOP, RSET...);
+     * authenticated sessions get socketTimeoutMs
+     */
+    idleTimeoutMs: number;
+    /** DATA, from 354 to the final dot, may take this long in total */
+    dataTimeoutMs: number;
     allowInsecureAuth: boolean;
     /** STARTTLS is offered only when both are set (paths to PEM files) */
     tls: Readonly<{ certPath: string; keyPath: string }> | null;
@@ -200,7 +219,11 @@ export type Config = Readonly<{
     httpPerMinute: number;
     authWindowMs: number;
     authPerIp: number;
+    /** failed sign-ins per account in the window before the back-off starts */
     authPerEmail: number;
+    /** the first back-off delay per account, doubling with each failure up to authBackoffMaxMs */
+    authBackoffMs: number;
+    authBackoffMaxMs: number;
   }>;
   webhooks: Readonly<{
     url: string | undefined;
@@ -271,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     parsing: { timeoutMs: e.PARSE_TIMEOUT_MS, workers: e.PARSE_WORKERS },
     health: { stallMs: e.HEALTH_STALL_MS },
     mailDomains: e.MAIL_DOMAINS,
+    registration: e.REGISTRATION,
     smtp: {
       port: e.SMTP_SERVER_PORT,
       host: e.SMTP_SERVER_HOST,
@@ -281,6 +305,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxClients: e.SMTP_MAX_CLIENTS,
       dataBufferBytes: e.SMTP_DATA_BUFFER_BYTES,
       socketTimeoutMs: e.SMTP_SOCKET_TIMEOUT_MS,
+      maxConnectionsPerIp: e.SMTP_MAX_CONNECTIONS_PER_IP,
+      idleTimeoutMs: e.SMTP_IDLE_TIMEOUT_MS,
+      dataTimeoutMs: e.SMTP_DATA_TIMEOUT_MS,
       allowInsecureAuth: e.SMTP_ALLOW_INSECURE_AUTH,
       tls: e.SMTP_TLS_CERT && e.SMTP_TLS_KEY ? { certPath: path.resolve(e.SMTP_TLS_CERT), keyPath: path.resolve(e.SMTP_TLS_KEY) } : null,
     },
@@ -329,6 +356,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       authWindowMs: e.RATE_LIMIT_AUTH_WINDOW_MS,
       authPerIp: e.RATE_LIMIT_AUTH_PER_IP,
       authPerEmail: e.RATE_LIMIT_AUTH_PER_EMAIL,
+      authBackoffMs: e.RATE_LIMIT_AUTH_BACKOFF_MS,
+      authBackoffMaxMs: Math.max(e.RATE_LIMIT_AUTH_BACKOFF_MAX_MS, e.RATE_LIMIT_AUTH_BACKOFF_MS),
     },
     webhooks: {
       url: e.WEBHOOK_URL,

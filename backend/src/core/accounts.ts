@@ -2,10 +2,12 @@
 import { PasswordHasher, passwordLengthProblem } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import { normalizeEmail, normalizeUsername } from '../mail/addresses.js';
-import { conflict, forbidden, invalid, unauthorized } from '../shared/app-error.js';
+import { AppError, conflict, forbidden, invalid, unauthorized } from '../shared/app-error.js';
 import { DuplicateKey, type MailStore } from '../storage/mail-store.js';
 import type { UserRecord } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
+import type { LoginGuard } from './login-guard.js';
+import type { RegistrationPolicy } from './registration.js';
 
 /** An address as accounts store it (lower-cased, plain), or null: also the key of per-address limits. */
 export { normalizeEmail };
@@ -23,13 +25,18 @@ export interface Session {
   user: UserRecord;
 }
 
+/** Opens an account when REGISTRATION lets this address register (registration.ts). */
 export async function register(
-  deps: AccountDeps,
-  input: { email: string; password: string; name?: string | null; role?: 'user' | 'admin' },
+  deps: AccountDeps & { registration: RegistrationPolicy },
+  input: { email: string; password: string; name?: string | null },
 ): Promise<Session> {
-  const user = await createUser(deps, input);
+  const email = normalizeEmail(input.email);
+  if (!email) throw invalid('invalid_email', 'email must be a plain address like name@example.com');
+  const problem = passwordLengthProblem(input.password);
+  if (problem) throw invalid('invalid_password', problem);
+  const user = await deps.registration.admit(email, (role) => createUser(deps, { ...input, email, role }));
   deps.events?.publish('user.created', { user: { id: user.id, email: user.email, role: user.role } });
-  return { token: deps.tokens.issue({ userId: user.id }), user };
+  return { token: deps.tokens.issue({ userId: user.id, version: user.tokenVersion }), user };
 }
 
 export async function createUser(
@@ -81,10 +88,23 @@ export async function verifyCredentials(
   return (await deps.hasher.verify(password, user.passwordHash)) ? user : null;
 }
 
+/** The account a login names, as the login guard counts it (an unknown name counts too). */
+export function loginAccountKey(name: string): string {
+  return normalizeEmail(name) ?? name.trim().toLowerCase().slice(0, 320);
+}
+
 export async function login(
-  deps: AccountDeps, input: { email: string; password: string; remoteAddress?: string | null },
+  deps: AccountDeps & { logins: LoginGuard }, input: { email: string; password: string; remoteAddress?: string | null },
 ): Promise<Session> {
-  const user = await verifyCredentials(deps, input.email, input.password);
+  const outcome = await deps.logins.attempt(input.remoteAddress ?? '', loginAccountKey(input.email), () =>
+    verifyCredentials(deps, input.email, input.password),
+  );
+  if (!outcome.ok && outcome.reason !== 'failed') {
+    throw new AppError('rateLimited', 'rate_limited', 'too many failed sign-ins, try again later', {
+      retryAfterSeconds: Math.ceil(outcome.retryAfterMs / 1000),
+    });
+  }
+  const user = outcome.ok ? outcome.user : null;
   if (!user) {
     deps.events?.publish('auth.failed', { username: input.email, remoteAddress: input.remoteAddress ?? null, via: 'http' });
     throw unauthorized('invalid_credentials', 'wrong email or password');
@@ -92,7 +112,7 @@ export async function login(
   // Only after the right password, so this tells a stranger nothing.
   if (!user.enabled) throw forbidden('account_disabled', 'this account is disabled');
   await rehashIfOutdated(deps, user, input.password);
-  return { token: deps.tokens.issue({ userId: user.id }), user };
+  return { token: deps.tokens.issue({ userId: user.id, version: user.tokenVersion }), user };
 }
 
 /**
@@ -113,6 +133,6 @@ async function rehashIfOutdated(deps: Pick<AccountDeps, 'store' | 'hasher'>, use
 export async function authenticateToken(deps: AccountDeps, token: string): Promise<UserRecord | null> {
   const claims = deps.tokens.verify(token);
   const user = claims ? await deps.store.users.findById(claims.userId) : null;
-  // A disabled account's tokens stop working at once.
-  return user?.enabled ? user : null;
+  // A disabled account's tokens stop working at once; so do those from before a password change.
+  return user?.enabled && user.tokenVersion === claims!.version ? user : null;
 }

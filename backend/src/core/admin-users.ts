@@ -10,6 +10,7 @@ import { DuplicateKey, type MailStore } from '../storage/mail-store.js';
 import type { AccountChange, AccountRecord } from '../storage/records.js';
 import { createUser } from './accounts.js';
 import type { EventBus } from './event-bus.js';
+import type { LocalDomains } from './local-domains.js';
 import { quotaBytes } from './quota.js';
 
 export interface AdminDeps {
@@ -17,6 +18,7 @@ export interface AdminDeps {
   store: Pick<MailStore, 'users' | 'accounts'>;
   hasher: PasswordHasher;
   events: EventBus;
+  domains: LocalDomains;
 }
 
 export interface AccountDto {
@@ -79,12 +81,16 @@ export interface NewAccount {
   enabled?: boolean;
 }
 
-/** Creates an account; without a password one is generated and returned once. */
+/**
+ * Creates an account; without a password one is generated and returned once.
+ * An admin creating an account decides that its domain is local.
+ */
 export async function createAccount(deps: AdminDeps, input: NewAccount): Promise<{ account: AccountRecord; generatedPassword: string | null }> {
   const generatedPassword = input.password === undefined ? randomBytes(12).toString('base64url') : null;
   const user = await createUser(deps, {
     email: input.email, username: input.username, password: input.password ?? generatedPassword!, name: input.name, role: input.role,
   });
+  await deps.domains.add(user.email.slice(user.email.lastIndexOf('@') + 1));
   let account = (await deps.store.accounts.findById(user.id))!;
   if (input.quotaMb !== undefined || input.enabled === false) {
     account = await deps.store.accounts.update(user.id, { quotaMb: input.quotaMb, enabled: input.enabled });

@@ -6,6 +6,9 @@ import type { PasswordHasher } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config/config.js';
 import type { MessageParser } from '../mail/parse-pool/parse-pool.js';
+import type { HtmlSanitizer } from '../mail/sanitize-pool/html-sanitizer.js';
+import type { MessageRecord } from '../storage/records.js';
+import type { ServableMessage } from './presenters.js';
 import type { ContentScanner, ScannerName } from '../scanning/scan-verdict.js';
 import type { Logger } from '../shared/logger.js';
 import type { DropResult, MailStore, RetryResult } from '../storage/mail-store.js';
@@ -23,6 +26,10 @@ import { OutboundWorker, type RelayTransport } from './outbound-queue.js';
 import type { PipelineWatch } from './pipeline-watch.js';
 import type { PresenceRegistry } from './presence.js';
 import { RecipientResolver } from './recipients.js';
+import { LocalDomains, type LocalDomainEntry } from './local-domains.js';
+import { RegistrationPolicy } from './registration.js';
+import { LoginGuard } from './login-guard.js';
+import { limitsApply } from './rate-limits.js';
 import { sendMessage } from './send-message.js';
 import { SmtpGuard } from './smtp-guard.js';
 import { startSpamLearning } from './spam-learning.js';
@@ -34,6 +41,8 @@ export interface CoreDeps {
   log: Logger;
   store: MailStore;
   parser: MessageParser;
+  /** sanitises HTML off the main thread, once per message content */
+  htmlSanitizer: HtmlSanitizer;
   events: EventBus;
   hasher: PasswordHasher;
   tokens: TokenService;
@@ -88,21 +97,27 @@ export interface Core {
     changeMessages: Bound<typeof mailbox.changeMessages>;
     deleteMessages: Bound<typeof mailbox.deleteMessages>;
     send: Bound<typeof sendMessage>;
+    /** the messages with their HTML sanitised (on a worker thread, cached): what presenters take */
+    servable(messages: MessageRecord[]): Promise<ServableMessage[]>;
   };
   readonly admin: {
     isAdmin(user: { role: string; email: string }): boolean;
     present(account: AccountRecord): admin.AccountDto;
     quotaUsage(account: AccountRecord): number | null;
-    listAccounts(offset: number, limit: number): Promise<{ users: AccountRecord[]; total: number }>;
+    listAccounts(offset: number, limit: number, after?: number | null): Promise<{ users: AccountRecord[]; total: number }>;
     findAccount(email: string): Promise<AccountRecord>;
     createAccount: Bound<typeof admin.createAccount>;
     updateAccount: Bound<typeof admin.updateAccount>;
     deleteAccount: Bound<typeof admin.deleteAccount>;
     storageUsage(): Promise<{ messagesStored: number; totalBytes: number }>;
-    queuePage(status: OutboundStatus | undefined, offset: number, limit: number): Promise<{ items: QueueRow[]; total: number }>;
+    queuePage(status: OutboundStatus | undefined, offset: number, limit: number, after?: number | null): Promise<{ items: QueueRow[]; total: number }>;
     queueCounts(): Promise<Record<string, number>>;
     retryQueued(id: number): Promise<RetryResult>;
     dropQueued(id: number): Promise<DropResult>;
+    /** MAIL_DOMAINS and the domains admins added */
+    listDomains(): Promise<LocalDomainEntry[]>;
+    addDomain(domain: string): Promise<{ domain: string; added: boolean }>;
+    removeDomain(domain: string): Promise<boolean>;
     /** which content scanners are switched on */
     scannersEnabled(): Record<ScannerName, boolean>;
   };
@@ -113,15 +128,25 @@ export interface Core {
 export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core> {
   const { config, store, events } = deps;
   const log = deps.log.child({ component: 'core' });
-  const recipients = new RecipientResolver(store.users, config.mailDomains, config.quota.defaultMb);
+  const domains = new LocalDomains(store.domains, config.mailDomains);
+  const recipients = new RecipientResolver(store.users, domains, config.quota.defaultMb);
   const sendDeps = { ...deps, recipients };
+  const registration = new RegistrationPolicy(config.registration, domains, store.users);
+  // One guard for every password check: HTTP login and SMTP AUTH share its counts.
+  const limits = config.rateLimits;
+  const logins = new LoginGuard({
+    perIp: limits.authPerIp, windowMs: limits.authWindowMs, freeFailures: limits.authPerEmail,
+    backoffBaseMs: limits.authBackoffMs, backoffMaxMs: limits.authBackoffMaxMs,
+    exempt: (ip) => !limitsApply(ip, limits.loopbackExempt),
+    counters: deps.counters,
+  });
   const metrics = new Metrics(events);
   const webhookWorker: WebhookWorker | null = opts.runWorkers
     ? startWebhookWorker(config, store.webhooks, metrics, deps.log.child({ component: 'webhooks' }))
     : null;
   const pending = new Set<Promise<unknown>>();
   const unrecord = recordWebhookEvents(config, events, store.webhooks, log, () => webhookWorker?.poke(), pending);
-  const adminDeps: admin.AdminDeps = { config, store, hasher: deps.hasher, events };
+  const adminDeps: admin.AdminDeps = { config, store, hasher: deps.hasher, events, domains };
   const promoted = await admin.syncConfiguredAdmins(adminDeps);
   if (promoted > 0) log.info({ promoted }, 'ADMIN_EMAILS accounts made admins');
   // Accounts registered later from an ADMIN_EMAILS address get the role in the database too.
@@ -149,12 +174,12 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
     metrics,
     counters: deps.counters,
     smtpGuard: new SmtpGuard(config, metrics, events, deps.log.child({ component: 'smtp' }), deps.counters),
-    intake: new MailIntake(sendDeps, config.smtp.hostname, deps.log),
+    intake: new MailIntake(sendDeps, config.smtp.hostname, deps.log, logins),
     chat,
     health: new HealthCheck(deps),
     accounts: {
-      register: bind(accounts.register, deps),
-      login: bind(accounts.login, deps),
+      register: bind(accounts.register, { ...deps, registration }),
+      login: bind(accounts.login, { ...deps, logins }),
       authenticateToken: bind(accounts.authenticateToken, deps),
       verifyCredentials: bind(accounts.verifyCredentials, deps),
     },
@@ -171,21 +196,26 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
       changeMessages: bind(mailbox.changeMessages, deps),
       deleteMessages: bind(mailbox.deleteMessages, deps),
       send: bind(sendMessage, sendDeps),
+      servable: (messages) =>
+        Promise.all(messages.map(async (m) => ({ ...m, safeHtml: await deps.htmlSanitizer.sanitize(m.rawSha256, m.untrustedHtml) }))),
     },
     admin: {
       isAdmin: (user) => admin.isAdmin(config, user),
       present: (account) => admin.presentAccount(config, account),
       quotaUsage: (account) => admin.quotaUsage(config, account),
-      listAccounts: (offset, limit) => store.accounts.list(offset, limit),
+      listAccounts: (offset, limit, after) => store.accounts.list(offset, limit, after),
       findAccount: (email) => admin.findAccount(adminDeps, email),
       createAccount: bind(admin.createAccount, adminDeps),
       updateAccount: bind(admin.updateAccount, adminDeps),
       deleteAccount: bind(admin.deleteAccount, adminDeps),
       storageUsage: () => store.accounts.usage(),
-      queuePage: (status, offset, limit) => store.outbound.page(status, offset, limit),
+      queuePage: (status, offset, limit, after) => store.outbound.page(status, offset, limit, after),
       queueCounts: () => store.outbound.counts(),
       retryQueued: (id) => store.outbound.retryNow(id),
       dropQueued: (id) => store.outbound.drop(id),
+      listDomains: () => domains.list(),
+      addDomain: (domain) => domains.add(domain),
+      removeDomain: (domain) => domains.remove(domain),
       scannersEnabled: () => ({ spamassassin: !!config.scanners.spamassassin, clamav: !!config.scanners.clamav }),
     },
     async stop(timeoutMs) {

@@ -1,16 +1,16 @@
 // The use cases behind an SMTP session, in protocol-free terms: who may
 // authenticate, which senders and recipients are allowed, and delivery.
 import { toCrlf } from '../mail/line-endings.js';
+import { permFail } from '../shared/app-error.js';
 import type { TraceInfo } from '../mail/received-header.js';
 import type { SpamVerdict } from '../scanning/scan-verdict.js';
 import type { Logger } from '../shared/logger.js';
 import type { AccountDeps } from './accounts.js';
-import { verifyCredentials } from './accounts.js';
+import { loginAccountKey, verifyCredentials } from './accounts.js';
 import { AuthGuard } from './auth-guard.js';
-import type { CounterStore } from './counters.js';
+import type { LoginGuard } from './login-guard.js';
 import { announceSpam, screenDelivery, type DeliveryEnvelope, type ScreeningDeps } from './inbound-screening.js';
 import { ingestMessage, type DeliveryTarget } from './ingest-message.js';
-import { limitsApply } from './rate-limits.js';
 import { resolveRecipientFor, submitMessage, type SendDeps } from './send-message.js';
 import { checkEnvelopeSender, isLocal, type Recipient } from './submission-policy.js';
 
@@ -29,16 +29,17 @@ export class MailIntake {
   private readonly authGuard: AuthGuard;
 
   constructor(
-    private readonly deps: SendDeps & Pick<AccountDeps, 'hasher'> & { store: AccountDeps['store']; counters: CounterStore } & ScreeningDeps,
+    private readonly deps: SendDeps & Pick<AccountDeps, 'hasher'> & { store: AccountDeps['store'] } & ScreeningDeps,
     private readonly hostname: string,
     private readonly log: Logger,
+    logins: LoginGuard,
   ) {
-    this.authGuard = new AuthGuard({ exempt: (ip) => !limitsApply(ip, deps.config.rateLimits.loopbackExempt), counters: deps.counters });
+    this.authGuard = new AuthGuard(logins);
   }
 
   /** Same reply for unknown user and wrong password; brute force gets 421 / 454 (AuthGuard). */
   async authenticate(username: string, password: string, session: Pick<SmtpSessionInfo, 'id' | 'remoteAddress'>): Promise<{ id: number; email: string }> {
-    const user = await this.authGuard.attempt(session.id, session.remoteAddress, async () => {
+    const user = await this.authGuard.attempt(session.id, session.remoteAddress, loginAccountKey(username), async () => {
       const found = await verifyCredentials(this.deps, username, password);
       return found?.enabled ? found : null; // a disabled account fails like a wrong password
     });
@@ -61,6 +62,12 @@ export class MailIntake {
    */
   async deliver(data: Buffer, recipients: Recipient[], session: SmtpSessionInfo): Promise<number[]> {
     const raw = toCrlf(data);
+    // RFC 5322 2.2: a header field never starts with white space. Such a first
+    // line would read as a continuation of the Received: we put before it, so
+    // the sender could write our trace line.
+    if (raw[0] === 0x20 || raw[0] === 0x09) {
+      throw permFail('message_starts_folded', 'Message refused: its first line starts with white space (no header field does)');
+    }
     const protocol = `ESMTP${session.secure ? 'S' : ''}${session.user ? 'A' : ''}`;
     const trace = { helo: session.helo, remoteAddress: session.remoteAddress, hostname: this.hostname, protocol, sessionId: session.id, mailFrom: session.mailFrom };
     if (session.user) {

@@ -12,6 +12,7 @@ import type {
   Page,
   ThreadSummaryRecord,
 } from '../storage/records.js';
+import type { FolderKind } from '../contracts/api.js';
 import type { EventBus } from './event-bus.js';
 
 export type { MessageChange };
@@ -20,6 +21,12 @@ export interface MailboxDeps {
   store: Pick<MailStore, 'folders' | 'messages' | 'blobs'>;
   events: EventBus;
 }
+
+/**
+ * A folder by id, or a system folder by its kind: the web inbox asks for
+ * /mail/inbox's first page at once, before it knows the Inbox's id.
+ */
+export type FolderRef = number | Exclude<FolderKind, 'custom'>;
 
 export interface PageRequest {
   limit: number;
@@ -36,18 +43,25 @@ export async function ownedFolder(deps: MailboxDeps, userId: number, folderId: n
   return folder;
 }
 
+async function folderByRef(deps: MailboxDeps, userId: number, ref: FolderRef): Promise<FolderRecord> {
+  if (typeof ref === 'number') return ownedFolder(deps, userId, ref);
+  const folder = await deps.store.folders.findByKind(userId, ref);
+  if (!folder) throw notFound('folder');
+  return folder;
+}
+
 /** A folder's messages, newest first. */
-export async function listMessages(deps: MailboxDeps, userId: number, folderId: number, page: PageRequest): Promise<Page<MessageSummaryRecord>> {
+export async function listMessages(deps: MailboxDeps, userId: number, ref: FolderRef, page: PageRequest): Promise<Page<MessageSummaryRecord>> {
   checkCursor(page.cursor);
-  await ownedFolder(deps, userId, folderId);
-  return deps.store.messages.listInFolder(userId, folderId, page.limit, page.cursor);
+  const folder = await folderByRef(deps, userId, ref);
+  return deps.store.messages.listInFolder(userId, folder.id, page.limit, page.cursor);
 }
 
 /** A folder's conversations, the one with the newest message first. */
-export async function listThreads(deps: MailboxDeps, userId: number, folderId: number, page: PageRequest): Promise<Page<ThreadSummaryRecord>> {
+export async function listThreads(deps: MailboxDeps, userId: number, ref: FolderRef, page: PageRequest): Promise<Page<ThreadSummaryRecord>> {
   checkCursor(page.cursor);
-  await ownedFolder(deps, userId, folderId);
-  return deps.store.messages.listThreadsInFolder(userId, folderId, page.limit, page.cursor);
+  const folder = await folderByRef(deps, userId, ref);
+  return deps.store.messages.listThreadsInFolder(userId, folder.id, page.limit, page.cursor);
 }
 
 export async function getMessage(deps: MailboxDeps, userId: number, id: number): Promise<MessageRecord> {

@@ -4,7 +4,7 @@ import type {
 } from '../contracts/api.js';
 import type { NewEmailEvent } from '../contracts/events.js';
 import { foldsFor } from '../mail/quoted-text.js';
-import { resolveCidLinks, sanitizedHtmlFor } from '../mail/sanitize-html.js';
+import { resolveCidLinks } from '../mail/sanitize-html.js';
 import type {
   AttachmentRecord, FolderWithCounts, MessageRecord, MessageSummaryRecord, ThreadSummaryRecord, UserRecord,
 } from '../storage/records.js';
@@ -31,9 +31,12 @@ export function presentAttachment(a: AttachmentRecord): AttachmentDto {
   return { id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, contentId: a.contentId, sha256: a.sha256 };
 }
 
+/** A message with its HTML sanitised (core.mailbox.servable, off the main thread): the only kind presented. */
+export type ServableMessage = MessageRecord & { safeHtml: string };
+
 /** The HTML body as served: sanitised, with cid: links pointed at attachment URLs. */
-export function servedHtml(m: Pick<MessageRecord, 'untrustedHtml' | 'rawSha256' | 'attachments'>): string {
-  const safe = sanitizedHtmlFor(m.rawSha256, m.untrustedHtml);
+export function servedHtml(m: Pick<ServableMessage, 'safeHtml' | 'attachments'>): string {
+  const safe = m.safeHtml;
   if (!safe.includes('cid:') || m.attachments.length === 0) return safe;
   const byCid = new Map(m.attachments.filter((a) => a.contentId).map((a) => [a.contentId!.toLowerCase(), a.id]));
   return resolveCidLinks(safe, (cid) => {
@@ -43,7 +46,7 @@ export function servedHtml(m: Pick<MessageRecord, 'untrustedHtml' | 'rawSha256' 
 }
 
 /** `recipients`: the delivery statuses, when this is the user's copy of a message they sent. */
-export function presentMessage(m: MessageRecord, recipients?: RecipientStatusDto[]): MessageDto {
+export function presentMessage(m: ServableMessage, recipients?: RecipientStatusDto[]): MessageDto {
   return {
     ...presentSummary(m),
     messageId: m.messageId, inReplyTo: m.inReplyTo, to: m.to, cc: m.cc,
@@ -58,7 +61,7 @@ export function presentThreadSummary(t: ThreadSummaryRecord): ThreadSummaryDto {
   return { ...t, lastMessageAt: t.lastMessageAt.toISOString() };
 }
 
-export function presentNewEmail(m: MessageRecord): NewEmailEvent {
+export function presentNewEmail(m: ServableMessage): NewEmailEvent {
   return {
     folderId: m.folderId,
     email: {

@@ -3,6 +3,7 @@
 import { permFail } from '../shared/app-error.js';
 import type { UserStore } from '../storage/mail-store.js';
 import { parseMailbox } from '../mail/addresses.js';
+import type { LocalDomains } from './local-domains.js';
 import { checkMailboxAccepts, quotaBytes } from './quota.js';
 
 export interface LocalRecipient {
@@ -15,8 +16,8 @@ export interface LocalRecipient {
 
 export class RecipientResolver {
   constructor(
-    private readonly users: Pick<UserStore, 'findMailbox' | 'anyInDomain'>,
-    private readonly mailDomains: readonly string[],
+    private readonly users: Pick<UserStore, 'findMailbox'>,
+    private readonly domains: Pick<LocalDomains, 'isLocal'>,
     /** DEFAULT_QUOTA_MB: a full or disabled mailbox is refused at RCPT */
     private readonly defaultQuotaMb = 1024,
   ) {}
@@ -29,21 +30,18 @@ export class RecipientResolver {
     const mailbox = parseMailbox(address);
     // Source routes, %-hacks, quoted @ and literals are relay tricks, never local.
     if (!mailbox) throw permFail('relay_denied', 'Relaying denied: not a local address');
+    // An account outside the local domains (one whose domain an admin removed) receives nothing from here.
+    if (!(await this.domains.isLocal(mailbox.domain))) {
+      throw permFail('relay_denied', 'Relaying denied: not a local domain and not authenticated');
+    }
     const found = await this.users.findMailbox(mailbox.address);
-    if (found) checkMailboxAccepts(found, this.defaultQuotaMb);
     if (found) {
+      checkMailboxAccepts(found, this.defaultQuotaMb);
       return {
         userId: found.userId, email: found.email, inboxFolderId: found.inboxFolderId,
         quotaBytes: quotaBytes(found.quotaMb, this.defaultQuotaMb),
       };
     }
-    if (await this.isLocalDomain(mailbox.domain)) {
-      throw permFail('unknown_user', `No such user here: ${mailbox.address}`);
-    }
-    throw permFail('relay_denied', 'Relaying denied: not a local domain and not authenticated');
-  }
-
-  async isLocalDomain(domain: string): Promise<boolean> {
-    return this.mailDomains.includes(domain) || (await this.users.anyInDomain(domain));
+    throw permFail('unknown_user', `No such user here: ${mailbox.address}`);
   }
 }

@@ -20,6 +20,9 @@ export interface GuardSession {
 export class SmtpGuard {
   private readonly connections: WindowCounter;
   private readonly messages: WindowCounter;
+  /** open sessions per client IP (those admitted: a refused one never counted) */
+  private readonly openByIp = new Map<string, number>();
+  private readonly admitted = new Set<string>();
 
   constructor(
     private readonly config: Config,
@@ -32,15 +35,39 @@ export class SmtpGuard {
     this.messages = new WindowCounter(counters, 'smtp_messages', config.rateLimits.smtpMessagesPerHour, 60 * 60_000);
   }
 
-  /** onConnect: counts the connection, or refuses it (421 4.7.0) over the per-minute limit. */
+  /**
+   * onConnect: counts the connection, or refuses it (421 4.7.0) when its IP
+   * already holds SMTP_MAX_CONNECTIONS_PER_IP sessions (so a few addresses
+   * cannot take every slot) or is over the per-minute limit.
+   */
   async admitConnection(session: Pick<GuardSession, 'id' | 'remoteAddress'>): Promise<void> {
-    if (this.applies(session.remoteAddress) && !(await this.connections.hit(session.remoteAddress)).allowed) {
+    const ip = session.remoteAddress;
+    const cap = this.config.smtp.maxConnectionsPerIp;
+    if (cap > 0 && this.applies(ip) && (this.openByIp.get(ip) ?? 0) >= cap) {
+      this.metrics.connectionRejected();
+      this.metrics.limited('smtp_concurrent');
+      this.log.warn({ sessionId: session.id, remoteAddress: ip }, 'smtp connection refused: too many open from this address');
+      throw new AppError('rateLimited', 'too_many_connections', `Too many open connections from your address (at most ${cap}), try again later`);
+    }
+    // The place is taken before the (maybe shared) count answers: two connections at once cannot both get the last one.
+    this.admitted.add(session.id);
+    this.openByIp.set(ip, (this.openByIp.get(ip) ?? 0) + 1);
+    if (this.applies(ip) && !(await this.connections.hit(ip)).allowed) {
+      this.connectionClosed(session);
       this.metrics.connectionRejected();
       this.metrics.limited('smtp_connections');
       this.log.warn({ sessionId: session.id, remoteAddress: session.remoteAddress }, 'smtp connection refused: rate limit');
       throw new AppError('rateLimited', 'rate_limited_connections', 'Too many connections from your address, try again later');
     }
     this.metrics.connectionOpened();
+  }
+
+  /** onClose: frees the session's place in its IP's count. */
+  connectionClosed(session: Pick<GuardSession, 'id' | 'remoteAddress'>): void {
+    if (!this.admitted.delete(session.id)) return;
+    const left = (this.openByIp.get(session.remoteAddress) ?? 1) - 1;
+    if (left > 0) this.openByIp.set(session.remoteAddress, left);
+    else this.openByIp.delete(session.remoteAddress);
   }
 
   authResult(session: Pick<GuardSession, 'id' | 'remoteAddress'>, username: string, ok: boolean): void {

@@ -7,7 +7,7 @@ import { notFound } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
 import { requireUser } from './auth-middleware.js';
 import { errorHandler } from './http-errors.js';
-import { apiRateLimit, authRateLimits } from './rate-limit.js';
+import { apiRateLimit, registerRateLimit } from './rate-limit.js';
 import { requestContext } from './request-context.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { attachmentRoutes } from './routes/attachment-routes.js';
@@ -57,7 +57,7 @@ export function createHttpApp(core: Core, opts: HttpAppOptions): Express {
 
   app.use('/health', healthRoutes(core, opts.version, opts.smtpConnections));
   app.use('/metrics', metricsRoutes(config, core.metrics));
-  app.use(['/api/auth/login', '/api/auth/register'], ...authRateLimits(config, core.metrics, core.counters));
+  app.use('/api/auth/register', registerRateLimit(config, core.metrics, core.counters));
   app.use('/api/auth', authRoutes(core));
   app.use('/api/admin', adminRoutes(core, opts.smtpConnections));
   app.use('/api/folders', authed, folderRoutes(core));

@@ -19,6 +19,8 @@ const STATUS: Record<ErrorKind, number> = {
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (isAppError(err)) {
+      const retryAfter = err.details?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
       res.status(STATUS[err.kind]).json({ error: { code: err.code, message: err.message } });
       return;
     }

@@ -1,15 +1,14 @@
 // HTTP rate limits per client IP with the IETF RateLimit headers (draft 7:
 // RateLimit + RateLimit-Policy) and 429 + Retry-After in the contract's error
-// shape. Login and register have their own, stricter budget per IP and per
-// email address. Loopback is exempt by default (RATE_LIMIT_LOOPBACK_EXEMPT).
-// The counts are the core's (shared by every instance with REDIS_URL).
+// shape. Register has its own, stricter budget per IP; login's limits are the
+// core's login guard (shared with SMTP AUTH, counted before the password
+// check). Loopback is exempt by default (RATE_LIMIT_LOOPBACK_EXEMPT).
 import type { Request, RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../config/config.js';
 import type { CounterStore } from '../core/counters.js';
 import type { Metrics } from '../core/metrics.js';
 import { limitsApply } from '../core/rate-limits.js';
-import { normalizeEmail } from '../core/accounts.js';
 import { CounterRateStore } from './counter-rate-store.js';
 
 const noop: RequestHandler = (_req, _res, next) => next();
@@ -24,6 +23,7 @@ function limiter(config: Config, metrics: Metrics, counters: CounterStore, name:
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     skipSuccessfulRequests: opts.skipSuccessful ?? false,
+    // Counted where the SMTP limits are: shared by every instance with REDIS_URL.
     store: new CounterRateStore(counters, name),
     ...(opts.key ? { keyGenerator: opts.key } : {}),
     skip: (req) => !limitsApply(req.ip, config.rateLimits.loopbackExempt),
@@ -39,15 +39,7 @@ export function apiRateLimit(config: Config, metrics: Metrics, counters: Counter
   return limiter(config, metrics, counters, 'http', { windowMs: 60_000, limit: config.rateLimits.httpPerMinute });
 }
 
-/** Login and register: per IP, and per email address (failed attempts only). */
-export function authRateLimits(config: Config, metrics: Metrics, counters: CounterStore): RequestHandler[] {
-  const r = config.rateLimits;
-  const emailOf = (req: Request) => {
-    const raw = (req.body as { email?: unknown } | undefined)?.email;
-    return `email:${(typeof raw === 'string' && normalizeEmail(raw)) || '-'}`;
-  };
-  return [
-    limiter(config, metrics, counters, 'auth_ip', { windowMs: r.authWindowMs, limit: r.authPerIp }),
-    limiter(config, metrics, counters, 'auth_email', { windowMs: r.authWindowMs, limit: r.authPerEmail, key: emailOf, skipSuccessful: true }),
-  ];
+/** Register: per IP, every request. */
+export function registerRateLimit(config: Config, metrics: Metrics, counters: CounterStore): RequestHandler {
+  return limiter(config, metrics, counters, 'auth_ip', { windowMs: config.rateLimits.authWindowMs, limit: config.rateLimits.authPerIp });
 }

@@ -32,6 +32,12 @@ export function normalizeUsername(input: string): string | null {
   return value.length <= 64 && LOCAL.test(value) && !/[%!]/.test(value) ? value : null;
 }
 
+/** A domain name as local domains are kept (lower-cased, no trailing dot), or null. */
+export function normalizeDomain(input: string): string | null {
+  const value = input.trim().toLowerCase().replace(/\.$/, '');
+  return DOMAIN.test(value) ? value : null;
+}
+
 export function normalizeEmail(input: string): string | null {
   return parseMailbox(input)?.address ?? null;
 }

@@ -1,8 +1,8 @@
 // Server-side HTML sanitising with sanitize-html (a maintained sanitiser):
 // no scripts, no event handlers, no javascript: URLs. What remains is still
 // untrusted; the web inbox renders it in a sandboxed iframe under a CSP.
+// The server sanitises on a worker thread, once per message (sanitize-pool/).
 import sanitize from 'sanitize-html';
-import { LruCache } from './lru-cache.js';
 
 const OPTIONS: sanitize.IOptions = {
   allowedTags: [
@@ -41,22 +41,6 @@ export function sanitizeHtml(html: string): string {
   return sanitize(html, OPTIONS).replace(STYLE_BLOCK, (block, open: string, css: string, close: string) =>
     /<(?!!--)/.test(css) ? `${open}${close}` : block,
   );
-}
-
-// Sanitising costs about as much as parsing the mail, so it happens when a
-// message is served, not when it arrives (most mail is read once or never),
-// and the result is kept for the next view of the same content.
-const recent = new LruCache<string, string>(4_000_000, (html) => html.length);
-
-/** sanitizeHtml, remembered under `contentKey` (a message's raw sha256: the same bytes give the same HTML). */
-export function sanitizedHtmlFor(contentKey: string, html: string): string {
-  if (!html) return '';
-  let safe = recent.get(contentKey);
-  if (safe === undefined) {
-    safe = sanitizeHtml(html);
-    recent.set(contentKey, safe);
-  }
-  return safe;
 }
 
 /** Points cid: references at attachment URLs, given contentId -> url. */

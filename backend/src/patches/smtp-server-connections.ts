@@ -14,6 +14,7 @@ export interface OpenConnection {
 }
 
 interface PrivateConnection {
+  id?: string;
   _dataStream?: unknown;
   send(code: number, text: string): void;
   close(): void;
@@ -30,6 +31,15 @@ export function openConnections(server: SMTPServer): OpenConnection[] {
     send: (code, text) => c.send(code, text),
     close: () => c.close(),
   }));
+}
+
+/** The open connection whose session has this id (smtp-server gives both the same id). */
+export function connectionById(server: SMTPServer, id: string): OpenConnection | null {
+  const connections = (server as unknown as { connections?: Set<PrivateConnection> }).connections;
+  for (const c of connections ?? []) {
+    if (c.id === id) return { receivingData: !!c._dataStream, send: (code, text) => c.send(code, text), close: () => c.close() };
+  }
+  return null;
 }
 
 /** How many connections are open. */

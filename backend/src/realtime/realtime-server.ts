@@ -22,7 +22,7 @@ export interface RealtimeServer {
  * process's sockets are all there are.
  */
 export function startRealtime(
-  httpServer: http.Server, core: Pick<Core, 'accounts' | 'events' | 'metrics' | 'chat'>, config: Pick<Config, 'http'>,
+  httpServer: http.Server, core: Pick<Core, 'accounts' | 'events' | 'metrics' | 'chat' | 'mailbox'>, config: Pick<Config, 'http'>,
   adapter: ServerOptions['adapter'] | null = null,
 ): RealtimeServer {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
@@ -52,10 +52,12 @@ export function startRealtime(
 
   const unsubscribe = [
     core.events.subscribe('message.stored', ({ message, committedAt }) => {
-      // Presenting sanitises the HTML: not worth it for a user with no tab open.
+      // Presenting needs the HTML sanitised (on a worker thread): not worth it for a user with no tab open.
       if (!isListening(message.userId)) return;
-      io.to(roomOf(message.userId)).emit('new_email', presentNewEmail(message));
-      if (listensHere(message.userId)) core.metrics.emitLatency(Number(process.hrtime.bigint() - committedAt) / 1e9);
+      void core.mailbox.servable([message]).then(([servable]) => {
+        io.to(roomOf(message.userId)).emit('new_email', presentNewEmail(servable!));
+        if (listensHere(message.userId)) core.metrics.emitLatency(Number(process.hrtime.bigint() - committedAt) / 1e9);
+      });
     }),
     core.events.subscribe('message.updated', ({ userId, message, previousFolderId }) => {
       io.to(roomOf(userId)).emit('email_updated', {

@@ -1,14 +1,17 @@
 // The SMTP edge: smtp-server options and hooks, each converting protocol input
 // into one core call and the result back into a reply (STYLE.md practice 1).
-import net from 'node:net';
+import type net from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerSession } from 'smtp-server';
 import type { Config } from '../config/config.js';
 import type { Recipient } from '../core/submission-policy.js';
 import type { MailIntake, SmtpSessionInfo } from '../core/mail-intake.js';
 import type { SmtpGuard } from '../core/smtp-guard.js';
 import { closeGracefully } from './graceful-close.js';
+import { isLoopbackAddress } from '../core/rate-limits.js';
 import { AppError, permFail, tempFail } from '../shared/app-error.js';
-import { openConnectionCount } from '../patches/smtp-server-connections.js';
+import { connectionById, openConnectionCount } from '../patches/smtp-server-connections.js';
+import { SessionDeadlines } from './session-deadlines.js';
+import { checkParameters, mailParameters, RCPT_PARAMETERS } from './esmtp-parameters.js';
 import { BlockPool } from './block-pool.js';
 import { ReceiveBudget } from './receive-budget.js';
 import type { Logger } from '../shared/logger.js';
@@ -34,6 +37,20 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
   const blockPool = new BlockPool(64 * 1024, Math.min(smtp.dataBufferBytes, 16 * 1024 * 1024));
   // STARTTLS only with a configured certificate.
   const tls = smtp.tls ? loadTlsMaterial(smtp.tls) : null;
+  const disabledCommands = tls ? [] : ['STARTTLS'];
+  const cleartextAuthAllowed = (session: SMTPServerSession) =>
+    session.secure || isLoopbackAddress(session.remoteAddress) || smtp.allowInsecureAuth;
+  // Closes a session that stops making progress (session-deadlines.ts); `server` exists by the time one fires.
+  const deadlines = new SessionDeadlines(
+    { idleMs: smtp.idleTimeoutMs, authenticatedIdleMs: smtp.socketTimeoutMs, dataMs: smtp.dataTimeoutMs },
+    (sessionId, kind) => {
+      const connection = connectionById(server, sessionId);
+      if (!connection) return;
+      log.info({ sessionId, kind }, 'smtp session closed: deadline passed');
+      connection.send(421, kind === 'data' ? '4.4.2 DATA took too long, closing connection' : '4.4.2 Idle too long, closing connection');
+      connection.close();
+    },
+  );
 
   const server = new SMTPServer({
     name: smtp.hostname,
@@ -44,7 +61,7 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     // We decide ourselves (onAuth) when cleartext AUTH is fine: TLS or loopback.
     allowInsecureAuth: true,
     hideSTARTTLS: !tls,
-    disabledCommands: tls ? [] : ['STARTTLS'],
+    disabledCommands,
     ...(tls ?? {}),
     rejectOversized: true,
     hideENHANCEDSTATUSCODES: false,
@@ -60,23 +77,38 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     logger: false,
 
     onConnect(session, callback) {
+      // The connection counts may be shared with other instances (Redis): asked, not looked up.
       (guard ? guard.admitConnection(session) : Promise.resolve()).then(
         () => {
+          // Password AUTH is offered only where the password cannot be read on the way: TLS or this host.
+          if (!cleartextAuthAllowed(session)) session.disabledCommands = [...disabledCommands, 'AUTH'];
           totalConnections++;
+          deadlines.progress(session.id, false);
           callback();
         },
         (err) => callback(toSmtpError(err)),
       );
     },
 
+    onClose(session) {
+      deadlines.closed(session.id);
+      guard?.connectionClosed(session);
+    },
+
+    onSecure(_socket, session, callback) {
+      session.disabledCommands = [...disabledCommands];
+      callback();
+    },
+
     onAuth(auth: SMTPServerAuthentication, session: SMTPServerSession, callback) {
-      if (!session.secure && !isLoopback(session.remoteAddress) && !smtp.allowInsecureAuth) {
+      if (!cleartextAuthAllowed(session)) {
         return callback(toSmtpError(permFail('auth_insecure', 'Must issue a STARTTLS command first')));
       }
       core
         .authenticate(auth.username ?? '', auth.password ?? '', sessionInfo(session))
         .then((user) => {
           guard?.authResult(session, auth.username ?? '', true);
+          deadlines.progress(session.id, true);
           callback(null, { user });
         })
         .catch((err) => {
@@ -86,12 +118,28 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     },
 
     onMailFrom(address, session, callback) {
+      try {
+        checkParameters('MAIL FROM', address.args, mailParameters(session.secure));
+      } catch (err) {
+        return callback(toSmtpError(err));
+      }
       (guard ? guard.admitMessage(sessionInfo(session)) : Promise.resolve())
         .then(() => core.checkSender(address.address, sessionInfo(session)))
-        .then(() => callback(), (err) => callback(toSmtpError(err)));
+        .then(
+          () => {
+            deadlines.progress(session.id, !!session.user);
+            callback();
+          },
+          (err) => callback(toSmtpError(err)),
+        );
     },
 
     onRcptTo(address, session, callback) {
+      try {
+        checkParameters('RCPT TO', address.args, RCPT_PARAMETERS);
+      } catch (err) {
+        return callback(toSmtpError(err));
+      }
       if (session.envelope.rcptTo.length >= smtp.maxRecipients) {
         return callback(toSmtpError(new AppError('tempFail', 'too_many_recipients', 'Too many recipients')));
       }
@@ -107,8 +155,10 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     onData(stream, session, callback) {
       const local = session.envelope.rcptTo.map((a) => recipients.get(a)).filter((r): r is Recipient => !!r);
       const lease = receiveBudget.open();
+      deadlines.dataStarted(session.id);
       const work = readMessage(stream, blockPool, lease)
         .then(async ({ raw, sizeExceeded }) => {
+          deadlines.dataReceived(session.id);
           // smtp-server itself answers 552 5.3.4 when the size limit was hit.
           if (sizeExceeded) {
             guard?.rejected(0);
@@ -126,6 +176,7 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
         .finally(() => {
           lease.release();
           inFlight.delete(work);
+          deadlines.progress(session.id, !!session.user);
         });
       inFlight.add(work);
     },
@@ -174,10 +225,4 @@ function sessionInfo(session: SMTPServerSession): SmtpSessionInfo {
     user: user ?? null,
     mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
   };
-}
-
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.replace(/^::ffff:/, '');
-  return a === '::1' || (net.isIPv4(a) && a.startsWith('127.'));
 }

@@ -23,6 +23,11 @@ const BY_CODE: Record<string, Reply> = {
   sender_not_owned: { code: 553, enhanced: '5.7.1' },
   no_recipients: { code: 554, enhanced: '5.5.1' },
   rate_limited_connections: { code: 421, enhanced: '4.7.0' },
+  too_many_connections: { code: 421, enhanced: '4.7.0' },
+  // RFC 5321 4.1.1.11 / 4.5.3: a MAIL or RCPT parameter we did not advertise.
+  unknown_parameter: { code: 555, enhanced: '5.5.4' },
+  // RFC 3463 X.6.0: other or undefined media error (a malformed header block).
+  message_starts_folded: { code: 554, enhanced: '5.6.0' },
   rate_limited_messages: { code: 451, enhanced: '4.7.1' },
   // Content scanning: RFC 3463 X.7.1 "delivery not authorized, message refused".
   virus_found: { code: 554, enhanced: '5.7.1' },

@@ -40,6 +40,7 @@ export interface MailStore {
   readonly outbound: OutboundStore;
   readonly webhooks: WebhookOutbox;
   readonly chat: ChatStore;
+  readonly domains: DomainStore;
   /**
    * Starts storing a message's bytes (an engine may begin writing them while
    * the caller parses); commit() or abandon() ends it.
@@ -61,12 +62,22 @@ export interface UserStore {
   /** what delivery needs to know of an address: asked at every RCPT, so engines keep it cheap */
   findMailbox(email: string): Promise<MailboxRecord | null>;
   first(): Promise<UserRecord | null>;
-  anyInDomain(domain: string): Promise<boolean>;
+}
+
+/** The local domains an admin added (lower-cased); the config's MAIL_DOMAINS are not stored. */
+export interface DomainStore {
+  list(): Promise<string[]>;
+  has(domain: string): Promise<boolean>;
+  /** false when it was there already */
+  add(domain: string): Promise<boolean>;
+  /** false when it was not there */
+  remove(domain: string): Promise<boolean>;
 }
 
 /** Accounts as an operator sees them. */
 export interface AccountStore {
-  list(offset: number, limit: number): Promise<{ users: AccountRecord[]; total: number }>;
+  /** by id; `after` (the last id of the previous page) pages on the primary key, where an offset would walk past every skipped row */
+  list(offset: number, limit: number, after?: number | null): Promise<{ users: AccountRecord[]; total: number }>;
   findByEmail(email: string): Promise<AccountRecord | null>;
   /** by the (lower-cased) username */
   findByUsername(username: string): Promise<AccountRecord | null>;
@@ -146,8 +157,8 @@ export interface OutboundStore {
   get(id: number): Promise<OutboundRecord | null>;
   /** newest first */
   list(filter?: { userId?: number; status?: OutboundStatus }, limit?: number): Promise<OutboundRecord[]>;
-  /** operators: oldest first */
-  page(status: OutboundStatus | undefined, offset: number, limit: number): Promise<{ items: QueueRow[]; total: number }>;
+  /** operators: oldest first; `after` as for AccountStore.list */
+  page(status: OutboundStatus | undefined, offset: number, limit: number, after?: number | null): Promise<{ items: QueueRow[]; total: number }>;
   counts(): Promise<Record<string, number>>;
   /** due now, attempts kept; a row being sent or already sent is left alone */
   retryNow(id: number): Promise<RetryResult>;

@@ -9,6 +9,8 @@ export interface UserRecord {
   role: 'user' | 'admin';
   /** a disabled account cannot sign in or receive mail */
   enabled: boolean;
+  /** moves on every password change: tokens issued for an older one are refused */
+  tokenVersion: number;
   createdAt: Date;
 }
 

@@ -89,8 +89,14 @@ describe('folder threads', () => {
 });
 
 describe('bad paging input', () => {
-  it('answers 400 to a cursor the server did not issue', async () => {
-    for (const cursor of ['garbage!!', Buffer.from('abc').toString('base64url'), Buffer.from('12:x').toString('base64url'), 'x'.repeat(500)]) {
+  it('answers 400 to a cursor the server did not issue, malformed or far-future', async () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64url');
+    const notIssued = [
+      'garbage!!', b64('abc'), b64('12:x'), 'x'.repeat(500),
+      // well-formed keys no row can have: past year 9999, an id past 32 bits, both at the digit limits
+      b64('253402300800000:5'), b64('999999999999999:1'), b64('1700000000000:2147483648'), b64('999999999999999:9999999999'),
+    ];
+    for (const cursor of notIssued) {
       for (const kind of ['messages', 'threads']) {
         const res = await bob.get(`/api/folders/${inboxId}/${kind}?cursor=${encodeURIComponent(cursor)}`);
         expect(res.status, `${kind} ${cursor}`).toBe(400);

@@ -40,7 +40,7 @@ export function request(
       },
     );
     req.on('error', reject);
-    req.setTimeout(10_000, () => req.destroy(new Error('HTTP timeout')));
+    req.setTimeout(60_000, () => req.destroy(new Error('HTTP timeout')));
     req.end(payload);
   });
 }
@@ -91,7 +91,7 @@ export function runCli(args: string[], env: Record<string, string>, stdin?: stri
 }
 
 /** Polls until `check` returns a value (not undefined/false), or throws after timeoutMs. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, what = 'condition'): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

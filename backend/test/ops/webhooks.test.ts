@@ -79,9 +79,9 @@ describe('webhooks', () => {
     expect(queued.map((r) => JSON.parse(r.payload).data.subject)).toContain('Hello hook');
     await server.api().post('/api/auth/login', { email: 'alice@example.test', password: 'wrong password' });
 
-    const created = await waitFor(() => receiver.find('user.created'), 10_000, 'user.created');
-    const received = await waitFor(() => receiver.find('message.received'), 10_000, 'message.received');
-    const failed = await waitFor(() => receiver.find('auth.failed'), 10_000, 'auth.failed');
+    const created = await waitFor(() => receiver.find('user.created'), undefined, 'user.created');
+    const received = await waitFor(() => receiver.find('message.received'), undefined, 'message.received');
+    const failed = await waitFor(() => receiver.find('auth.failed'), undefined, 'auth.failed');
 
     expect(created.body).toMatchObject({ event: 'user.created', data: { email: 'alice@example.test', role: 'user' } });
     expect(new Date(created.body.timestamp).toISOString()).toBe(created.body.timestamp);
@@ -104,10 +104,10 @@ describe('webhooks', () => {
     // Let the worker fail at least once against the closed port.
     await waitFor(async () => {
       return sqliteRows(server.dataDir, `SELECT id FROM webhook_outbox WHERE status = 'retry'`).length > 0;
-    }, 10_000, 'a failed attempt');
+    }, 60_000, 'a failed attempt');
     await receiver.start(port);
     for (let i = 0; i < 3; i++) {
-      await waitFor(() => receiver.find('message.received', (r) => r.body.data.subject === `while down ${i}`), 15_000, `event ${i}`);
+      await waitFor(() => receiver.find('message.received', (r) => r.body.data.subject === `while down ${i}`), undefined, `event ${i}`);
     }
     const rows = sqliteRows(server.dataDir, `SELECT id FROM webhook_outbox WHERE status = 'sent' AND attempts > 1`);
     expect(rows.length).toBeGreaterThan(0);

@@ -40,7 +40,7 @@ async function until<T>(list: T[], test: (x: T) => boolean, what: string): Promi
     const hit = list.find(test);
     if (hit) return hit;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`never saw ${what}`)), 15_000);
+      const timer = setTimeout(() => reject(new Error(`never saw ${what}`)), 60_000);
       const check = setInterval(() => {
         if (list.find(test)) {
           clearInterval(check);

@@ -141,13 +141,13 @@ describe.skipIf(missing)('delivery with spamd and clamd', () => {
       expect(bytes.subarray(fieldsEnd).equals(raw)).toBe(true);
       if (who === alice) spamIdOfAlice = stored.id;
     }
-    await waitFor(() => events.length > 0, 10_000, 'new_email');
+    await waitFor(() => events.length > 0, 60_000, 'new_email');
     expect(events).toHaveLength(1);
     expect(events[0].folderId).toBe(aliceFolders.spam!.id);
     expect(events[0].email.folderId).toBe(aliceFolders.spam!.id);
 
     expect(metricValue(await metrics(server), 'smtp_spam_detected_total', { action: 'spam_folder' })).toBe(1);
-    const hook = await waitFor(() => receiver.got.find((h) => h.event === 'spam.detected'), 10_000, 'spam.detected webhook');
+    const hook = await waitFor(() => receiver.got.find((h) => h.event === 'spam.detected'), 60_000, 'spam.detected webhook');
     expect(hook.data).toMatchObject({ action: 'spam_folder', from: 'mallory@remote.test', recipients: ['alice@example.test', 'bob@example.test'] });
     expect(hook.data.message_ids).toHaveLength(2);
     expect(hook.data.tests).toContain('GTUBE');
@@ -180,7 +180,7 @@ describe.skipIf(missing)('delivery with spamd and clamd', () => {
     const foldersAfter = await folderIds(alice.api);
     for (const kind of Object.keys(foldersBefore)) expect(foldersAfter[kind]!.totalCount).toBe(foldersBefore[kind]!.totalCount);
     expect(metricValue(await metrics(server), 'smtp_virus_detected_total')).toBe(2);
-    const hook = await waitFor(() => receiver.got.find((h) => h.event === 'virus.detected'), 10_000, 'virus.detected webhook');
+    const hook = await waitFor(() => receiver.got.find((h) => h.event === 'virus.detected'), 60_000, 'virus.detected webhook');
     expect(hook.data).toMatchObject({ action: 'rejected', from: 'mallory@remote.test', virus: expect.stringMatching(/^Eicar-Test-Signature/) });
   });
 

@@ -1,7 +1,8 @@
-// Issue 4: more than 10 AUTH failures a minute from one non-loopback IP get
+// More AUTH failures than RATE_LIMIT_AUTH_PER_IP from one non-loopback IP get
 // 454 4.7.0 without a password check; loopback is never rate limited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthGuard } from '../../src/core/auth-guard.js';
+import { LoginGuard } from '../../src/core/login-guard.js';
 import { AppError } from '../../src/shared/app-error.js';
 import { toSmtpError } from '../../src/smtp/smtp-replies.js';
 import { SmtpLineClient } from '../support/smtp-line-client.js';
@@ -20,28 +21,28 @@ const codeOf = async (p: Promise<unknown>) => {
 describe('AuthGuard', () => {
   it('answers 454 after ten failures a minute from one IP, skipping the password check, then recovers', async () => {
     let now = 1_000_000;
-    const guard = new AuthGuard({ now: () => now });
+    const guard = new AuthGuard(new LoginGuard({ perIp: 10, windowMs: 60_000, freeFailures: 0, now: () => now }));
     let checks = 0;
     const bad = async () => {
       checks++;
       return null;
     };
-    for (let i = 0; i < 10; i++) expect(await codeOf(guard.attempt(`c${i}`, '203.0.113.7', bad))).toBe('auth_failed');
+    for (let i = 0; i < 10; i++) expect(await codeOf(guard.attempt(`c${i}`, '203.0.113.7', 'a@x.test', bad))).toBe('auth_failed');
     expect(checks).toBe(10);
-    expect(await codeOf(guard.attempt('c-next', '203.0.113.7', async () => ({ id: 1 })))).toBe('auth_rate_limited');
+    expect(await codeOf(guard.attempt('c-next', '203.0.113.7', 'a@x.test', async () => ({ id: 1 })))).toBe('auth_rate_limited');
     expect(checks).toBe(10);
     // Another address is not affected.
-    expect(await codeOf(guard.attempt('c-other', '198.51.100.1', async () => ({ id: 1 })))).toBe('ok');
+    expect(await codeOf(guard.attempt('c-other', '198.51.100.1', 'a@x.test', async () => ({ id: 1 })))).toBe('ok');
     now += 61_000;
-    expect(await codeOf(guard.attempt('c-later', '203.0.113.7', async () => ({ id: 1 })))).toBe('ok');
+    expect(await codeOf(guard.attempt('c-later', '203.0.113.7', 'a@x.test', async () => ({ id: 1 })))).toBe('ok');
   });
 
   it('never rate limits loopback, but still closes a connection on its third failure', async () => {
-    const guard = new AuthGuard();
-    for (let i = 0; i < 30; i++) expect(await codeOf(guard.attempt(`l${i}`, '127.0.0.1', async () => null))).toBe('auth_failed');
-    expect(await codeOf(guard.attempt('x', '::ffff:127.0.0.1', async () => null))).toBe('auth_failed');
-    expect(await codeOf(guard.attempt('x', '::ffff:127.0.0.1', async () => null))).toBe('auth_failed');
-    expect(await codeOf(guard.attempt('x', '::ffff:127.0.0.1', async () => null))).toBe('auth_locked');
+    const guard = new AuthGuard(new LoginGuard({ perIp: 10, freeFailures: 3 }));
+    for (let i = 0; i < 30; i++) expect(await codeOf(guard.attempt(`l${i}`, '127.0.0.1', 'a@x.test', async () => null))).toBe('auth_failed');
+    expect(await codeOf(guard.attempt('x', '::ffff:127.0.0.1', 'a@x.test', async () => null))).toBe('auth_failed');
+    expect(await codeOf(guard.attempt('x', '::ffff:127.0.0.1', 'a@x.test', async () => null))).toBe('auth_failed');
+    expect(await codeOf(guard.attempt('x', '::ffff:127.0.0.1', 'a@x.test', async () => null))).toBe('auth_locked');
   });
 
   it('maps the refusals to 535 5.7.8, 421 4.7.0 and 454 4.7.0', () => {
@@ -64,7 +65,7 @@ describe('SMTP AUTH from a non-exempt address', () => {
   const clients: SmtpLineClient[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ SMTP_ALLOW_INSECURE_AUTH: 'true' });
+    server = await startTestServer({ SMTP_ALLOW_INSECURE_AUTH: 'true', RATE_LIMIT_AUTH_PER_IP: '10' });
     await server.register('alice@example.test');
   });
 
@@ -73,7 +74,7 @@ describe('SMTP AUTH from a non-exempt address', () => {
     await server?.stop();
   });
 
-  it('gets 454 4.7.0 once the address has failed more than 10 times in a minute, even with the right password', async () => {
+  it('gets 454 4.7.0 once the address has failed 10 times in the window, even with the right password', async () => {
     const replies: string[] = [];
     for (let conn = 0; conn < 6; conn++) {
       const c = await SmtpLineClient.connect(server.smtpPort, '127.0.0.1', CLIENT_ADDRESS);

@@ -40,8 +40,8 @@ describe('POST /api/messages', () => {
   it('sends multipart with two attachments: 202 with the Sent copy, live on both sides', async () => {
     const aliceSocket = await server.socket(alice.token);
     const bobSocket = await server.socket(bob.token);
-    const aliceEvent = nextEvent(aliceSocket, 'new_email', 10_000);
-    const bobEvent = nextEvent(bobSocket, 'new_email', 10_000);
+    const aliceEvent = nextEvent(aliceSocket, 'new_email', 60_000);
+    const bobEvent = nextEvent(bobSocket, 'new_email', 60_000);
     const res = await server.api(alice.token).raw('POST', '/api/messages', {
       body: multipart({ to: ['Bob <bob@example.test>'], subject: 'Project files', text: 'Both files attached.\nCheers' }, [
         { name: 'report.pdf', type: 'application/pdf', bytes: fileA },

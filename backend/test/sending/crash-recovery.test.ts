@@ -62,7 +62,7 @@ describe('outbound queue crash recovery', () => {
 
     sink.behavior = () => 'accept';
     const second = await startChild();
-    await waitFor(() => sink.received.length >= 1, 'delivery after the restart', 15_000);
+    await waitFor(() => sink.received.length >= 1, 'delivery after the restart');
     const [msg] = sink.received;
     expect(msg!.to).toEqual(['far@ext.test']);
     expect(msg!.raw.toString('latin1')).toContain('Subject: survives a crash');

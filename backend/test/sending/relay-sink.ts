@@ -34,7 +34,7 @@ export async function startRelaySink(): Promise<RelaySink> {
     dataStarts: 0,
     behavior: () => 'accept',
     rcptReplies: new Map(),
-    waitFor: (predicate, what, timeoutMs = 10_000) => waitFor(predicate, what, timeoutMs),
+    waitFor: (predicate, what, timeoutMs = 60_000) => waitFor(predicate, what, timeoutMs),
     close: async () => undefined,
   };
   const server = new SMTPServer({
@@ -74,7 +74,7 @@ export async function startRelaySink(): Promise<RelaySink> {
   return sink;
 }
 
-export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -13,7 +13,7 @@ export interface SwaksResult {
 }
 
 /** Runs swaks and resolves with its exit code and transcript (never rejects on a non-zero exit). */
-export function swaks(args: string[], timeoutMs = 20_000): Promise<SwaksResult> {
+export function swaks(args: string[], timeoutMs = 60_000): Promise<SwaksResult> {
   return new Promise((resolve) => {
     execFile('/usr/bin/swaks', args, { timeout: timeoutMs }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;

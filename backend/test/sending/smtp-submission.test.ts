@@ -48,8 +48,8 @@ describe('SMTP AUTH submission with swaks', () => {
         const subject = `swaks ${label} ${Date.now()}`;
         const bobSocket = await server.socket(bob.token);
         const aliceSocket = await server.socket(alice.token);
-        const bobEvent = nextEvent(bobSocket, 'new_email', 10_000);
-        const aliceEvent = nextEvent(aliceSocket, 'new_email', 10_000);
+        const bobEvent = nextEvent(bobSocket, 'new_email', 60_000);
+        const aliceEvent = nextEvent(aliceSocket, 'new_email', 60_000);
         const run = await swaks([
           ...swaksBase(),
           '--auth', auth, '--auth-user', 'alice@example.test', '--auth-password', PASSWORD,
@@ -214,7 +214,7 @@ describe('certificate reload', () => {
     await makeDevCert(certDir); // same paths, new pair
     expect(await fs.readFile(certPaths.cert)).not.toEqual(oldCert);
     let after = before;
-    await waitFor(async () => (after = await fingerprint()) !== before, 'the new certificate', 15_000);
+    await waitFor(async () => (after = await fingerprint()) !== before, 'the new certificate', 60_000);
     expect(after).not.toBe(before);
   });
 });

@@ -20,7 +20,7 @@ export interface ChildChitbox {
 
 const running = new Set<ChildProcess>();
 
-export function spawnChitbox(env: Record<string, string> & { DATA_DIR: string }, readyTimeoutMs = 20_000): Promise<ChildChitbox> {
+export function spawnChitbox(env: Record<string, string> & { DATA_DIR: string }, readyTimeoutMs = 90_000): Promise<ChildChitbox> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'backend/src/main.ts')], {
     cwd: REPO_ROOT,
     env: {

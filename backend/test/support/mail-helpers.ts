@@ -57,7 +57,7 @@ export function swaks(port: number, args: string[]): Promise<SwaksResult> {
     execFile(
       'swaks',
       ['--server', `127.0.0.1:${port}`, '--helo', 'swaks.test', '--timeout', '10', ...args],
-      { timeout: 20_000, maxBuffer: 16 * 1024 * 1024 },
+      { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
         resolve({ code, stdout, stderr });

@@ -38,7 +38,7 @@ export class SmtpLineClient {
   }
 
   /** Reads one full (possibly multi-line) reply and returns its lines joined by \n. */
-  async reply(timeoutMs = 5000): Promise<string> {
+  async reply(timeoutMs = 60_000): Promise<string> {
     const out: string[] = [];
     for (;;) {
       const line = await this.line(timeoutMs);
@@ -47,7 +47,7 @@ export class SmtpLineClient {
     }
   }
 
-  async command(cmd: string, timeoutMs = 5000): Promise<string> {
+  async command(cmd: string, timeoutMs = 60_000): Promise<string> {
     this.write(`${cmd}\r\n`);
     return this.reply(timeoutMs);
   }

@@ -42,6 +42,8 @@ export async function startStack(options: { separateInbox?: boolean } = {}): Pro
     FRONTEND_PORT: String(inboxPort),
     DATA_DIR: dataDir,
     BCRYPT_COST: '4',
+    // Every domain the e2e tests register users in (registration is open to local domains only).
+    MAIL_DOMAINS: 'chitbox.test,chat.test,firstday.test,routes.test',
     NODE_ENV: 'production',
     SERVE_INBOX: options.separateInbox ? 'false' : 'true',
     LOG_LEVEL: 'warn',

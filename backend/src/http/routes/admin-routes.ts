@@ -10,12 +10,18 @@ import { conflict, forbidden, notFound } from '../../shared/app-error.js';
 import { caller, requireAdmin, requireCaller } from '../admin-auth.js';
 import { idParam, parseInput } from '../validate.js';
 
+// `after` (the previous page's next_after) pages on the primary key; offset
+// is kept for scripts that use it, but walks every row it skips.
 const offsetQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
+  after: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+const nextAfter = (items: Array<{ id: number }>, limit: number) => (items.length === limit ? items[items.length - 1]!.id : null);
 const queueQuery = offsetQuery.extend({ status: z.enum(['pending', 'sending', 'retry', 'sent', 'failed']).optional() });
 const emailParam = z.object({ email: z.string().min(3).max(320) });
+const domainBody = z.object({ domain: z.string().min(1).max(253) }).strict();
+const domainParam = z.object({ domain: z.string().min(1).max(253) });
 const quota = z.number().int().min(0).max(1_048_576).nullable();
 const createBody = z
   .object({
@@ -76,9 +82,9 @@ export function adminRoutes(core: Pick<Core, 'accounts' | 'admin' | 'metrics'>, 
   });
 
   r.get('/users', adminOnly, async (req, res) => {
-    const { offset, limit } = parseInput(offsetQuery, req.query, 'query');
-    const { users, total } = await a.listAccounts(offset, limit);
-    res.json({ users: users.map((u) => a.present(u)), total, offset, limit });
+    const { offset, after, limit } = parseInput(offsetQuery, req.query, 'query');
+    const { users, total } = await a.listAccounts(offset, limit, after ?? null);
+    res.json({ users: users.map((u) => a.present(u)), total, offset, limit, next_after: nextAfter(users, limit) });
   });
 
   r.post('/users', adminOnly, async (req, res) => {
@@ -114,10 +120,27 @@ export function adminRoutes(core: Pick<Core, 'accounts' | 'admin' | 'metrics'>, 
     res.status(204).end();
   });
 
+  // Local domains: MAIL_DOMAINS (source "config") and those added here (source "admin").
+  r.get('/domains', adminOnly, async (_req, res) => {
+    res.json({ domains: await a.listDomains() });
+  });
+
+  r.post('/domains', adminOnly, async (req, res) => {
+    const { domain } = parseInput(domainBody, req.body ?? {}, 'body');
+    const result = await a.addDomain(domain);
+    res.status(result.added ? 201 : 200).json(result);
+  });
+
+  r.delete('/domains/:domain', adminOnly, async (req, res) => {
+    const { domain } = parseInput(domainParam, req.params, 'path');
+    if (!(await a.removeDomain(domain))) throw notFound(`local domain ${domain}`);
+    res.status(204).end();
+  });
+
   r.get('/queue', adminOnly, async (req, res) => {
-    const { status, offset, limit } = parseInput(queueQuery, req.query, 'query');
-    const { items, total } = await a.queuePage(status, offset, limit);
-    res.json({ messages: items.map(presentQueueRow), total, offset, limit });
+    const { status, offset, after, limit } = parseInput(queueQuery, req.query, 'query');
+    const { items, total } = await a.queuePage(status, offset, limit, after ?? null);
+    res.json({ messages: items.map(presentQueueRow), total, offset, limit, next_after: nextAfter(items, limit) });
   });
 
   r.post('/queue/:id/retry', adminOnly, async (req, res) => {

@@ -69,7 +69,8 @@ export function composeHandlers(core: Pick<Core, 'mailbox' | 'chat'>, limit: num
     // The first ticks (delivered, queued) are written as the copies are stored: answer with them.
     await core.chat.firstStatusesWritten();
     const statuses = await core.chat.recipientsOf(user.id, [message]);
-    res.status(202).json({ message: presentMessage(message, statuses.get(message.id)) });
+    const [servable] = await core.mailbox.servable([message]);
+    res.status(202).json({ message: presentMessage(servable!, statuses.get(message.id)) });
   };
 
   return [parseBody, send];

@@ -1,9 +1,13 @@
 // GET /api/folders, /api/folders/:id/messages, /api/folders/:id/threads
+// (:id may also be a system folder's kind: /api/folders/inbox/threads)
 import { Router, type Request } from 'express';
+import { z } from 'zod';
 import type { Core } from '../../core/core.js';
 import { presentFolder, presentSummary, presentThreadSummary } from '../../core/presenters.js';
 import { currentUser } from '../auth-middleware.js';
 import { idParam, pageQuery, parseInput } from '../validate.js';
+
+const folderParam = z.union([z.object({ id: z.enum(['inbox', 'sent', 'drafts', 'archive', 'spam', 'trash']) }), idParam]);
 
 export function folderRoutes(core: Pick<Core, 'mailbox'>): Router {
   const r = Router();
@@ -25,7 +29,7 @@ export function folderRoutes(core: Pick<Core, 'mailbox'>): Router {
 }
 
 function pageOf(req: Request) {
-  const { id } = parseInput(idParam, req.params, 'path');
+  const { id } = parseInput(folderParam, req.params, 'path');
   const q = parseInput(pageQuery, req.query, 'query');
   return { folderId: id, page: { limit: q.limit, cursor: q.cursor ?? null } };
 }

@@ -20,9 +20,9 @@ export function messageRoutes(core: Pick<Core, 'mailbox' | 'chat'>): Router {
   r.get('/:id', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');
     const userId = currentUser(req).id;
-    const message = await m.getMessage(userId, id);
-    const statuses = await core.chat.recipientsOf(userId, [message]);
-    res.json({ message: presentMessage(message, statuses.get(message.id)) });
+    const [message] = await m.servable([await m.getMessage(userId, id)]);
+    const statuses = await core.chat.recipientsOf(userId, [message!]);
+    res.json({ message: presentMessage(message!, statuses.get(message!.id)) });
   });
   r.get('/:id/raw', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');
@@ -38,7 +38,7 @@ export function messageRoutes(core: Pick<Core, 'mailbox' | 'chat'>): Router {
     const { id } = parseInput(idParam, req.params, 'path');
     const change = parseInput(messageChangeBody, req.body ?? {}, 'body');
     const userId = currentUser(req).id;
-    const [message] = await m.changeMessages(userId, [await m.getMessage(userId, id)], change);
+    const [message] = await m.servable(await m.changeMessages(userId, [await m.getMessage(userId, id)], change));
     res.json({ message: presentMessage(message!) });
   });
   r.delete('/:id', async (req, res) => {

@@ -19,7 +19,7 @@ export function threadRoutes(core: Pick<Core, 'mailbox' | 'chat'>): Router {
   r.get('/:id', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');
     const userId = currentUser(req).id;
-    const messages = await m.getThread(userId, id);
+    const messages = await m.servable(await m.getThread(userId, id));
     const statuses = await core.chat.recipientsOf(userId, messages);
     res.json({ thread: threadOf(id, messages), messages: messages.map((msg) => presentMessage(msg, statuses.get(msg.id))) });
   });

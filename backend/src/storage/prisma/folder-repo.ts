@@ -15,19 +15,11 @@ const toFolder = (f: { id: number; userId: number; name: string; kind: string })
 export class FolderRepo implements FolderStore {
   constructor(private readonly db: PrismaDatabase) {}
 
+  /** The counters are kept with every change to the folder's messages: no count per request. */
   async listWithCounts(userId: number): Promise<FolderWithCounts[]> {
-    const [folders, counts] = await Promise.all([
-      this.db.read.folder.findMany({ where: { userId }, orderBy: { id: 'asc' } }),
-      this.db.read.mailMessage.groupBy({ by: ['folderId', 'isRead'], where: { userId }, _count: { _all: true } }),
-    ]);
-    const total = new Map<number, number>();
-    const unread = new Map<number, number>();
-    for (const c of counts) {
-      total.set(c.folderId, (total.get(c.folderId) ?? 0) + c._count._all);
-      if (!c.isRead) unread.set(c.folderId, (unread.get(c.folderId) ?? 0) + c._count._all);
-    }
+    const folders = await this.db.read.folder.findMany({ where: { userId }, orderBy: { id: 'asc' } });
     return folders
-      .map((f) => ({ ...toFolder(f), totalCount: total.get(f.id) ?? 0, unreadCount: unread.get(f.id) ?? 0 }))
+      .map((f) => ({ ...toFolder(f), totalCount: f.totalCount, unreadCount: f.unreadCount }))
       .sort((a, b) => (ORDER[a.kind] ?? 9) - (ORDER[b.kind] ?? 9) || a.id - b.id);
   }
 

@@ -11,7 +11,9 @@ import type {
   Page,
   ThreadSummaryRecord,
 } from '../records.js';
+import { toThreadRecord } from '../thread-summary.js';
 import type { PrismaDatabase } from './prisma-database.js';
+import { refreshSummaries } from './summary-refresh.js';
 
 /** What an engine adds to the portable queries. */
 export interface MessageRepoHooks {
@@ -45,7 +47,7 @@ export class MessageRepo implements MessageStore {
       where: {
         userId,
         folderId,
-        ...(key ? { OR: [{ createdAt: { lt: key.at } }, { createdAt: key.at, id: { lt: key.id } }] } : {}),
+        ...(key ? { createdAt: { lte: key.at }, OR: [{ createdAt: { lt: key.at } }, { id: { lt: key.id } }] } : {}),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit + 1,
@@ -75,34 +77,24 @@ export class MessageRepo implements MessageStore {
     });
   }
 
+  /**
+   * A range of one index (folder, last message time, thread): the page costs
+   * the same on the first page and the hundredth, whatever the folder holds.
+   * The cursor's bound is `lte` plus a tie-break rather than an OR of two
+   * ranges, which SQLite would answer by walking the index from the top.
+   */
   async listThreadsInFolder(userId: number, folderId: number, limit: number, cursor: string | null): Promise<Page<ThreadSummaryRecord>> {
     const key = cursor ? decodeCursor(cursor) : null;
-    const groups = await this.db.read.mailMessage.groupBy({
-      by: ['threadId'],
-      where: { userId, folderId },
-      _max: { createdAt: true },
-      _count: { _all: true },
-      ...(key ? { having: { createdAt: { _max: { lte: key.at } } } } : {}),
-      orderBy: [{ _max: { createdAt: 'desc' } }, { threadId: 'desc' }],
-      take: limit + 1 + (key ? 50 : 0),
+    const rows = await this.db.read.threadSummary.findMany({
+      where: {
+        folderId,
+        userId,
+        ...(key ? { lastMessageAt: { lte: key.at }, OR: [{ lastMessageAt: { lt: key.at } }, { threadId: { lt: key.id } }] } : {}),
+      },
+      orderBy: [{ lastMessageAt: 'desc' }, { threadId: 'desc' }],
+      take: limit + 1,
     });
-    // Keyset on (lastMessageAt, threadId): drop the ones at or before the cursor.
-    const after = key
-      ? groups.filter((g) => g._max.createdAt! < key.at || (g._max.createdAt!.getTime() === key.at.getTime() && g.threadId < key.id))
-      : groups;
-    const window = after.slice(0, limit + 1);
-    const ids = window.map((g) => g.threadId);
-    const messages = await this.db.read.mailMessage.findMany({
-      where: { userId, folderId, threadId: { in: ids } },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      select: { ...SUMMARY_SELECT, toJson: true },
-    });
-    const threads = await this.db.read.mailThread.findMany({ where: { id: { in: ids }, userId }, select: { id: true, subject: true } });
-    const subjects = new Map(threads.map((t) => [t.id, t.subject]));
-    const summaries = window.map((g) =>
-      summarizeThread(g.threadId, subjects.get(g.threadId) ?? '', messages.filter((m) => m.threadId === g.threadId)),
-    );
-    return page(summaries, limit, (t) => ({ at: t.lastMessageAt, id: t.id }));
+    return page(rows.map(toThreadRecord), limit, (t) => ({ at: t.lastMessageAt, id: t.id }));
   }
 
   async search(userId: number, words: string[], limit: number): Promise<MessageSummaryRecord[]> {
@@ -113,8 +105,15 @@ export class MessageRepo implements MessageStore {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
+  /** The change, and the summaries of every (thread, folder) it touches, in one transaction. */
   async update(userId: number, ids: number[], data: MessageChange): Promise<void> {
-    await this.db.write((tx) => tx.mailMessage.updateMany({ where: { id: { in: ids }, userId }, data }));
+    await this.db.write(async (tx) => {
+      const rows = await tx.mailMessage.findMany({ where: { id: { in: ids }, userId }, select: { threadId: true, folderId: true } });
+      if (rows.length === 0) return;
+      await tx.mailMessage.updateMany({ where: { id: { in: ids }, userId }, data });
+      const moved = data.folderId === undefined ? [] : rows.map((r) => ({ threadId: r.threadId, folderId: data.folderId! }));
+      await refreshSummaries(tx, [...rows, ...moved]);
+    });
   }
 
   /** Deletes rows for good, then the blobs they named that nothing else needs. */
@@ -122,12 +121,13 @@ export class MessageRepo implements MessageStore {
     const named = await this.db.write(async (tx) => {
       const rows = await tx.mailMessage.findMany({
         where: { id: { in: ids }, userId },
-        select: { id: true, threadId: true, rawSha256: true, sizeBytes: true, attachments: { select: { sha256: true } } },
+        select: { id: true, threadId: true, folderId: true, rawSha256: true, sizeBytes: true, attachments: { select: { sha256: true } } },
       });
       if (rows.length === 0) return [];
       const freed = rows.reduce((sum, r) => sum + r.sizeBytes, 0);
       await tx.user.update({ where: { id: userId }, data: { usedBytes: { decrement: freed } } });
       await tx.mailMessage.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, userId } });
+      await refreshSummaries(tx, rows);
       const threadIds = [...new Set(rows.map((r) => r.threadId))];
       await tx.mailThread.deleteMany({ where: { id: { in: threadIds }, userId, messages: { none: {} } } });
       return [...new Set(rows.flatMap((r) => [r.rawSha256, ...r.attachments.map((a) => a.sha256)]))];
@@ -140,35 +140,6 @@ function page<T>(rows: T[], limit: number, keyOf: (row: T) => { at: Date; id: nu
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
-}
-
-function summarizeThread(
-  id: number,
-  subject: string,
-  messages: Array<MessageSummaryRecord & { toJson: string }>,
-): ThreadSummaryRecord {
-  const last = messages[messages.length - 1]!;
-  const participants = new Map<string, AddressRecord>();
-  const recipients = new Map<string, AddressRecord>();
-  for (const m of messages) {
-    const key = m.fromEmail.toLowerCase();
-    if (!participants.has(key)) participants.set(key, { address: m.fromEmail, name: m.fromName });
-    for (const to of parseJson<AddressRecord[]>(m.toJson, [])) {
-      if (!recipients.has(to.address.toLowerCase())) recipients.set(to.address.toLowerCase(), { address: to.address, name: to.name });
-    }
-  }
-  return {
-    id,
-    subject: subject || last.subject,
-    messageCount: messages.length,
-    unreadCount: messages.filter((m) => !m.isRead).length,
-    lastMessageAt: last.createdAt,
-    snippet: last.snippet,
-    participants: [...participants.values()],
-    recipients: [...recipients.values()],
-    hasAttachments: messages.some((m) => m.hasAttachments),
-    isStarred: messages.some((m) => m.isStarred),
-  };
 }
 
 function toMessage(row: FullRow): MessageRecord {

@@ -100,10 +100,15 @@ export class OutboundRepo implements OutboundStore {
     return rows.map(toOutboundRecord);
   }
 
-  async page(status: OutboundStatus | undefined, offset: number, limit: number): Promise<{ items: QueueRow[]; total: number }> {
+  async page(status: OutboundStatus | undefined, offset: number, limit: number, after: number | null = null): Promise<{ items: QueueRow[]; total: number }> {
     const where = status ? { status } : {};
     const [rows, total] = await Promise.all([
-      this.db.read.outboundMessage.findMany({ where, orderBy: { id: 'asc' }, skip: offset, take: limit }),
+      this.db.read.outboundMessage.findMany({
+        where: after === null ? where : { ...where, id: { gt: after } },
+        orderBy: { id: 'asc' },
+        skip: after === null ? offset : 0,
+        take: limit,
+      }),
       this.db.read.outboundMessage.count({ where }),
     ]);
     return { items: rows.map(toQueueRow), total };

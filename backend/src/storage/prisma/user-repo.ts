@@ -13,10 +13,12 @@ export const SYSTEM_FOLDERS: ReadonlyArray<{ name: string; kind: FolderKind }> =
   { name: 'Archive', kind: 'archive' },
 ];
 
-type UserRow = { id: number; email: string; name: string | null; passwordHash: string; role: string; enabled: boolean; createdAt: Date };
+type UserRow = {
+  id: number; email: string; name: string | null; passwordHash: string; role: string; enabled: boolean; tokenVersion: number; createdAt: Date;
+};
 // Field by field: a row carries more (username, quota, usage) than a UserRecord is.
-const toUser = ({ id, email, name, passwordHash, role, enabled, createdAt }: UserRow): UserRecord => ({
-  id, email, name, passwordHash, role: role === 'admin' ? 'admin' : 'user', enabled, createdAt,
+const toUser = ({ id, email, name, passwordHash, role, enabled, tokenVersion, createdAt }: UserRow): UserRecord => ({
+  id, email, name, passwordHash, role: role === 'admin' ? 'admin' : 'user', enabled, tokenVersion, createdAt,
 });
 
 export class UserRepo implements UserStore {
@@ -71,11 +73,6 @@ export class UserRepo implements UserStore {
   async first(): Promise<UserRecord | null> {
     const u = await this.db.read.user.findFirst({ orderBy: { id: 'asc' } });
     return u ? toUser(u) : null;
-  }
-
-  async anyInDomain(domain: string): Promise<boolean> {
-    const u = await this.db.read.user.findFirst({ where: { email: { endsWith: `@${domain}` } }, select: { id: true } });
-    return u !== null;
   }
 }
 

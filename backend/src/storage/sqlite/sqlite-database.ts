@@ -17,6 +17,7 @@ import type { IngestWorker } from './ingest-worker/ingest-worker.js';
 import type { CommittedRows, DeliveryRows } from './ingest-worker/ingest-worker-protocol.js';
 import { applyMigrations, type MigrationResult } from './migrate.js';
 import { PROBE_SQL } from './sqlite-queries.js';
+import { backfillSummaries } from './summary-backfill.js';
 import { WriteTurns } from './write-turns.js';
 
 export type Sqlite = BetterSqlite3.Database;
@@ -40,6 +41,7 @@ export interface DatabaseOptions {
 /** `ingest` commits the hot path's batches; the database closes it. */
 export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker): Promise<SqliteDatabase> {
   const migrations = applyMigrations(opts.filePath);
+  backfillSummaries(opts.filePath, { busyTimeoutMs: opts.busyTimeoutMs });
   const writer = await connect(opts);
   const reader = await connect(opts);
   const hotReader = new BetterSqlite3(opts.filePath, { timeout: opts.busyTimeoutMs });

@@ -4,6 +4,7 @@
 import type { MailStore } from '../mail-store.js';
 import { AccountRepo } from '../prisma/account-repo.js';
 import { ChatRepo } from '../prisma/chat-repo.js';
+import { DomainRepo } from '../prisma/domain-repo.js';
 import { FolderRepo } from '../prisma/folder-repo.js';
 import { MessageRepo } from '../prisma/message-repo.js';
 import { OutboundRepo } from '../prisma/outbound-repo.js';
@@ -44,6 +45,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailSto
     outbound: new OutboundRepo(db, releaseBlobs),
     webhooks: new WebhookRepo(db),
     chat: new ChatRepo(db),
+    domains: new DomainRepo(db),
     openDelivery: (raw) => new SqliteDelivery(raw, tiers, (rows) => db.commitDelivery(rows)),
     probe: () => db.probe(),
     close: () => db.close(),

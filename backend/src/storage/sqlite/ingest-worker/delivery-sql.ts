@@ -7,6 +7,7 @@ import { QuotaExceeded, type CopyDraft } from '../../mail-store.js';
 import { ACTIVE_OUTBOUND, type AttachmentRecord } from '../../records.js';
 import { messageReceivedData, webhookBody } from '../../webhook-payload.js';
 import { sqliteTime } from '../sqlite-time.js';
+import { summaryAdd, summaryRefresh } from '../summary-sql.js';
 
 type Sqlite = BetterSqlite3.Database;
 
@@ -51,6 +52,11 @@ export const DELIVERY_SQL = {
   threadOf: `SELECT thread_id AS threadId FROM mail_messages WHERE user_id = ? AND message_id = ? ORDER BY id DESC LIMIT 1`,
   newThread: `INSERT INTO mail_threads (user_id, subject, last_message_at, created_at) VALUES (?, ?, ?, ?)`,
   touchThread: `UPDATE mail_threads SET last_message_at = ? WHERE id = ? AND last_message_at < ?`,
+  childThreads: `SELECT DISTINCT thread_id AS threadId FROM mail_messages WHERE user_id = ? AND in_reply_to = ?`,
+  threadLastAt: `SELECT last_message_at AS lastAt FROM mail_threads WHERE id = ?`,
+  threadFolders: `SELECT DISTINCT folder_id AS folderId FROM mail_messages WHERE thread_id = ?`,
+  moveThread: `UPDATE mail_messages SET thread_id = ? WHERE user_id = ? AND thread_id = ?`,
+  dropThread: `DELETE FROM mail_threads WHERE id = ?`,
   newMessage: `INSERT INTO mail_messages (user_id, folder_id, thread_id, message_id, in_reply_to, "references",
       from_email, from_name, to_json, cc_json, subject, snippet, body_text, body_html, is_read, is_starred,
       has_attachments, sent_at, created_at, received_header, raw_sha256, size_bytes)
@@ -92,7 +98,7 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[]): Store
   const out: StoredCopy[] = [];
   for (const c of copies) {
     checkQuota(st, c);
-    const threadId = threadFor(st, c);
+    const { threadId, subject } = threadFor(db, st, c);
     const id = Number(
       st.newMessage.run(
         c.userId, c.folderId, threadId, c.messageId, c.inReplyTo, JSON.stringify(c.references),
@@ -106,8 +112,9 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[]): Store
       messageId: id,
       id: Number(st.newAttachment.run(id, c.userId, a.filename, a.contentType, a.size, a.contentId, a.sha256).lastInsertRowid),
     }));
-    // Quota usage stays current in the same transaction as the row it counts.
+    // Quota usage and the thread list stay current in the same transaction as the row they count.
     st.addUsage.run(c.sizeBytes, c.userId);
+    summaryAdd(db, { ...c, id, threadId, toJson: JSON.stringify(c.to), isStarred: false, hasAttachments: attachments.length > 0 }, subject);
     if (c.queueWebhook) queueMessageReceived(st, c, id, threadId);
     out.push({ id, userId: c.userId, threadId, folderId: c.folderId, attachments });
   }
@@ -152,19 +159,42 @@ export function blobReferenced(db: Sqlite, sha256: string): boolean {
   return statements(db).blobReferenced.get({ sha: sha256 }) !== undefined;
 }
 
+/** References past this many (the newest count) are not looked up: a header can list thousands. */
+const MAX_REFERENCES = 32;
+
 // RFC 5322 3.6.4: References lists the thread's ids oldest first, In-Reply-To
 // the parent. Any of them known for this user puts the copy in that thread
-// (the parent first, then the newest reference).
-function threadFor(st: Statements, c: NewMessageCopy): number {
-  const refs = [...new Set([c.inReplyTo, ...[...c.references].reverse()].filter((x): x is string => !!x))];
+// (the parent first, then the newest reference), as does another copy of the
+// same Message-ID. Threads it joins are merged into one: replies that arrived
+// before their parent (found by their In-Reply-To), or a message that
+// references two conversations. So messages so related always share a
+// thread. `subject` is set for a new thread only.
+function threadFor(db: Sqlite, st: Statements, c: NewMessageCopy): { threadId: number; subject: string | null } {
+  const refs = [...new Set([c.inReplyTo, ...[...c.references].reverse()].filter((x): x is string => !!x))].slice(0, MAX_REFERENCES);
+  if (c.messageId) refs.push(c.messageId);
+  const found: number[] = [];
   for (const ref of refs) {
     const row = st.threadOf.get(c.userId, ref) as { threadId: number } | undefined;
-    if (row) {
-      const at = sqliteTime(c.createdAt);
-      st.touchThread.run(at, row.threadId, at);
-      return row.threadId;
-    }
+    if (row) found.push(row.threadId);
   }
+  if (c.messageId) {
+    for (const r of st.childThreads.all(c.userId, c.messageId) as Array<{ threadId: number }>) found.push(r.threadId);
+  }
+  const threads = [...new Set(found)];
   const at = sqliteTime(c.createdAt);
-  return Number(st.newThread.run(c.userId, c.subject, at, at).lastInsertRowid);
+  if (threads.length === 0) return { threadId: Number(st.newThread.run(c.userId, c.subject, at, at).lastInsertRowid), subject: c.subject };
+  const [threadId, ...others] = threads as [number, ...number[]];
+  for (const other of others) mergeThread(db, st, c.userId, other, threadId);
+  st.touchThread.run(at, threadId, at);
+  return { threadId, subject: null };
+}
+
+/** Moves every message of `from` into `into`, with their summaries, and drops `from`. */
+function mergeThread(db: Sqlite, st: Statements, userId: number, from: number, into: number): void {
+  const folders = (st.threadFolders.all(from) as Array<{ folderId: number }>).map((r) => r.folderId);
+  const lastAt = (st.threadLastAt.get(from) as { lastAt: string } | undefined)?.lastAt;
+  st.moveThread.run(into, userId, from);
+  if (lastAt) st.touchThread.run(lastAt, into, lastAt);
+  summaryRefresh(db, folders.flatMap((folderId) => [{ threadId: from, folderId }, { threadId: into, folderId }]));
+  st.dropThread.run(from);
 }

@@ -9,15 +9,17 @@ import type {
   UpdateMessageRequest,
 } from '@contracts/api';
 import { api } from '../../../lib/api';
+import type { SystemKind } from '../model/mailbox-location';
 
 export async function fetchFolders(signal?: AbortSignal): Promise<FolderDto[]> {
   return (await api.get<FolderListResponse>('/api/folders', { signal })).folders;
 }
 
-export function fetchThreads(folderId: number, limit: number, cursor: string | null, signal?: AbortSignal): Promise<ThreadListResponse> {
+/** `folder`: an id, or a system folder's kind (the API takes either). */
+export function fetchThreads(folder: number | SystemKind, limit: number, cursor: string | null, signal?: AbortSignal): Promise<ThreadListResponse> {
   const query = new URLSearchParams({ limit: String(limit) });
   if (cursor) query.set('cursor', cursor);
-  return api.get<ThreadListResponse>(`/api/folders/${folderId}/threads?${query}`, { signal });
+  return api.get<ThreadListResponse>(`/api/folders/${folder}/threads?${query}`, { signal });
 }
 
 export function fetchThread(threadId: number, signal?: AbortSignal): Promise<ThreadDetailResponse> {

@@ -35,7 +35,7 @@ export function MailboxPage({ socket, myAddress, onCompose, renderReply, renderC
   const route = useMailboxRoute(folders);
   const folder = route.folder;
   const openId = route.threadId;
-  const list = useThreadList(folder?.id ?? null);
+  const list = useThreadList(folder ?? null, route.routeKind);
   const threads = list.state.threads;
   const cursor = useListCursor(folder?.id ?? null, threads);
   const conversation = useConversation(openId);

@@ -6,6 +6,14 @@ import { RelativeTime } from '../../../components/relative-time';
 import { rowPeople } from '../model/thread-people';
 
 interface Props {
+  /** the row's place in the whole list (it is one of the few rendered) */
+  index: number;
+  /** how many rows the list has; -1 while more pages may follow */
+  setSize: number;
+  /** the row's offset in the list, px */
+  top: number;
+  /** the virtualiser's measuring ref */
+  measure: (el: HTMLLIElement | null) => void;
   thread: ThreadSummaryDto;
   folderKind: FolderKind | undefined;
   myAddress: string;
@@ -15,12 +23,18 @@ interface Props {
   onToggleStar: (thread: ThreadSummaryDto) => void;
 }
 
-export const ThreadRow = memo(function ThreadRow({ thread, folderKind, myAddress, isSelected, isOpen, onOpen, onToggleStar }: Props) {
+export const ThreadRow = memo(function ThreadRow(props: Props) {
+  const { index, setSize, top, measure, thread, folderKind, myAddress, isSelected, isOpen, onOpen, onToggleStar } = props;
   const unread = thread.unreadCount > 0;
   const people = rowPeople(thread, myAddress, folderKind);
   return (
     <li
       role="option"
+      ref={measure}
+      data-index={index}
+      aria-posinset={index + 1}
+      aria-setsize={setSize}
+      style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${top}px)` }}
       aria-selected={isSelected}
       id={`thread-${thread.id}`}
       data-thread-id={thread.id}

@@ -8,7 +8,14 @@ import type { FolderDto } from '@contracts/api';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router';
 import { useToast } from '../../../components/toast';
-import { DEFAULT_MAILBOX_PATH, findFolder, mailboxPath, parseFolderSegment, parseThreadSegment } from '../model/mailbox-location';
+import {
+  DEFAULT_MAILBOX_PATH,
+  findFolder,
+  mailboxPath,
+  parseFolderSegment,
+  parseThreadSegment,
+  type SystemKind,
+} from '../model/mailbox-location';
 import type { FoldersState } from './use-folders';
 
 export type Pane = 'folders' | 'list' | 'conversation';
@@ -21,6 +28,8 @@ interface EntryState {
 export interface MailboxRoute {
   /** the folder named in the address, once folders are loaded */
   folder: FolderDto | undefined;
+  /** the system folder the address names, known before the folders are loaded */
+  routeKind: SystemKind | null;
   /** the conversation named in the address */
   threadId: number | null;
   /** which pane a phone shows */
@@ -37,7 +46,9 @@ export function useMailboxRoute(folders: FoldersState): MailboxRoute {
   const location = useLocation();
   const toast = useToast();
   const [foldersOpen, setFoldersOpen] = useState(false);
-  const folder = findFolder(folders.folders, parseFolderSegment(params.folder));
+  const key = parseFolderSegment(params.folder);
+  const folder = findFolder(folders.folders, key);
+  const routeKind = key && 'kind' in key ? key.kind : null;
   const threadId = parseThreadSegment(params.threadId);
   const fromList = (location.state as EntryState | null)?.fromList === true;
 
@@ -85,5 +96,5 @@ export function useMailboxRoute(folders: FoldersState): MailboxRoute {
   }, [threadId, folder, fromList, navigate]);
 
   const pane: Pane = threadId !== null ? 'conversation' : foldersOpen ? 'folders' : 'list';
-  return { folder, threadId, pane, showFolders: () => setFoldersOpen(true), selectFolder, openThread, closeThread };
+  return { folder, routeKind, threadId, pane, showFolders: () => setFoldersOpen(true), selectFolder, openThread, closeThread };
 }

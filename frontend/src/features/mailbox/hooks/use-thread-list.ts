@@ -1,10 +1,15 @@
 // Loads a folder's threads page by page and exposes the reducer for live
-// events and optimistic actions (see thread-list-state.ts).
+// events and optimistic actions (see thread-list-state.ts). The first page of
+// a system folder named in the address (/mail/inbox) is asked for by its kind
+// at once, beside the folder list rather than after it: the list shows one
+// round trip after the inbox starts.
+import type { FolderKind, ThreadListResponse } from '@contracts/api';
 import type { NewEmailEvent } from '@contracts/events';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { config } from '../../../config/config';
 import { errorMessage } from '../../../lib/api-error';
 import { fetchThreads } from '../api/mailbox-api';
+import type { SystemKind } from '../model/mailbox-location';
 import { initialThreadListState, threadListReducer, type ThreadListAction, type ThreadListState } from '../model/thread-list-state';
 import { useDebouncedCallback } from './use-debounced-callback';
 
@@ -18,22 +23,35 @@ export interface ThreadList {
   applyNewEmail: (event: NewEmailEvent) => void;
 }
 
-export function useThreadList(folderId: number | null): ThreadList {
+export function useThreadList(folder: { id: number; kind: FolderKind } | null, routeKind: SystemKind | null): ThreadList {
+  const folderId = folder?.id ?? null;
   const [state, dispatch] = useReducer(threadListReducer, initialThreadListState);
   const stateRef = useRef(state);
   stateRef.current = state;
+  const early = useRef<{ kind: SystemKind; page: Promise<ThreadListResponse> } | null>(null);
 
-  const loadFirstPage = useCallback((id: number) => {
+  // Before the folders are known: the page the address names, by kind.
+  useEffect(() => {
+    if (folderId !== null || routeKind === null || early.current?.kind === routeKind) return;
+    const page = fetchThreads(routeKind, config.pageSize, null);
+    page.catch(() => undefined); // a failure is reported when the page is used, or never
+    early.current = { kind: routeKind, page };
+  }, [folderId, routeKind]);
+
+  const loadFirstPage = useCallback((id: number, kind?: FolderKind) => {
     dispatch({ type: 'reset', folderId: id });
-    fetchThreads(id, config.pageSize, null).then(
+    const prefetched = early.current && early.current.kind === kind ? early.current.page : null;
+    early.current = null;
+    (prefetched ?? fetchThreads(id, config.pageSize, null)).then(
       (page) => dispatch({ type: 'pageLoaded', folderId: id, threads: page.threads, nextCursor: page.nextCursor, append: false }),
       (e) => dispatch({ type: 'loadFailed', folderId: id, message: errorMessage(e) }),
     );
   }, []);
 
+  const folderKind = folder?.kind;
   useEffect(() => {
-    if (folderId !== null) loadFirstPage(folderId);
-  }, [folderId, loadFirstPage]);
+    if (folderId !== null) loadFirstPage(folderId, folderKind);
+  }, [folderId, folderKind, loadFirstPage]);
 
   const loadMore = useCallback(() => {
     const current = stateRef.current;

@@ -1,0 +1,198 @@
+// npm run bench:read: reading a big mailbox, on the production build.
+//
+// Seeds one user's Inbox through the storage engine (read-seed.ts; default
+// 1,000,000 messages in 50,000 threads), starts the server on that data
+// directory as npm start runs it, and times, one request at a time over one
+// keep-alive connection, p50/p99 of:
+//   the first thread page, the 100th thread page (by cursor), the first flat
+//   message page, opening a 50-message thread, marking that thread read,
+//   GET /api/search for a rare word, a common word and a phrase,
+// and the web inbox's first paint in Chromium: from the start of navigation
+// to the first thread rows in the DOM (read in the page as performance.now()
+// by a MutationObserver, so the browser's own clock on both ends).
+//
+// Options: --messages N (1000000) --threads N (messages / 20) --samples N (200)
+//          --paint-samples N (20) --keep (keep the seeded data directory and print it)
+//          --data DIR (reuse a directory seeded by an earlier --keep run)
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { launchChromium } from '../../frontend/e2e/harness/browser.js';
+import { signIn } from '../../frontend/e2e/harness/inbox-page.js';
+import { SERVER_ENTRY, startNodeFlags } from '../start-command.js';
+import { findFreePort, startChildServer } from './child-server.js';
+import { COMMON_WORD, OPEN_THREAD_SIZE, PHRASE, RARE_WORD, seedInbox, type Seeded } from './read-seed.js';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+const { values: flags } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '1000000' },
+    threads: { type: 'string' },
+    samples: { type: 'string', default: '200' },
+    'paint-samples': { type: 'string', default: '20' },
+    keep: { type: 'boolean', default: false },
+    data: { type: 'string' },
+  },
+});
+const MESSAGES = Number(flags.messages);
+const THREADS = Number(flags.threads ?? Math.max(2, Math.round(MESSAGES / 20)));
+const SAMPLES = Number(flags.samples);
+const PAINT_SAMPLES = Number(flags['paint-samples']);
+const PAGE = 50;
+
+interface Row {
+  name: string;
+  p50: number;
+  p99: number;
+  n: number;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+function summarise(name: string, ms: number[]): Row {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return { name, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), n: ms.length };
+}
+
+class Client {
+  constructor(
+    readonly baseUrl: string,
+    private token = '',
+  ) {}
+
+  async login(email: string, password: string): Promise<void> {
+    this.token = (await this.call<{ token: string }>('POST', '/api/auth/login', { email, password })).token;
+  }
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(this.baseUrl + path, {
+      method,
+      headers: { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  /** Milliseconds for the whole request, body read. */
+  async time(method: string, path: string, body?: unknown): Promise<number> {
+    const t0 = performance.now();
+    await this.call(method, path, body);
+    return performance.now() - t0;
+  }
+}
+
+async function timed(name: string, samples: number, run: () => Promise<number>): Promise<Row> {
+  for (let i = 0; i < 5; i++) await run(); // warm: JIT, statement caches, pages in memory
+  const ms: number[] = [];
+  for (let i = 0; i < samples; i++) ms.push(await run());
+  const row = summarise(name, ms);
+  console.log(`${name.padEnd(34)} p50 ${row.p50.toFixed(2).padStart(8)} ms   p99 ${row.p99.toFixed(2).padStart(8)} ms   (n=${row.n})`);
+  return row;
+}
+
+async function measureApi(api: Client, seeded: Seeded): Promise<Row[]> {
+  const folders = (await api.call<{ folders: Array<{ id: number; kind: string; totalCount: number }> }>('GET', '/api/folders')).folders;
+  const inbox = folders.find((f) => f.kind === 'inbox')!;
+  console.log(`inbox holds ${inbox.totalCount} messages`);
+  const threadsPath = `/api/folders/${inbox.id}/threads?limit=${PAGE}`;
+  let cursor: string | null = null;
+  for (let page = 1; page < 100; page++) {
+    cursor = (await api.call<{ nextCursor: string | null }>('GET', `${threadsPath}${cursor ? `&cursor=${cursor}` : ''}`)).nextCursor;
+    if (!cursor) throw new Error(`the folder has fewer than 100 pages of ${PAGE} threads`);
+  }
+  const open = await api.call<{ messages: unknown[] }>('GET', `/api/threads/${seeded.openThreadId}`);
+  if (open.messages.length !== OPEN_THREAD_SIZE) throw new Error(`thread ${seeded.openThreadId} has ${open.messages.length} messages`);
+  const searchSamples = Math.max(10, Math.round(SAMPLES / 10));
+  const q = (s: string) => `/api/search?q=${encodeURIComponent(s)}&limit=${PAGE}`;
+  return [
+    await timed('first thread page', SAMPLES, () => api.time('GET', threadsPath)),
+    await timed('100th thread page (cursor)', SAMPLES, () => api.time('GET', `${threadsPath}&cursor=${cursor}`)),
+    await timed('first message page (flat)', SAMPLES, () => api.time('GET', `/api/folders/${inbox.id}/messages?limit=${PAGE}`)),
+    await timed(`open a ${OPEN_THREAD_SIZE}-message thread`, SAMPLES, () => api.time('GET', `/api/threads/${seeded.openThreadId}`)),
+    await timed('mark that thread read', SAMPLES, async () => {
+      await api.call('PATCH', `/api/threads/${seeded.openThreadId}?folderId=${inbox.id}`, { isRead: false });
+      return api.time('PATCH', `/api/threads/${seeded.openThreadId}?folderId=${inbox.id}`, { isRead: true });
+    }),
+    await timed(`search: rare word`, searchSamples, () => api.time('GET', q(RARE_WORD))),
+    await timed(`search: common word`, searchSamples, () => api.time('GET', q(COMMON_WORD))),
+    await timed(`search: phrase`, searchSamples, () => api.time('GET', q(`"${PHRASE}"`))),
+  ];
+}
+
+async function measurePaint(inboxUrl: string, seeded: Seeded): Promise<Row> {
+  const chromium = await launchChromium();
+  try {
+    const context = await chromium.newContext();
+    const page = await context.newPage();
+    await signIn(page, inboxUrl, seeded.email);
+    // Before any page script: note when the first thread row enters the DOM.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __firstRows?: number };
+      const observer = new MutationObserver(() => {
+        if (w.__firstRows === undefined && document.querySelector('.thread-row')) {
+          w.__firstRows = performance.now();
+          observer.disconnect();
+        }
+      });
+      observer.observe(document, { childList: true, subtree: true });
+    });
+    return await timed('web inbox first paint (rows)', PAINT_SAMPLES, async () => {
+      await page.goto(`${inboxUrl}/mail/inbox`, { waitUntil: 'commit' });
+      await page.waitForFunction(() => (window as unknown as { __firstRows?: number }).__firstRows !== undefined, null, { timeout: 30_000 });
+      return page.evaluate(() => (window as unknown as { __firstRows: number }).__firstRows);
+    });
+  } finally {
+    await chromium.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const dataDir = flags.data ?? mkdtempSync(join(tmpdir(), 'chitbox-bench-read-'));
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`bench:read: ${MESSAGES} messages, ${THREADS} threads; ${cpus().length} cores, load ${load()}`);
+  execFileSync('npm', ['run', '--silent', 'build:api'], { cwd: repoRoot, stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: repoRoot, stdio: 'inherit' });
+  let seeded: Seeded;
+  if (flags.data) {
+    seeded = JSON.parse(readFileSync(join(dataDir, 'seeded.json'), 'utf8')) as Seeded;
+  } else {
+    seeded = await seedInbox(dataDir, MESSAGES, THREADS, (line) => console.log(`  ${line}`));
+    writeFileSync(join(dataDir, 'seeded.json'), JSON.stringify(seeded));
+    console.log(`seeded in ${seeded.seconds.toFixed(1)} s (${Math.round(MESSAGES / seeded.seconds)} messages/s), load ${load()}`);
+  }
+  const [apiPort, smtpPort, frontendPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  const server = await startChildServer({
+    name: 'chitbox',
+    args: [...startNodeFlags(repoRoot), join(repoRoot, SERVER_ENTRY)],
+    env: {
+      ...inherited, NODE_ENV: 'production', LOG_LEVEL: 'warn', DATA_DIR: dataDir, PORT: String(apiPort),
+      SMTP_SERVER_PORT: String(smtpPort), SMTP_SERVER_HOST: '127.0.0.1', SERVE_INBOX: 'true', FRONTEND_PORT: String(frontendPort),
+    },
+    cwd: repoRoot,
+    readyLine: 'chitbox ready',
+    readyTimeoutMs: 600_000,
+  });
+  try {
+    const api = new Client(`http://127.0.0.1:${apiPort}`);
+    await api.login(seeded.email, seeded.password);
+    const rows = await measureApi(api, seeded);
+    rows.push(await measurePaint(`http://127.0.0.1:${frontendPort}`, seeded));
+    const report = { messages: MESSAGES, threads: THREADS, seedSeconds: seeded.seconds, load: loadavg(), cores: cpus().length, rows };
+    mkdirSync(join(repoRoot, '.bench'), { recursive: true });
+    writeFileSync(join(repoRoot, '.bench/read-latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`load after: ${load()}`);
+  } finally {
+    await server.stop();
+    if (flags.keep || flags.data) console.log(`data kept in ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
