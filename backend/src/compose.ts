@@ -36,6 +36,7 @@ export async function openCore(config: Config, log: Logger, opts: { runWorkers: 
     busyTimeoutMs: config.database.busyTimeoutMs,
     blobRoot: path.join(config.dataDir, 'blobs'),
     inlineMaxBytes: config.blobs.inlineMaxBytes,
+    searchTimeoutMs: config.search.timeoutMs,
   });
   const parser = new ParsePool({ ...config.parsing, log: log.child({ component: 'parser' }) });
   // The server's first message must not wait for a parse thread to start.

@@ -7,6 +7,7 @@
 // so every thread's newest message is spread through the folder. Thread 0
 // (the oldest messages) has exactly OPEN_THREAD_SIZE messages: the one the
 // bench opens. A third of the mail is read.
+import { indexedDocument, searchDocument } from '../../backend/src/mail/search/search-document.js';
 import bcrypt from 'bcrypt';
 import type { CopyDraft } from '../../backend/src/storage/mail-store.js';
 import { openSqliteStore } from '../../backend/src/storage/sqlite/sqlite-store.js';
@@ -33,7 +34,7 @@ export interface Seeded {
 export async function seedInbox(dataDir: string, messages: number, threads: number, log: (line: string) => void): Promise<Seeded> {
   const started = process.hrtime.bigint();
   const store = await openSqliteStore({
-    filePath: `${dataDir}/chitbox.db`, busyTimeoutMs: 10_000, blobRoot: `${dataDir}/blobs`, inlineMaxBytes: 65_536,
+    filePath: `${dataDir}/chitbox.db`, busyTimeoutMs: 10_000, blobRoot: `${dataDir}/blobs`, inlineMaxBytes: 65_536, searchTimeoutMs: 60_000,
   });
   const email = 'reader@bench.test';
   const password = 'benchpassword1';
@@ -64,7 +65,9 @@ export async function seedInbox(dataDir: string, messages: number, threads: numb
         next = Math.min(messages, next + COPIES_PER_DELIVERY);
         const copies = Array.from({ length: next - from }, (_, k) => draftOf(from + k));
         const raw = Buffer.from(`Subject: bench ${from}\r\n\r\n${copies[0]!.bodyText}\r\n`);
-        const { messages: stored } = await store.openDelivery(raw).commit({ copies, attachments: [], outbound: null });
+        // A hundred different messages in one delivery: each gets its own index entry, as a delivery of one would.
+        const { messages: stored } = await store.openDelivery(raw).commit({ copies, attachments: [], outbound: null, searchText: null });
+        await store.searchIndex.add(stored.map((m, k) => ({ id: m.id, text: indexedDocument(searchDocument({ ...copies[k]!, attachmentNames: [] })) })));
         if (from === 0) openThreadId = stored[0]!.threadId;
         if (Math.floor(next / 100_000) > Math.floor(from / 100_000)) log(`seeded ${next} messages`);
       }

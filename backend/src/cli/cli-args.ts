@@ -7,7 +7,7 @@ export interface ParsedArgs {
 export class UsageError extends Error {}
 
 /** Options that take a value; every other --name is a boolean flag. */
-const VALUED = new Set(['password', 'name', 'quota', 'offset', 'limit']);
+const VALUED = new Set(['password', 'name', 'quota', 'offset', 'limit', 'format', 'out', 'in', 'folder']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positionals: string[] = [];

@@ -1,15 +1,23 @@
 // The operator's shell: `npm run cli -- user <command> ...` (user-commands.ts)
-// and `npm run cli -- domain <command>` (domain-commands.ts).
+// `npm run cli -- domain <command>` (domain-commands.ts) and
+// `npm run cli -- mailbox export|import ...` (mailbox-commands.ts).
 // Exit codes: 0 done, 1 the command failed (unknown user, wrong password,
 // taken email...), 2 bad usage, 78 bad configuration.
 import type { Core } from '../core/core.js';
 import { isAppError } from '../shared/app-error.js';
-import { parseArgs, UsageError } from './cli-args.js';
+import { parseArgs, UsageError, type ParsedArgs } from './cli-args.js';
 import { checkDomainCommand, DOMAIN_USAGE } from './domain-commands.js';
+import { checkMailboxCommand, MAILBOX_USAGE } from './mailbox-commands.js';
 import { checkUserCommand, USER_USAGE } from './user-command-args.js';
 
 /** The core, opened once the arguments make sense; or the configuration's problems. */
-export type OpenCli = () => Promise<{ core: Pick<Core, 'admin' | 'accounts'>; close(): Promise<void> } | { configError: string }>;
+export type OpenCli = () => Promise<{ core: Pick<Core, 'admin' | 'accounts' | 'transfer'>; close(): Promise<void> } | { configError: string }>;
+
+const GROUPS = {
+  user: { usage: USER_USAGE, check: checkUserCommand },
+  domain: { usage: DOMAIN_USAGE, check: checkDomainCommand },
+  mailbox: { usage: MAILBOX_USAGE, check: checkMailboxCommand },
+} as const satisfies Record<string, { usage: string; check: (args: ParsedArgs) => unknown }>;
 
 export async function runCli(argv: string[], open: OpenCli): Promise<number> {
   let args;
@@ -20,16 +28,21 @@ export async function runCli(argv: string[], open: OpenCli): Promise<number> {
   }
   const json = args.options.has('json');
   const [group, ...rest] = args.positionals;
-  if (!group || args.options.has('help') || group === 'help') {
-    process.stdout.write(`${USER_USAGE}\n\n${DOMAIN_USAGE}\n`);
+  if (!group || group === 'help' || (args.options.has('help') && !(group in GROUPS))) {
+    process.stdout.write(`${USER_USAGE}\n\n${DOMAIN_USAGE}\n\n${MAILBOX_USAGE}\n`);
     return group || args.options.has('help') ? 0 : 2;
   }
-  if (group !== 'user' && group !== 'domain') return usage(new UsageError(`unknown command group "${group}"`));
+  if (!(group in GROUPS)) return usage(new UsageError(`unknown command group "${group}"`));
+  const { usage: groupUsage, check } = GROUPS[group as keyof typeof GROUPS];
+  if (args.options.has('help')) {
+    process.stdout.write(`${groupUsage}\n`);
+    return 0;
+  }
   try {
     // Before the database is touched: a wrong command line changes nothing.
-    (group === 'user' ? checkUserCommand : checkDomainCommand)({ ...args, positionals: rest });
+    check({ ...args, positionals: rest });
   } catch (err) {
-    if (err instanceof UsageError) return usage(err);
+    if (err instanceof UsageError) return usage(err, groupUsage);
     throw err;
   }
 
@@ -39,13 +52,18 @@ export async function runCli(argv: string[], open: OpenCli): Promise<number> {
     return 78;
   }
   const out = { json, print: (text: string) => process.stdout.write(`${text}\n`) };
+  const groupArgs = { ...args, positionals: rest };
   try {
+    if (group === 'domain') return await (await import('./domain-commands.js')).runDomainCommand(opened.core, groupArgs, out);
+    if (group === 'mailbox') {
+      const { runMailboxCommand } = await import('./mailbox-commands.js');
+      return await runMailboxCommand(opened.core, groupArgs, out);
+    }
     // Loaded only now: a usage error answers without loading the commands' modules.
-    if (group === 'domain') return await (await import('./domain-commands.js')).runDomainCommand(opened.core, { ...args, positionals: rest }, out);
     const { runUserCommand } = await import('./user-commands.js');
-    return await runUserCommand(opened.core, { ...args, positionals: rest }, out, readStdin);
+    return await runUserCommand(opened.core, groupArgs, out, readStdin);
   } catch (err) {
-    if (err instanceof UsageError) return usage(err);
+    if (err instanceof UsageError) return usage(err, groupUsage);
     if (!isAppError(err)) throw err;
     if (json) process.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message } })}\n`);
     process.stderr.write(`Error: ${err.message}\n`);
@@ -55,8 +73,8 @@ export async function runCli(argv: string[], open: OpenCli): Promise<number> {
   }
 }
 
-function usage(err: Error): number {
-  process.stderr.write(`Error: ${err.message}\n\n${USER_USAGE}\n`);
+function usage(err: Error, text = USER_USAGE): number {
+  process.stderr.write(`Error: ${err.message}\n\n${text}\n`);
   return 2;
 }
 

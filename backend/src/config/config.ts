@@ -52,6 +52,7 @@ const envSchema = z.object({
   SMTP_DATA_TIMEOUT_MS: z.coerce.number().int().positive().default(10 * 60_000),
   PARSE_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   PARSE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  SEARCH_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   HEALTH_STALL_MS: z.coerce.number().int().positive().default(60_000),
   PASSWORD_HASH: z.enum(['bcrypt', 'argon2id']).default('bcrypt'),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
@@ -139,6 +140,8 @@ export type Config = Readonly<{
   database: Readonly<{ url: string; filePath: string; busyTimeoutMs: number }>;
   /** mail is parsed on up to `workers` threads; a parse running past timeoutMs is abandoned (header fields only) */
   parsing: Readonly<{ timeoutMs: number; workers: number }>;
+  /** a search running past timeoutMs is stopped and answered 503 */
+  search: Readonly<{ timeoutMs: number }>;
   /** /health reports a delivery in progress for longer than stallMs as a stalled pipeline */
   health: Readonly<{ stallMs: number }>;
   /** blobs of up to inlineMaxBytes are rows in the database, bigger ones files (0: every blob a file) */
@@ -292,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: { url: `file:${filePath}`, filePath, busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS },
     blobs: { inlineMaxBytes: e.BLOB_INLINE_MAX_BYTES },
     parsing: { timeoutMs: e.PARSE_TIMEOUT_MS, workers: e.PARSE_WORKERS },
+    search: { timeoutMs: e.SEARCH_TIMEOUT_MS },
     health: { stallMs: e.HEALTH_STALL_MS },
     mailDomains: e.MAIL_DOMAINS,
     registration: e.REGISTRATION,

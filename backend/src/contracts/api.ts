@@ -148,7 +148,17 @@ export interface MessageListResponse { messages: MessageSummaryDto[]; nextCursor
 export interface ThreadListResponse { threads: ThreadSummaryDto[]; nextCursor: string | null }
 export interface ThreadDetailResponse { thread: ThreadDto; messages: MessageDto[] }
 export interface MessageResponse { message: MessageDto }
-export interface SearchResponse { messages: MessageSummaryDto[] }
+/** Each field as safe HTML: the text escaped, the words that matched inside <mark>. */
+export interface SearchHighlightDto {
+  subject: string;
+  from: string;
+  /** a window of the body around its first match */
+  snippet: string;
+  /** the attachment names that match */
+  attachments: string[];
+}
+export interface SearchResultDto extends MessageSummaryDto { highlight: SearchHighlightDto }
+export interface SearchResponse { messages: SearchResultDto[]; nextCursor: string | null }
 
 export interface UpdateMessageRequest {
   isRead?: boolean;

@@ -25,11 +25,14 @@ import { Metrics } from './metrics.js';
 import { OutboundWorker, type RelayTransport } from './outbound-queue.js';
 import type { PipelineWatch } from './pipeline-watch.js';
 import type { PresenceRegistry } from './presence.js';
+import * as transfer from './mailbox-transfer.js';
 import { RecipientResolver } from './recipients.js';
 import { LocalDomains, type LocalDomainEntry } from './local-domains.js';
 import { RegistrationPolicy } from './registration.js';
 import { LoginGuard } from './login-guard.js';
 import { limitsApply } from './rate-limits.js';
+import { startSearchBackfill } from './search-backfill.js';
+import { searchMessages } from './search-messages.js';
 import { sendMessage } from './send-message.js';
 import { SmtpGuard } from './smtp-guard.js';
 import { startSpamLearning } from './spam-learning.js';
@@ -93,12 +96,23 @@ export interface Core {
     getMessage: Bound<typeof mailbox.getMessage>;
     getRaw: Bound<typeof mailbox.getRaw>;
     getAttachment: Bound<typeof mailbox.getAttachment>;
-    search: Bound<typeof mailbox.searchMessages>;
+    search: Bound<typeof searchMessages>;
     changeMessages: Bound<typeof mailbox.changeMessages>;
     deleteMessages: Bound<typeof mailbox.deleteMessages>;
     send: Bound<typeof sendMessage>;
     /** the messages with their HTML sanitised (on a worker thread, cached): what presenters take */
     servable(messages: MessageRecord[]): Promise<ServableMessage[]>;
+  };
+  /** mbox and maildir, in and out */
+  readonly transfer: {
+    folderNamed: Bound<typeof transfer.folderNamed>;
+    openExport: Bound<typeof transfer.openExport>;
+    mboxStream: typeof transfer.mboxStream;
+    writeMaildirExport: typeof transfer.writeMaildirExport;
+    /** the largest message an import takes (SMTP_MAX_MESSAGE_BYTES) */
+    mboxEntries(source: AsyncIterable<Uint8Array | string>): ReturnType<typeof transfer.mboxEntries>;
+    maildirEntries(dir: string): ReturnType<typeof transfer.maildirEntries>;
+    importMailbox: Bound<typeof transfer.importMailbox>;
   };
   readonly admin: {
     isAdmin(user: { role: string; email: string }): boolean;
@@ -168,6 +182,8 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
   });
   // The server tracks deliveries and answers receipts; the CLI moves no mail that would need it.
   if (opts.runWorkers) chat.start();
+  // Mail stored before the search index existed gets indexed in the background.
+  const backfill = opts.runWorkers ? startSearchBackfill(store.searchIndex, deps.log.child({ component: 'search' })) : null;
 
   return {
     events,
@@ -192,12 +208,21 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
       getMessage: bind(mailbox.getMessage, deps),
       getRaw: bind(mailbox.getRaw, deps),
       getAttachment: bind(mailbox.getAttachment, deps),
-      search: bind(mailbox.searchMessages, deps),
+      search: bind(searchMessages, deps),
       changeMessages: bind(mailbox.changeMessages, deps),
       deleteMessages: bind(mailbox.deleteMessages, deps),
       send: bind(sendMessage, sendDeps),
       servable: (messages) =>
         Promise.all(messages.map(async (m) => ({ ...m, safeHtml: await deps.htmlSanitizer.sanitize(m.rawSha256, m.untrustedHtml) }))),
+    },
+    transfer: {
+      folderNamed: bind(transfer.folderNamed, deps),
+      openExport: bind(transfer.openExport, deps),
+      mboxStream: transfer.mboxStream,
+      writeMaildirExport: transfer.writeMaildirExport,
+      mboxEntries: (source) => transfer.mboxEntries(source, config.smtp.maxMessageBytes),
+      maildirEntries: (dir) => transfer.maildirEntries(dir, config.smtp.maxMessageBytes),
+      importMailbox: bind(transfer.importMailbox, sendDeps),
     },
     admin: {
       isAdmin: (user) => admin.isAdmin(config, user),
@@ -219,6 +244,7 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
       scannersEnabled: () => ({ spamassassin: !!config.scanners.spamassassin, clamav: !!config.scanners.clamav }),
     },
     async stop(timeoutMs) {
+      await backfill?.stop();
       await learning?.stop();
       chat.stop();
       await outbound?.stop(timeoutMs);

@@ -16,7 +16,7 @@ interface ScannedEnvelope {
 
 export interface CoreEvents {
   /** a message copy was committed for its owner */
-  'message.stored': { message: MessageRecord; source: 'inbound' | 'sent'; committedAt: bigint };
+  'message.stored': { message: MessageRecord; source: 'inbound' | 'sent' | 'import'; committedAt: bigint };
   'message.updated': { userId: number; message: MessageRecord; previousFolderId: number };
   'message.deleted': { userId: number; id: number; threadId: number; folderId: number };
   /** an account was created (HTTP register, admin API or CLI) */

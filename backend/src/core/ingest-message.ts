@@ -9,6 +9,7 @@ import type { Config } from '../config/config.js';
 import type { MessageParser } from '../mail/parse-pool/parse-pool.js';
 import type { ParsedMessage } from '../mail/parsed-message.js';
 import { buildReceivedHeader, type TraceInfo } from '../mail/received-header.js';
+import { messageSearchText } from '../mail/search/message-search-text.js';
 import { snippetOf } from '../mail/snippet.js';
 import { tempFail, tooLarge } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
@@ -24,8 +25,13 @@ export interface DeliveryTarget {
   recipient: LocalRecipient;
   /** default: the recipient's Inbox */
   folderId?: number;
-  /** 'sent' is the sender's own copy: stored read, announced as sent */
-  source?: 'inbound' | 'sent';
+  /**
+   * 'sent' is the sender's own copy: stored read, announced as sent; 'import'
+   * came from a mailbox file: stored with `flags`, no webhook
+   */
+  source?: 'inbound' | 'sent' | 'import';
+  /** read and starred as the mailbox file said (imports) */
+  flags?: { read: boolean; starred: boolean };
 }
 
 export interface IngestInput {
@@ -49,6 +55,12 @@ export interface IngestInput {
    * it may refuse the message, or give the bytes and targets to store instead.
    */
   screen?: (raw: Buffer) => Promise<{ raw: Buffer; targets: DeliveryTarget[] }>;
+  /**
+   * A message from a mailbox file (mbox, maildir): it got its trace header
+   * when it first arrived, so none is added (an export then gives back the
+   * same bytes), and it arrived when the file says.
+   */
+  imported?: { receivedAt: Date | null };
 }
 
 export interface IngestResult {
@@ -74,7 +86,7 @@ export function ingestMessage(deps: IngestDeps, input: IngestInput): Promise<Ing
 }
 
 async function ingest(deps: IngestDeps, input: IngestInput): Promise<IngestResult> {
-  const receivedAt = new Date();
+  const receivedAt = input.imported?.receivedAt ?? new Date();
   // The parser gets its own copy of the bytes, so the scanners read them meanwhile.
   const parsing = deps.parser.parse(input.raw);
   // Screening may refuse the message, or hand back the bytes to store (spam: X-Spam-* on top) and other folders.
@@ -88,7 +100,7 @@ async function ingest(deps: IngestDeps, input: IngestInput): Promise<IngestResul
     const parsed = await parsing;
     const announce = webhookWanted(deps.config, 'message.received');
     const copies = targets.map((t) => copyFor(t, parsed, input, rawBytes, receivedAt, announce));
-    stored = await delivery.commit({ copies, attachments: parsed.attachments, outbound: input.outbound ?? null });
+    stored = await delivery.commit({ copies, attachments: parsed.attachments, outbound: input.outbound ?? null, searchText: searchTextFor(parsed, input) });
   } catch (err) {
     await delivery.abandon().catch((e: unknown) => deps.log.warn({ err: e }, 'could not drop the blobs of a failed delivery'));
     if (isQuotaExceeded(err)) throw tooLarge('quota_exceeded', (err as Error).message);
@@ -106,7 +118,7 @@ function copyFor(
   t: DeliveryTarget, parsed: ParsedMessage, input: IngestInput, rawBytes: number, receivedAt: Date, announce: boolean,
 ): CopyDraft {
   const r = t.recipient;
-  const receivedHeader = buildReceivedHeader(input.trace, r.email, receivedAt);
+  const receivedHeader = input.imported ? '' : buildReceivedHeader(input.trace, r.email, receivedAt);
   return {
     userId: r.userId,
     folderId: t.folderId ?? r.inboxFolderId,
@@ -122,7 +134,8 @@ function copyFor(
     snippet: snippetOf(parsed.text),
     bodyText: parsed.text,
     untrustedHtml: parsed.html ?? '',
-    isRead: t.source === 'sent',
+    isRead: t.flags?.read ?? t.source === 'sent',
+    isStarred: t.flags?.starred ?? false,
     sentAt: parsed.date ?? receivedAt,
     createdAt: receivedAt,
     receivedHeader,
@@ -131,6 +144,12 @@ function copyFor(
     mailbox: r.email,
     queueWebhook: announce && (t.source ?? 'inbound') === 'inbound',
   };
+}
+
+/** The parse thread's, unless the parse fell back to the headers or the sender is the envelope's. */
+function searchTextFor(parsed: ParsedMessage, input: IngestInput) {
+  if (parsed.searchText && parsed.from.address) return parsed.searchText;
+  return messageSearchText(parsed, input.trace.mailFrom ?? '');
 }
 
 /** The same user named twice gets one copy per folder (a note to self: Inbox and Sent). */

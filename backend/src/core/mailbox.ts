@@ -99,13 +99,6 @@ export async function getAttachment(
   return { attachment, content: await deps.store.blobs.read(attachment.sha256) };
 }
 
-/** Messages with every word, newest first (at most 8 words count). */
-export function searchMessages(deps: MailboxDeps, userId: number, query: string, limit: number): Promise<MessageSummaryRecord[]> {
-  const words = query.trim().split(/\s+/).filter(Boolean).slice(0, 8);
-  if (words.length === 0) return Promise.resolve([]);
-  return deps.store.messages.search(userId, words, limit);
-}
-
 /** Applies a change to messages of one owner and tells their other tabs. */
 export async function changeMessages(
   deps: MailboxDeps, userId: number, before: MessageRecord[], change: MessageChange,

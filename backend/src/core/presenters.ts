@@ -1,6 +1,6 @@
 // Records -> contract DTOs (../shared/CONTRACT.md). Shared by HTTP and realtime.
 import type {
-  AttachmentDto, FolderDto, MessageDto, MessageSummaryDto, RecipientStatusDto, ThreadSummaryDto, UserDto,
+  AttachmentDto, FolderDto, MessageDto, MessageSummaryDto, RecipientStatusDto, SearchResultDto, ThreadSummaryDto, UserDto,
 } from '../contracts/api.js';
 import type { NewEmailEvent } from '../contracts/events.js';
 import { foldsFor } from '../mail/quoted-text.js';
@@ -8,6 +8,7 @@ import { resolveCidLinks } from '../mail/sanitize-html.js';
 import type {
   AttachmentRecord, FolderWithCounts, MessageRecord, MessageSummaryRecord, ThreadSummaryRecord, UserRecord,
 } from '../storage/records.js';
+import type { SearchResultRecord } from './search-messages.js';
 
 export const attachmentUrl = (id: number): string => `/api/attachments/${id}`;
 
@@ -25,6 +26,10 @@ export function presentSummary(m: MessageSummaryRecord): MessageSummaryDto {
     subject: m.subject, snippet: m.snippet, isRead: m.isRead, isStarred: m.isStarred,
     hasAttachments: m.hasAttachments, sentAt: m.sentAt.toISOString(), createdAt: m.createdAt.toISOString(),
   };
+}
+
+export function presentSearchResult(m: SearchResultRecord): SearchResultDto {
+  return { ...presentSummary(m), highlight: m.highlight };
 }
 
 export function presentAttachment(a: AttachmentRecord): AttachmentDto {

@@ -15,6 +15,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { chatSettingsRoutes, contactRoutes, presenceRoutes } from './routes/chat-routes.js';
 import { composeHandlers } from './routes/compose-routes.js';
 import { folderRoutes } from './routes/folder-routes.js';
+import { mailboxTransferRoutes } from './routes/mailbox-transfer-routes.js';
 import { healthRoutes, type ConnectionCounts } from './routes/health-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
@@ -61,6 +62,7 @@ export function createHttpApp(core: Core, opts: HttpAppOptions): Express {
   app.use('/api/auth', authRoutes(core));
   app.use('/api/admin', adminRoutes(core, opts.smtpConnections));
   app.use('/api/folders', authed, folderRoutes(core));
+  app.use('/api/folders', authed, mailboxTransferRoutes(core));
   app.use('/api/messages', authed, messageRoutes(core));
   app.use('/api/threads', authed, threadRoutes(core));
   app.use('/api/attachments', authed, attachmentRoutes(core));

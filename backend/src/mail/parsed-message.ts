@@ -1,4 +1,5 @@
 // The plain-object view of a message that the rest of ChitBox works with.
+import type { IndexedDocument } from './search/search-document.js';
 
 export interface MailAddress {
   address: string;
@@ -32,4 +33,6 @@ export interface ParsedMessage {
   attachments: ParsedAttachment[];
   /** set when the parser gave up and fields are best-effort from the headers */
   parseError: string | null;
+  /** the searchable text, tokenized (search/message-search-text.ts), when the parse thread made it */
+  searchText?: IndexedDocument;
 }

@@ -6,6 +6,7 @@
 import type {
   ChatSettingsRecord,
   CorrespondenceRecord,
+  ExportRecord,
   DeliveryStatusRecord,
   DeliveryStatusValue,
   SharedCopyRecord,
@@ -41,6 +42,7 @@ export interface MailStore {
   readonly webhooks: WebhookOutbox;
   readonly chat: ChatStore;
   readonly domains: DomainStore;
+  readonly searchIndex: SearchIndexStore;
   /**
    * Starts storing a message's bytes (an engine may begin writing them while
    * the caller parses); commit() or abandon() ends it.
@@ -112,11 +114,84 @@ export interface MessageStore {
   /** the thread's messages, oldest first */
   listThread(userId: number, threadId: number): Promise<MessageRecord[]>;
   getAttachment(userId: number, id: number): Promise<AttachmentRecord | null>;
-  /** every word in subject, sender or body (ASCII case-insensitive), newest first */
-  search(userId: number, words: string[], limit: number): Promise<MessageSummaryRecord[]>;
+  /**
+   * The user's messages that `spec` finds, best first (full-text rank, then
+   * newest), from `offset`; `more` when there are others after these.
+   */
+  search(userId: number, spec: SearchSpec, offset: number, limit: number): Promise<{ hits: SearchHitRecord[]; more: boolean }>;
   update(userId: number, ids: number[], change: MessageChange): Promise<void>;
+  /** the user's messages in a folder (null: in all), by id from after `afterId`: an export's pages */
+  listForExport(userId: number, folderId: number | null, afterId: number, limit: number): Promise<ExportRecord[]>;
   /** deletes for good, with the blobs nothing else needs */
   deleteForGood(userId: number, ids: number[]): Promise<void>;
+}
+
+/**
+ * A message's searchable text per field, tokenized already (mail/search/):
+ * the words, folded, separated by single spaces. The same for every copy.
+ */
+export interface SearchText {
+  subject: string;
+  sender: string;
+  recipients: string;
+  body: string;
+  attachments: string;
+}
+
+/**
+ * A search, compiled by the core: the text part for the engine's full-text
+ * index (bound as a parameter, never pasted), the rest plain conditions.
+ */
+export interface SearchSpec {
+  /** the FTS5 MATCH expression; null when the query has no positive words */
+  fts5Match: string | null;
+  /** without fts5Match: messages this MATCH finds are left out (negated words alone) */
+  fts5Exclude: string | null;
+  /** the folder answers to each of these names or kinds, case-insensitively */
+  folders: readonly string[];
+  excludedFolders: readonly string[];
+  isRead: boolean | null;
+  isStarred: boolean | null;
+  hasAttachments: boolean | null;
+  sentOnOrAfter: Date | null;
+  sentBefore: Date | null;
+}
+
+/** A search result with what highlighting needs. */
+export interface SearchHitRecord extends MessageSummaryRecord {
+  to: AddressRecord[];
+  cc: AddressRecord[];
+  /** the start of the body text (SEARCH_BODY_HEAD_CHARS), for the snippet */
+  bodyHead: string;
+  attachmentNames: string[];
+}
+
+/** How many characters of a body a search result carries for its highlighted snippet. */
+export const SEARCH_BODY_HEAD_CHARS = 20_000;
+
+/** A stored message's searchable fields, for indexing mail stored before the index existed. */
+export interface UnindexedMessage {
+  id: number;
+  subject: string;
+  fromName: string;
+  fromEmail: string;
+  to: AddressRecord[];
+  cc: AddressRecord[];
+  bodyText: string;
+  attachmentNames: string[];
+}
+
+/** The search index outside deliveries (which index their own messages): the backfill of older mail. */
+export interface SearchIndexStore {
+  /** up to `limit` of the newest messages not indexed yet; empty when all are */
+  pending(limit: number): Promise<UnindexedMessage[]>;
+  /** indexes these (a message deleted meanwhile is skipped); every id is below those still pending after them */
+  add(entries: ReadonlyArray<{ id: number; text: SearchText }>): Promise<void>;
+}
+
+/** A search ran past its deadline (and was stopped). */
+export class SearchTimedOut extends Error {
+  readonly code = 'search_timeout';
 }
 
 export interface BlobStore {
@@ -234,8 +309,11 @@ export interface CopyDraft {
   /** the HTML part as received: never served without sanitizeHtml */
   untrustedHtml: string;
   isRead: boolean;
+  /** absent: not starred */
+  isStarred?: boolean;
   sentAt: Date;
   createdAt: Date;
+  /** '' for a message imported from a mailbox file, which has its own */
   receivedHeader: string;
   /** the trace header plus the raw bytes */
   sizeBytes: number;
@@ -262,6 +340,11 @@ export interface DeliveryInput {
   attachments: DeliveryAttachment[];
   /** external recipients, queued for the relay in the same transaction */
   outbound: { userId: number; mailFrom: string; recipients: string[] } | null;
+  /**
+   * the message's searchable text, indexed for every copy in the same
+   * transaction; null only for bulk loaders that index through SearchIndexStore
+   */
+  searchText: SearchText | null;
 }
 
 export interface Delivery {

@@ -68,6 +68,18 @@ export interface MessageSummaryRecord {
   createdAt: Date;
 }
 
+/** What an export needs of a message: its raw bytes' names, flags and arrival. */
+export interface ExportRecord {
+  id: number;
+  folderId: number;
+  fromEmail: string;
+  isRead: boolean;
+  isStarred: boolean;
+  createdAt: Date;
+  receivedHeader: string;
+  rawSha256: string;
+}
+
 export interface MessageRecord extends MessageSummaryRecord {
   messageId: string | null;
   inReplyTo: string | null;

@@ -80,7 +80,7 @@ export function runCli(args: string[], env: Record<string, string>, stdin?: stri
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000); // a hung CLI, not a slow one
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

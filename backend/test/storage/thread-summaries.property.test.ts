@@ -52,7 +52,7 @@ let run = 0;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chitbox-summaries-'));
-  store = await openSqliteStore({ filePath: path.join(dir, 'chitbox.db'), busyTimeoutMs: 5000, blobRoot: path.join(dir, 'blobs'), inlineMaxBytes: 65536 });
+  store = await openSqliteStore({ filePath: path.join(dir, 'chitbox.db'), busyTimeoutMs: 5000, blobRoot: path.join(dir, 'blobs'), inlineMaxBytes: 65536, searchTimeoutMs: 10_000 });
   peek = new Database(path.join(dir, 'chitbox.db'), { readonly: true });
 });
 
@@ -120,7 +120,8 @@ async function deliver(users: [TestUser, TestUser], d: Deliver): Promise<void> {
     mailbox: t.user.email, queueWebhook: false,
   });
   const copies = d.bothUsers ? users.map(copy) : [copy(users[0])];
-  await store.openDelivery(Buffer.from(`raw ${Math.random()}`)).commit({ copies, attachments: [], outbound: null });
+  const searchText = { subject: d.subject, sender: '', recipients: '', body: 'body', attachments: '' };
+  await store.openDelivery(Buffer.from(`raw ${Math.random()}`)).commit({ copies, attachments: [], outbound: null, searchText });
 }
 
 /**

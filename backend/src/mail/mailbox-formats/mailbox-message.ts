@@ -40,7 +40,11 @@ export interface ImportProblem {
     | 'no_final_newline'
     | 'unreadable_file'
     | 'not_a_file'
-    | 'not_a_maildir';
+    | 'not_a_maildir'
+    /** read well, but the store refused it (over quota, storage failing) */
+    | 'not_stored'
+    /** marked deleted in the mailbox (mbox X-Status D, maildir T): not imported */
+    | 'marked_deleted';
   message: string;
   /** mbox: 1-based line numbers, inclusive */
   line?: number;

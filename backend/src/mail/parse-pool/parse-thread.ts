@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { installParserPatches } from '../../patches/index.js';
 import { serveRequests } from '../../shared/worker-rpc.js';
 import { parseMessage } from '../parse-message.js';
+import { messageSearchText } from '../search/message-search-text.js';
 import { answerTransfer, movableAnswer, type ParseRequest } from './parse-wire.js';
 
 // This thread's own copy of mailparser: same output, a fraction of the CPU on
@@ -14,6 +15,10 @@ installParserPatches();
 serveRequests(
   parentPort!,
   (message) => message as ParseRequest,
-  async ({ raw }) => movableAnswer(await parseMessage(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength))),
+  async ({ raw }) => {
+    const parsed = await parseMessage(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
+    parsed.searchText = messageSearchText(parsed);
+    return movableAnswer(parsed);
+  },
   { transferOf: answerTransfer },
 );

@@ -3,8 +3,7 @@
 // types is ever an FTS5 operator, column name or syntax error; the string is
 // bound as a parameter (`WHERE message_search MATCH ?`), never pasted into SQL.
 import type { SearchQuery, TextClause, TextField } from './search-query.js';
-import type { SearchDocument } from './search-document.js';
-import { indexText } from './search-tokens.js';
+import { indexedDocument, type SearchDocument } from './search-document.js';
 
 /** The indexed columns, in table order. */
 export const FTS5_COLUMNS = ['subject', 'sender', 'recipients', 'body', 'attachments'] as const satisfies ReadonlyArray<keyof SearchDocument>;
@@ -33,13 +32,7 @@ export function fts5CreateTableSql(table: string): string {
 
 /** The column values of a message's row (insert with rowid = message id). */
 export function fts5Row(doc: SearchDocument): Record<Fts5Column, string> {
-  return {
-    subject: indexText(doc.subject),
-    sender: indexText(doc.sender),
-    recipients: indexText(doc.recipients),
-    body: indexText(doc.body),
-    attachments: indexText(doc.attachments),
-  };
+  return indexedDocument(doc);
 }
 
 export interface Fts5Match {

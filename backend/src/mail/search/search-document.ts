@@ -1,3 +1,5 @@
+import { indexText } from './search-tokens.js';
+
 // What of a message is searchable, as natural text per indexed field. The
 // engine modules tokenize it (fts5-search.ts, postgres-search.ts); the same
 // texts feed highlighting.
@@ -34,5 +36,18 @@ export function searchDocument(m: SearchableMessage, maxBodyChars = MAX_INDEXED_
     recipients: people.join('\n'),
     body: m.bodyText.length > maxBodyChars ? m.bodyText.slice(0, maxBodyChars) : m.bodyText,
     attachments: m.attachmentNames.join('\n'),
+  };
+}
+
+/** A document as the index stores it: each field's tokens, separated by single spaces. */
+export type IndexedDocument = Record<keyof SearchDocument, string>;
+
+export function indexedDocument(doc: SearchDocument): IndexedDocument {
+  return {
+    subject: indexText(doc.subject),
+    sender: indexText(doc.sender),
+    recipients: indexText(doc.recipients),
+    body: indexText(doc.body),
+    attachments: indexText(doc.attachments),
   };
 }

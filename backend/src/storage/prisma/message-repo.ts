@@ -2,9 +2,10 @@
 // another user is indistinguishable from a missing one.
 import type { Prisma } from '@prisma/client';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import type { MessageChange, MessageStore } from '../mail-store.js';
+import type { MessageChange, MessageStore, SearchHitRecord, SearchSpec } from '../mail-store.js';
 import type {
   AddressRecord,
+  ExportRecord,
   AttachmentRecord,
   MessageRecord,
   MessageSummaryRecord,
@@ -17,13 +18,8 @@ import { refreshSummaries } from './summary-refresh.js';
 
 /** What an engine adds to the portable queries. */
 export interface MessageRepoHooks {
-  /**
-   * Ids of the user's messages in which every word appears in the subject,
-   * the sender or the body, as text (ASCII case-insensitive), newest first.
-   * Engine SQL: Prisma's `contains` hands a word to LIKE as it is, so "100%"
-   * would match "1000".
-   */
-  matchingIds(userId: number, words: string[], limit: number): Promise<number[]>;
+  /** full-text search runs on the engine's own index (FTS5, tsvector): engine SQL */
+  search: MessageStore['search'];
   /** removes the blobs that nothing references any more */
   releaseBlobs(hashes: string[]): Promise<void>;
 }
@@ -97,12 +93,19 @@ export class MessageRepo implements MessageStore {
     return page(rows.map(toThreadRecord), limit, (t) => ({ at: t.lastMessageAt, id: t.id }));
   }
 
-  async search(userId: number, words: string[], limit: number): Promise<MessageSummaryRecord[]> {
-    const ids = await this.hooks.matchingIds(userId, words, limit);
-    if (ids.length === 0) return [];
-    const rows = await this.db.read.mailMessage.findMany({ where: { userId, id: { in: ids } }, select: SUMMARY_SELECT });
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.flatMap((id) => byId.get(id) ?? []);
+  search(userId: number, spec: SearchSpec, offset: number, limit: number): Promise<{ hits: SearchHitRecord[]; more: boolean }> {
+    return this.hooks.search(userId, spec, offset, limit);
+  }
+
+  async listForExport(userId: number, folderId: number | null, afterId: number, limit: number): Promise<ExportRecord[]> {
+    return this.db.read.mailMessage.findMany({
+      where: { userId, id: { gt: afterId }, ...(folderId === null ? {} : { folderId }) },
+      orderBy: { id: 'asc' },
+      take: limit,
+      select: {
+        id: true, folderId: true, fromEmail: true, isRead: true, isStarred: true, createdAt: true, receivedHeader: true, rawSha256: true,
+      },
+    });
   }
 
   /** The change, and the summaries of every (thread, folder) it touches, in one transaction. */

@@ -59,7 +59,7 @@ export class SqliteDelivery implements Delivery {
       })),
     }));
     const outbound = input.outbound ? { ...input.outbound, rawSha256: blobs.rawSha256, sizeBytes: this.rawBytes } : null;
-    const committed = await this.commitRows({ copies, outbound, pinned: blobs.pinned, smallBlobs: blobs.small });
+    const committed = await this.commitRows({ copies, outbound, pinned: blobs.pinned, smallBlobs: blobs.small, searchText: input.searchText });
     this.stored = null; // the rows own the blobs now
     return { messages: committed.copies.map((stored, i) => toRecord(stored, copies[i]!)), outboundId: committed.outboundId };
   }
@@ -106,7 +106,7 @@ function toRecord(stored: StoredCopy, d: NewMessageCopy): MessageRecord {
     id: stored.id, userId: d.userId, threadId: stored.threadId, folderId: d.folderId,
     messageId: d.messageId, inReplyTo: d.inReplyTo, references: d.references,
     fromEmail: d.fromEmail, fromName: d.fromName, to: d.to, cc: d.cc, subject: d.subject, snippet: d.snippet,
-    bodyText: d.bodyText, untrustedHtml: d.untrustedHtml, isRead: d.isRead, isStarred: false,
+    bodyText: d.bodyText, untrustedHtml: d.untrustedHtml, isRead: d.isRead, isStarred: d.isStarred === true,
     hasAttachments: d.attachments.length > 0, sentAt: d.sentAt, createdAt: d.createdAt,
     receivedHeader: d.receivedHeader, rawSha256: d.rawSha256, sizeBytes: d.sizeBytes, attachments,
   };

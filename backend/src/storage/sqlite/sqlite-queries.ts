@@ -1,5 +1,5 @@
 // The hand-written SQL of the SQLite engine's reads: prepared statements for
-// what runs per RCPT or per search, where a compiled Prisma query would cost
+// what runs per RCPT or per blob read, where a compiled Prisma query would cost
 // more than the work itself. Every statement here and in
 // ingest-worker/delivery-sql.ts is prepared against a freshly migrated
 // database by a test (backend/test/storage/sql-statements.test.ts).
@@ -20,26 +20,13 @@ export const PROBE_SQL = {
   writeLock: 'UPDATE users SET id = id WHERE 0',
 } as const;
 
-/** The search the route allows: up to this many words. */
-export const MAX_SEARCH_WORDS = 8;
-
-/** Ids of a user's messages in which each of `wordCount` LIKE patterns matches subject, sender or body. */
-export function searchSql(wordCount: number): string {
-  const field = (column: string) => `${column} LIKE ? ESCAPE '\\'`;
-  const word = `(${['subject', 'from_email', 'from_name', 'body_text'].map(field).join(' OR ')})`;
-  return `SELECT id FROM mail_messages WHERE user_id = ? ${Array(wordCount).fill(`AND ${word}`).join(' ')}
-    ORDER BY created_at DESC, id DESC LIMIT ?`;
-}
-
 type Statement = BetterSqlite3.Statement<unknown[], unknown>;
 
 export class SqliteQueries {
   private readonly mailbox: Statement;
   private readonly smallBlob: Statement;
-  /** one prepared search per number of words */
-  private readonly searches = new Map<number, Statement>();
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  constructor(db: BetterSqlite3.Database) {
     this.mailbox = db.prepare<unknown[], unknown>(READ_SQL.mailbox).safeIntegers(false);
     this.smallBlob = db.prepare<unknown[], unknown>(READ_SQL.smallBlob);
   }
@@ -56,21 +43,4 @@ export class SqliteQueries {
   smallBlobContent(sha256: string): Buffer | undefined {
     return (this.smallBlob.get(sha256) as { content: Buffer } | undefined)?.content;
   }
-
-  /** Newest first; each word is matched as text (its own %, _ and \ escaped). */
-  searchIds(userId: number, words: string[], limit: number): number[] {
-    const n = Math.min(words.length, MAX_SEARCH_WORDS);
-    let st = this.searches.get(n);
-    if (!st) {
-      st = this.db.prepare<unknown[], unknown>(searchSql(n)).safeIntegers(false);
-      this.searches.set(n, st);
-    }
-    const patterns = words.slice(0, n).flatMap((w) => Array<string>(4).fill(likePattern(w)));
-    return (st.all(userId, ...patterns, limit) as Array<{ id: number }>).map((r) => r.id);
-  }
-}
-
-/** A LIKE pattern that finds `word` as text: its own %, _ and \ are escaped. */
-function likePattern(word: string): string {
-  return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

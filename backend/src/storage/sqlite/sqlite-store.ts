@@ -11,6 +11,8 @@ import { OutboundRepo } from '../prisma/outbound-repo.js';
 import { UserRepo } from '../prisma/user-repo.js';
 import { WebhookRepo } from '../prisma/webhook-repo.js';
 import { IngestWorker } from './ingest-worker/ingest-worker.js';
+import { SqliteSearchIndex } from './search/search-index-repo.js';
+import { SearchRunner } from './search/search-runner.js';
 import { SqliteDelivery } from './sqlite-delivery.js';
 import { openDatabase } from './sqlite-database.js';
 import { SqliteQueries } from './sqlite-queries.js';
@@ -25,6 +27,8 @@ export interface SqliteStoreOptions {
   blobRoot: string;
   /** blobs up to this size are rows of the database, bigger ones files (0: always files) */
   inlineMaxBytes: number;
+  /** a search running longer is stopped (SearchTimedOut) */
+  searchTimeoutMs: number;
 }
 
 export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailStore> {
@@ -34,20 +38,25 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailSto
   const tiers = new TieredBlobs(opts.blobRoot, ingest, (sha) => queries.smallBlobContent(sha), opts.inlineMaxBytes);
   await tiers.init();
   const releaseBlobs = (hashes: string[]) => tiers.release(hashes);
+  const searches = new SearchRunner({ filePath: opts.filePath, busyTimeoutMs: opts.busyTimeoutMs }, opts.searchTimeoutMs);
   return {
     engine: 'sqlite',
     migrationsApplied: db.migrations.applied,
     users: new UserRepo(db, async (email) => queries.findMailbox(email)),
     accounts: new AccountRepo(db, releaseBlobs),
     folders: new FolderRepo(db),
-    messages: new MessageRepo(db, { matchingIds: async (userId, words, limit) => queries.searchIds(userId, words, limit), releaseBlobs }),
+    messages: new MessageRepo(db, { search: (userId, spec, offset, limit) => searches.search(userId, spec, offset, limit), releaseBlobs }),
     blobs: { read: (sha) => tiers.read(sha), release: releaseBlobs },
     outbound: new OutboundRepo(db, releaseBlobs),
     webhooks: new WebhookRepo(db),
     chat: new ChatRepo(db),
     domains: new DomainRepo(db),
+    searchIndex: new SqliteSearchIndex(db),
     openDelivery: (raw) => new SqliteDelivery(raw, tiers, (rows) => db.commitDelivery(rows)),
     probe: () => db.probe(),
-    close: () => db.close(),
+    close: async () => {
+      await searches.close();
+      await db.close();
+    },
   };
 }

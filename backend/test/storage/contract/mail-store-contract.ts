@@ -4,7 +4,13 @@
 // same all-or-nothing deliveries, same blob lifetimes.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuplicateKey, isQuotaExceeded, type CopyDraft, type DeliveryAttachment, type MailStore } from '../../../src/storage/mail-store.js';
+import { compileFts5 } from '../../../src/mail/search/fts5-search.js';
+import { parseSearchQuery } from '../../../src/mail/search/parse-search-query.js';
+import { searchFilters } from '../../../src/mail/search/search-filters.js';
+import { indexedDocument, searchDocument } from '../../../src/mail/search/search-document.js';
+import {
+  DuplicateKey, isQuotaExceeded, type CopyDraft, type DeliveryAttachment, type DeliveryInput, type MailStore, type SearchSpec,
+} from '../../../src/storage/mail-store.js';
 import type { UserRecord } from '../../../src/storage/records.js';
 
 export interface EngineUnderTest {
@@ -15,6 +21,20 @@ export interface EngineUnderTest {
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const BIG = 200 * 1024; // past any engine's inline size for blobs
+
+/** The search text the core would give for this copy. */
+function searchTextOf(c: CopyDraft, attachments: DeliveryAttachment[] = []): DeliveryInput['searchText'] {
+  return indexedDocument(searchDocument({ ...c, attachmentNames: attachments.map((a) => a.filename) }));
+}
+
+/** A query compiled as the core compiles it. */
+function spec(q: string): SearchSpec {
+  const parsed = parseSearchQuery(q);
+  if (!parsed.ok) throw parsed.error;
+  const { impossible: _impossible, ...filters } = searchFilters(parsed.query);
+  const { match, exclude } = compileFts5(parsed.query);
+  return { ...filters, fts5Match: match, fts5Exclude: exclude };
+}
 
 export function describeMailStoreContract(engine: string, open: () => Promise<EngineUnderTest>): void {
   describe(`MailStore contract: ${engine}`, () => {
@@ -54,7 +74,7 @@ export function describeMailStoreContract(engine: string, open: () => Promise<En
     }
 
     async function deliver(raw: Buffer, copies: CopyDraft[], attachments: DeliveryAttachment[] = [], outbound: { userId: number; mailFrom: string; recipients: string[] } | null = null) {
-      return store.openDelivery(raw).commit({ copies, attachments, outbound });
+      return store.openDelivery(raw).commit({ copies, attachments, outbound, searchText: searchTextOf(copies[0]!, attachments) });
     }
 
     describe('local domains', () => {
@@ -142,7 +162,7 @@ export function describeMailStoreContract(engine: string, open: () => Promise<En
         const big = randomBytes(BIG);
         const delivery = store.openDelivery(Buffer.from('Subject: too big\r\n\r\nx\r\n'));
         const err = await delivery
-          .commit({ copies: [draft(bob, inbox, { quotaBytes: 1, sizeBytes: 10_000 })], attachments: [attachment(big)], outbound: null })
+          .commit({ copies: [draft(bob, inbox, { quotaBytes: 1, sizeBytes: 10_000 })], attachments: [attachment(big)], outbound: null, searchText: null! })
           .catch((e: unknown) => e);
         expect(isQuotaExceeded(err)).toBe(true);
         await delivery.abandon();
@@ -197,12 +217,27 @@ export function describeMailStoreContract(engine: string, open: () => Promise<En
         expect(second.items.map((t) => t.subject)).toEqual(['pay 100% now']);
       });
 
-      it('searches words as text: % and _ are not wildcards', async () => {
-        expect((await store.messages.search(bob.id, ['100%'], 10)).map((m) => m.id)).toEqual([ids[0]]);
-        expect((await store.messages.search(bob.id, ['o_d'], 10)).map((m) => m.id)).toEqual([]);
-        expect((await store.messages.search(bob.id, ['r_s'], 10)).map((m) => m.id)).toEqual([ids[2]]);
-        expect((await store.messages.search(bob.id, ['UNITS', 'order'], 10)).map((m) => m.id)).toEqual([ids[1]]);
-        expect(await store.messages.search(carol.id, ['order'], 10)).toEqual([]);
+      it('searches its full-text index: words, not patterns; only the owner\'s mail; pages', async () => {
+        const found = async (userId: number, q: string, offset = 0, limit = 10) =>
+          (await store.messages.search(userId, spec(q), offset, limit)).hits.map((m) => m.id);
+        expect(await found(bob.id, '100%')).toEqual([ids[0]]);
+        expect(await found(bob.id, 'o_d')).toEqual([]);
+        expect(await found(bob.id, 'under_score')).toEqual([ids[2]]);
+        expect(await found(bob.id, 'UNITS order')).toEqual([ids[1]]);
+        expect(await found(carol.id, 'order')).toEqual([]);
+        expect(await found(bob.id, 'in:archive -order')).toEqual([ids[2], ids[0]]);
+        const first = await store.messages.search(bob.id, spec('in:archive'), 0, 2);
+        expect(first.more).toBe(true);
+        expect(await found(bob.id, 'in:archive', 2, 2)).toEqual([ids[0]]);
+        const hit = first.hits[0]!;
+        expect(hit).toMatchObject({ subject: 'under_score and more', bodyHead: 'under_score and more', attachmentNames: [] });
+      });
+
+      it('takes a message deleted for good out of the index', async () => {
+        const extra = (await deliver(Buffer.from('zebra\r\n'), [draft(bob, folder, { bodyText: 'zebra crossing' })])).messages[0]!.id;
+        expect((await store.messages.search(bob.id, spec('zebra'), 0, 10)).hits.map((m) => m.id)).toEqual([extra]);
+        await store.messages.deleteForGood(bob.id, [extra]);
+        expect((await store.messages.search(bob.id, spec('zebra'), 0, 10)).hits).toEqual([]);
       });
 
       it('counts unread per folder and applies changes only to the owner', async () => {

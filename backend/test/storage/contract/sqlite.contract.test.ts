@@ -8,7 +8,7 @@ import { describeMailStoreContract } from './mail-store-contract.js';
 describeMailStoreContract('sqlite', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'chitbox-contract-'));
   const store = await openSqliteStore({
-    filePath: path.join(dir, 'chitbox.db'), busyTimeoutMs: 5000, blobRoot: path.join(dir, 'blobs'), inlineMaxBytes: 64 * 1024,
+    filePath: path.join(dir, 'chitbox.db'), busyTimeoutMs: 5000, blobRoot: path.join(dir, 'blobs'), inlineMaxBytes: 64 * 1024, searchTimeoutMs: 10_000,
   });
   return {
     store,

@@ -29,11 +29,14 @@ describe('encodeCommit / decodeCommit', () => {
       now: new Date('2026-11-22T10:00:01Z'),
       deliveries: [
         { copies: [copy(1, 'Grüße 😀', 'plain body text'), copy(2, 'second', 'zweiter Text')], pinned: ['a'.repeat(64)], smallBlobs: [small(1), small(2)] },
-        { copies: [copy(3, 'third', 'x'.repeat(5000))], outbound: null, smallBlobs: [small(3)] },
+        {
+          copies: [copy(3, 'third', 'x'.repeat(5000))], outbound: null, smallBlobs: [small(3)],
+          searchText: { subject: 'third', sender: 'a b', recipients: 'c d', body: 'x'.repeat(5000), attachments: 'grüße pdf' },
+        },
       ],
     };
     const encoded = encodeCommit(body);
-    expect(encoded.texts).toHaveLength(12);
+    expect(encoded.texts).toHaveLength(17);
     expect(encoded.contents).toHaveLength(3);
     expect(decodeCommit(encoded)).toEqual(body);
   });

@@ -3,7 +3,7 @@
 // group-commit.ts) with prepared statements: a batch costs one WAL fsync and
 // microseconds of CPU per row, instead of a compiled Prisma query per row.
 import type BetterSqlite3 from 'better-sqlite3';
-import { QuotaExceeded, type CopyDraft } from '../../mail-store.js';
+import { QuotaExceeded, type CopyDraft, type SearchText } from '../../mail-store.js';
 import { ACTIVE_OUTBOUND, type AttachmentRecord } from '../../records.js';
 import { messageReceivedData, webhookBody } from '../../webhook-payload.js';
 import { sqliteTime } from '../sqlite-time.js';
@@ -60,7 +60,9 @@ export const DELIVERY_SQL = {
   newMessage: `INSERT INTO mail_messages (user_id, folder_id, thread_id, message_id, in_reply_to, "references",
       from_email, from_name, to_json, cc_json, subject, snippet, body_text, body_html, is_read, is_starred,
       has_attachments, sent_at, created_at, received_header, raw_sha256, size_bytes)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  // Columns as in the search migration (mail/search/fts5-search.ts FTS5_COLUMNS).
+  indexMessage: `INSERT INTO message_search (rowid, subject, sender, recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)`,
   newAttachment: `INSERT INTO attachments (message_id, user_id, filename, content_type, size, content_id, sha256)
     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   addUsage: `UPDATE users SET used_bytes = used_bytes + ? WHERE id = ?`,
@@ -92,8 +94,11 @@ function statements(db: Sqlite): Statements {
   return s;
 }
 
-/** Inserts copies in order; each lands in the thread it replies to, or a new one. Call inside a transaction. */
-export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[]): StoredCopy[] {
+/**
+ * Inserts copies in order; each lands in the thread it replies to, or a new
+ * one, and is indexed for search with `searchText`. Call inside a transaction.
+ */
+export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[], searchText: SearchText | null): StoredCopy[] {
   const st = statements(db);
   const out: StoredCopy[] = [];
   for (const c of copies) {
@@ -103,7 +108,7 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[]): Store
       st.newMessage.run(
         c.userId, c.folderId, threadId, c.messageId, c.inReplyTo, JSON.stringify(c.references),
         c.fromEmail, c.fromName, JSON.stringify(c.to), JSON.stringify(c.cc), c.subject, c.snippet,
-        c.bodyText, c.untrustedHtml, c.isRead ? 1 : 0, c.attachments.length > 0 ? 1 : 0,
+        c.bodyText, c.untrustedHtml, c.isRead ? 1 : 0, c.isStarred ? 1 : 0, c.attachments.length > 0 ? 1 : 0,
         sqliteTime(c.sentAt), sqliteTime(c.createdAt), c.receivedHeader, c.rawSha256, c.sizeBytes,
       ).lastInsertRowid,
     );
@@ -112,6 +117,7 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[]): Store
       messageId: id,
       id: Number(st.newAttachment.run(id, c.userId, a.filename, a.contentType, a.size, a.contentId, a.sha256).lastInsertRowid),
     }));
+    if (searchText) indexMessage(st, id, searchText);
     // Quota usage and the thread list stay current in the same transaction as the row they count.
     st.addUsage.run(c.sizeBytes, c.userId);
     summaryAdd(db, { ...c, id, threadId, toJson: JSON.stringify(c.to), isStarred: false, hasAttachments: attachments.length > 0 }, subject);
@@ -119,6 +125,10 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[]): Store
     out.push({ id, userId: c.userId, threadId, folderId: c.folderId, attachments });
   }
   return out;
+}
+
+function indexMessage(st: Statements, id: number, t: SearchText): void {
+  st.indexMessage.run(id, t.subject, t.sender, t.recipients, t.body, t.attachments);
 }
 
 function queueMessageReceived(st: Statements, c: NewMessageCopy, id: number, threadId: number): void {

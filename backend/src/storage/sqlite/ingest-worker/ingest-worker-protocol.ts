@@ -1,4 +1,5 @@
 // Messages between the main thread and the ingest worker thread.
+import type { SearchText } from '../../mail-store.js';
 import type { NewMessageCopy, NewOutbound, SmallBlobRow, StoredCopy } from './delivery-sql.js';
 
 export type { SmallBlobRow };
@@ -17,6 +18,8 @@ export interface DeliveryRows {
   outbound?: NewOutbound | null;
   /** blobs pinned by putBlobs for this delivery, released once it is committed */
   pinned?: string[];
+  /** indexed for every copy, in the same transaction */
+  searchText?: SearchText | null;
 }
 
 export interface CommittedRows {
@@ -46,6 +49,7 @@ export type IngestRequest =
 // Small blobs' bytes travel as exact-size copies, moved rather than cloned: a
 // clone of a view would carry the whole (pooled) buffer behind it.
 const TEXT_FIELDS = ['subject', 'snippet', 'bodyText', 'untrustedHtml'] as const;
+const SEARCH_FIELDS = ['subject', 'sender', 'recipients', 'body', 'attachments'] as const;
 
 export interface EncodedCommit {
   json: string;
@@ -66,13 +70,21 @@ export function encodeCommit(body: CommitBody): EncodedCommit {
       for (const f of TEXT_FIELDS) texts.push(c[f]);
       return { ...c, subject: '', snippet: '', bodyText: '', untrustedHtml: '' };
     }),
+    // The tokenized body is as long as the body: it travels beside the JSON too.
+    searchText: d.searchText ? pushSearchText(d.searchText, texts) : d.searchText,
   }));
   return { json: JSON.stringify({ now: body.now, deliveries }), texts, contents };
 }
 
+/** The search text's fields go to `texts`; the JSON keeps only that there is one. */
+function pushSearchText(text: SearchText, texts: string[]): true {
+  for (const f of SEARCH_FIELDS) texts.push(text[f]);
+  return true;
+}
+
 /** encodeCommit undone: dates are Dates again, the texts and blob bytes back in place. */
 export function decodeCommit({ json, texts, contents }: EncodedCommit): CommitBody {
-  const body = JSON.parse(json) as CommitBody;
+  const body = JSON.parse(json) as Omit<CommitBody, 'deliveries'> & { deliveries: Array<Omit<DeliveryRows, 'searchText'> & { searchText: unknown }> };
   body.now = new Date(body.now);
   let next = 0;
   let nextContent = 0;
@@ -83,6 +95,11 @@ export function decodeCommit({ json, texts, contents }: EncodedCommit): CommitBo
       c.createdAt = new Date(c.createdAt);
       for (const f of TEXT_FIELDS) c[f] = texts[next++]!;
     }
+    if (d.searchText) {
+      const text = {} as SearchText;
+      for (const f of SEARCH_FIELDS) text[f] = texts[next++]!;
+      d.searchText = text;
+    }
   }
-  return body;
+  return body as CommitBody;
 }

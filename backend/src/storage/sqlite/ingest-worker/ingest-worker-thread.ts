@@ -31,7 +31,7 @@ function commitAll(batch: DatedDelivery[]): CommittedRows[] {
       batch.map(({ delivery: d, now }) => {
         insertSmallBlobs(db, d.smallBlobs ?? []);
         return {
-          copies: insertMessageCopies(db, d.copies),
+          copies: insertMessageCopies(db, d.copies, d.searchText ?? null),
           outboundId: d.outbound ? insertOutbound(db, d.outbound, now) : null,
         };
       }),

@@ -1,0 +1,43 @@
+// Indexes the mail stored before the search index existed, newest first (the
+// mail people search for), in small transactions between the server's other
+// work. The tokenizer is ours (mail/search/), so this cannot be SQL in the
+// migration. New mail never waits for it: deliveries index their own.
+import { indexedDocument, searchDocument } from '../mail/search/search-document.js';
+import type { Logger } from '../shared/logger.js';
+import type { SearchIndexStore } from '../storage/mail-store.js';
+
+export interface SearchBackfill {
+  /** resolves when the backfill is done or stopped */
+  readonly done: Promise<number>;
+  stop(): Promise<void>;
+}
+
+const BATCH = 200;
+
+export function startSearchBackfill(index: SearchIndexStore, log: Logger): SearchBackfill {
+  let stopped = false;
+  const done = (async () => {
+    let indexed = 0;
+    for (;;) {
+      if (stopped) return indexed;
+      const pending = await index.pending(BATCH);
+      if (pending.length === 0) break;
+      await index.add(pending.map((m) => ({ id: m.id, text: indexedDocument(searchDocument(m)) })));
+      indexed += pending.length;
+      // Let SMTP, HTTP and sockets run between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (indexed > 0) log.info({ indexed }, 'search index: older mail indexed');
+    return indexed;
+  })().catch((err: unknown) => {
+    log.error({ err }, 'search index: indexing older mail failed; it resumes at the next start');
+    return 0;
+  });
+  return {
+    done,
+    async stop() {
+      stopped = true;
+      await done;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+// The search index outside deliveries: indexing the mail stored before the
+// index existed (the search migration leaves search_backfill naming where
+// that mail ends). Deliveries index their own messages (delivery-sql.ts),
+// and a trigger takes a deleted message out (the migration again).
+import type { PrismaDatabase } from '../../prisma/prisma-database.js';
+import type { SearchIndexStore, SearchText, UnindexedMessage } from '../../mail-store.js';
+import type { AddressRecord } from '../../records.js';
+
+export const SEARCH_INDEX_SQL = {
+  pending: `SELECT m.id AS id, m.subject AS subject, m.from_name AS fromName, m.from_email AS fromEmail,
+      m.to_json AS toJson, m.cc_json AS ccJson, m.body_text AS bodyText,
+      (SELECT json_group_array(a.filename) FROM attachments a WHERE a.message_id = m.id) AS attachmentNames
+    FROM mail_messages m WHERE m.id < (SELECT next_below FROM search_backfill WHERE id = 1)
+    ORDER BY m.id DESC LIMIT ?`,
+  // A message deleted since it was read is not indexed (the trigger already ran for it).
+  add: `INSERT INTO message_search (rowid, subject, sender, recipients, body, attachments)
+    SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM mail_messages WHERE id = ?)`,
+  advance: `UPDATE search_backfill SET next_below = ? WHERE id = 1 AND next_below > ?`,
+  finish: `DELETE FROM search_backfill WHERE id = 1
+    AND NOT EXISTS (SELECT 1 FROM mail_messages WHERE id < search_backfill.next_below)`,
+} as const;
+
+interface PendingRow {
+  id: number | bigint;
+  subject: string;
+  fromName: string;
+  fromEmail: string;
+  toJson: string;
+  ccJson: string;
+  bodyText: string;
+  attachmentNames: string;
+}
+
+export class SqliteSearchIndex implements SearchIndexStore {
+  constructor(private readonly db: PrismaDatabase) {}
+
+  async pending(limit: number): Promise<UnindexedMessage[]> {
+    const rows = await this.db.read.$queryRawUnsafe<PendingRow[]>(SEARCH_INDEX_SQL.pending, limit);
+    return rows.map((r) => ({
+      id: Number(r.id), subject: r.subject, fromName: r.fromName, fromEmail: r.fromEmail,
+      to: json<AddressRecord[]>(r.toJson, []), cc: json<AddressRecord[]>(r.ccJson, []),
+      bodyText: r.bodyText, attachmentNames: json<string[]>(r.attachmentNames, []),
+    }));
+  }
+
+  async add(entries: ReadonlyArray<{ id: number; text: SearchText }>): Promise<void> {
+    if (entries.length === 0) return;
+    const lowest = Math.min(...entries.map((e) => e.id));
+    await this.db.write(async (tx) => {
+      for (const { id, text: t } of entries) {
+        await tx.$executeRawUnsafe(SEARCH_INDEX_SQL.add, id, t.subject, t.sender, t.recipients, t.body, t.attachments, id);
+      }
+      await tx.$executeRawUnsafe(SEARCH_INDEX_SQL.advance, lowest, lowest);
+      await tx.$executeRawUnsafe(SEARCH_INDEX_SQL.finish);
+    });
+  }
+}
+
+function json<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}

@@ -1,0 +1,65 @@
+// The search migration on a database that already holds mail: the mail is
+// indexed after start, in the background, and found; new mail is found at
+// once meanwhile. The database is put back to how it was before the
+// migration (its objects dropped, its record removed) and the server started
+// again on it.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sqliteRows, sqliteRun } from '../support/sqlite-peek.js';
+import { startTestServer, type ApiClient, type TestServer } from '../support/test-server.js';
+
+const MIGRATION = '20261208010000_search_index';
+let dataDir: string;
+let server: TestServer | null = null;
+
+afterAll(async () => {
+  await server?.stop();
+  await fs.rm(dataDir, { recursive: true, force: true });
+});
+
+async function subjects(api: ApiClient, q: string): Promise<string[]> {
+  const res = await api.get(`/api/search?q=${encodeURIComponent(q)}`);
+  expect(res.status).toBe(200);
+  return res.body.messages.map((m: { subject: string }) => m.subject).sort();
+}
+
+async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+describe('search index backfill', { timeout: 180_000 }, () => {
+  it('indexes mail stored before the migration, and keeps indexing new mail', async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'chitbox-backfill-'));
+    server = await startTestServer({}, dataDir);
+    const { token } = await server.register('bob@example.test');
+    const mailer = server.mailer();
+    // More than one batch of the backfill.
+    for (let i = 0; i < 210; i++) {
+      await mailer.sendMail({ from: 'old@remote.test', to: 'bob@example.test', subject: `Old ${i}`, text: i % 100 === 7 ? 'a porcupine' : 'older mail' });
+    }
+    await server.stop();
+    server = null;
+
+    sqliteRun(dataDir, 'DROP TRIGGER mail_messages_search_delete');
+    sqliteRun(dataDir, 'DROP TABLE message_search');
+    sqliteRun(dataDir, 'DROP TABLE search_backfill');
+    sqliteRun(dataDir, 'DELETE FROM _prisma_migrations WHERE migration_name = ?', MIGRATION);
+
+    server = await startTestServer({}, dataDir);
+    expect(server.chitbox.store.migrationsApplied).toEqual([MIGRATION]);
+    const bob = server.api(token);
+    await server.mailer().sendMail({ from: 'new@remote.test', to: 'bob@example.test', subject: 'New porcupine', text: 'fresh' });
+    expect(await subjects(bob, 'subject:porcupine')).toEqual(['New porcupine']);
+
+    const all = await until(() => subjects(bob, 'porcupine'), (found) => found.length === 4);
+    expect(all).toEqual(['New porcupine', 'Old 107', 'Old 207', 'Old 7']);
+    await until(async () => sqliteRows(dataDir, 'SELECT * FROM search_backfill'), (rows) => rows.length === 0);
+    expect(sqliteRows<{ n: number }>(dataDir, `SELECT count(*) AS n FROM mail_messages WHERE id NOT IN (SELECT rowid FROM message_search)`)[0]!.n).toBe(0);
+  });
+});
