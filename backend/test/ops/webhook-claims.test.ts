@@ -29,7 +29,7 @@ let hold: Promise<void> | null = null;
 
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'chitbox-webhook-claims-'));
-  store = await openSqliteStore({ filePath: path.join(dir, 'chitbox.db'), busyTimeoutMs: 5000, blobRoot: path.join(dir, 'blobs'), inlineMaxBytes: 65536 });
+  store = await openSqliteStore({ filePath: path.join(dir, 'chitbox.db'), busyTimeoutMs: 5000, blobRoot: path.join(dir, 'blobs'), inlineMaxBytes: 65536, searchTimeoutMs: 10_000 });
   receiver = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
