@@ -27,7 +27,7 @@ const { values: args } = parseArgs({
 
 async function firstUserEmail(): Promise<string | null> {
   const config = loadConfig();
-  if (!fs.existsSync(config.database.filePath)) return null;
+  if (config.database.engine === 'sqlite' && !fs.existsSync(config.database.filePath)) return null;
   const { core, close } = await openCore(config, createLogger({ level: 'warn', pretty: false, destination: 2 }), { runWorkers: false });
   try {
     return (await core.admin.listAccounts(0, 1)).users[0]?.email ?? null;

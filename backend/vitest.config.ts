@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['backend/test/**/*.test.ts'],
     environment: 'node',
+    // CHITBOX_TEST_DATABASE=postgresql: each data directory's PostgreSQL database is dropped after its file.
+    setupFiles: ['backend/test/support/test-setup.ts'],
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -1,6 +1,7 @@
 // The wiring, in one place: which storage engine, which parser, which relay,
 // which content scanners, what instances share through Redis, and the core built on them. The server (app.ts) and the CLI (cli-main.ts)
 // both start from here; nothing else constructs these.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { loadOrCreateJwtSecret } from './auth/jwt-secret.js';
 import { PasswordHasher } from './auth/passwords.js';
@@ -18,6 +19,7 @@ import { createSmtpRelay } from './relay/smtp-relay.js';
 import { scannerFromConfig } from './scanning/scanner-from-config.js';
 import type { Logger } from './shared/logger.js';
 import type { MailStore } from './storage/mail-store.js';
+import { openPostgresStore } from './storage/postgres/pg-store.js';
 import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
 
 export interface OpenCore {
@@ -31,18 +33,12 @@ export interface OpenCore {
 
 /** runWorkers: the server delivers webhooks and relays queued mail; the CLI does not. */
 export async function openCore(config: Config, log: Logger, opts: { runWorkers: boolean }): Promise<OpenCore> {
-  const store = await openSqliteStore({
-    filePath: config.database.filePath,
-    busyTimeoutMs: config.database.busyTimeoutMs,
-    blobRoot: path.join(config.dataDir, 'blobs'),
-    inlineMaxBytes: config.blobs.inlineMaxBytes,
-    searchTimeoutMs: config.search.timeoutMs,
-  });
+  const store = await openStore(config);
   const parser = new ParsePool({ ...config.parsing, log: log.child({ component: 'parser' }) });
   // The server's first message must not wait for a parse thread to start.
   if (opts.runWorkers) await parser.start();
   const tokens = new TokenService({
-    secret: loadOrCreateJwtSecret(config.dataDir, config.auth.jwtSecret),
+    secret: await jwtSecret(config, store),
     expiresIn: config.auth.jwtExpiresIn,
     issuer: config.auth.jwtIssuer,
     audience: config.auth.jwtAudience,
@@ -83,4 +79,29 @@ export async function openCore(config: Config, log: Logger, opts: { runWorkers: 
 async function openRedis(config: Config, redis: NonNullable<Config['redis']>, log: Logger) {
   const { openRedisShared } = await import('./redis/redis-shared.js');
   return openRedisShared({ ...config, redis }, log.child({ component: 'redis' }));
+}
+
+/** SQLite in DATA_DIR, or PostgreSQL (the engine the DATABASE_URL names). */
+function openStore(config: Config): Promise<MailStore> {
+  const db = config.database;
+  if (db.engine === 'postgresql') {
+    return openPostgresStore({ url: db.url, poolSize: db.poolSize, statementTimeoutMs: db.statementTimeoutMs });
+  }
+  return openSqliteStore({
+    filePath: db.filePath,
+    busyTimeoutMs: db.busyTimeoutMs,
+    blobRoot: path.join(config.dataDir, 'blobs'),
+    inlineMaxBytes: config.blobs.inlineMaxBytes,
+    searchTimeoutMs: config.search.timeoutMs,
+  });
+}
+
+/**
+ * JWT_SECRET, or one generated once: in the database when instances share it
+ * (a token issued by one is accepted by all), else in the data directory.
+ */
+async function jwtSecret(config: Config, store: MailStore): Promise<string> {
+  if (config.auth.jwtSecret) return config.auth.jwtSecret;
+  if (store.secrets) return store.secrets.getOrCreate('jwt', () => randomBytes(48).toString('base64url'));
+  return loadOrCreateJwtSecret(config.dataDir, undefined);
 }

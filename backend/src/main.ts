@@ -30,7 +30,7 @@ async function main(): Promise<void> {
       api: `http://${config.http.host}:${chitbox.httpPort}`,
       smtp: `${config.smtp.host}:${chitbox.smtpPort}`,
       inbox: chitbox.inboxPort ? `http://${config.http.host}:${chitbox.inboxPort}` : 'not served here (npm run dev serves it with Vite)',
-      database: config.database.filePath,
+      database: config.database.display,
       dataDir: config.dataDir,
       migrationsApplied: migrations.applied,
     },

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_RECIPIENT } from './bench-messages.js';
+import { createBenchDatabase } from './bench-postgres.js';
 import { SERVER_ENTRY, startNodeFlags } from '../start-command.js';
 import { findFreePort, startChildServer, type ChildServer } from './child-server.js';
 
@@ -73,13 +74,19 @@ export function buildChitbox(repoRoot: string): void {
   execFileSync('npm', ['run', '--silent', 'build:api'], { cwd: repoRoot, stdio: 'inherit' });
 }
 
-/** extraEnv: settings for one comparison (e.g. the scanners), over the bench's own. */
-export async function startChitbox(repoRoot: string, extraEnv: Record<string, string> = {}): Promise<BenchTarget> {
+export type BenchDatabase = 'sqlite' | 'postgresql';
+
+/**
+ * extraEnv: settings for one comparison (e.g. the scanners), over the bench's own.
+ * database: SQLite in the data directory, or a fresh PostgreSQL database (bench-postgres.ts).
+ */
+export async function startChitbox(repoRoot: string, extraEnv: Record<string, string> = {}, database: BenchDatabase = 'sqlite'): Promise<BenchTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chitbox-bench-data-'));
   liveDataDirs.add(dataDir);
   const [apiPort, smtpPort, frontendPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
   // A developer's own database must never receive bench mail.
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  const pgDatabase = database === 'postgresql' ? await createBenchDatabase() : null;
   let server: ChildServer;
   try {
     server = await startChildServer({
@@ -99,6 +106,7 @@ export async function startChitbox(repoRoot: string, extraEnv: Record<string, st
         SMTP_SERVER_PORT: String(smtpPort),
         SMTP_SERVER_HOST: '127.0.0.1',
         FRONTEND_PORT: String(frontendPort),
+        ...(pgDatabase ? { DATABASE_URL: pgDatabase.url } : {}),
         ...extraEnv,
       },
       cwd: repoRoot,
@@ -108,9 +116,13 @@ export async function startChitbox(repoRoot: string, extraEnv: Record<string, st
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     liveDataDirs.delete(dataDir);
+    await pgDatabase?.drop();
     throw error;
   }
-  const stop = () => server.stop();
+  const stop = async () => {
+    await server.stop();
+    await pgDatabase?.drop();
+  };
   try {
     const baseUrl = `http://127.0.0.1:${apiPort}`;
     const token = await registerBenchUser(baseUrl);

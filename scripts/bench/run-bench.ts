@@ -10,6 +10,9 @@
 //                               table shows the median msg/s and the highest RSS
 //   --only small,large,latency  run only these parts
 //   --no-reference              skip the yardstick (a minimal durable SQLite store)
+//   --db sqlite|postgresql      ChitBox's database (sqlite): postgresql gives each
+//                               ChitBox a fresh database on BENCH_PG_URL (default
+//                               the local server), written to .bench/postgresql.md
 //   --scanners                  instead: ChitBox with spamd and clamd off vs on,
 //                               4 KB and 1 MB loads (--small, --large default
 //                               300 and 50 here: spamd is slow), cost per message and
@@ -24,7 +27,7 @@ import {
   type WireMessage,
 } from './bench-messages.js';
 import { formatReport, serversOf, type BenchReport, type LoadComparison, type ServerRun } from './bench-report.js';
-import { buildChitbox, countInbox, startBaseline, startChitbox, startReferenceStore, type BenchTarget } from './bench-targets.js';
+import { buildChitbox, countInbox, startBaseline, startChitbox, startReferenceStore, type BenchDatabase, type BenchTarget } from './bench-targets.js';
 import { measureNewEmailLatency } from './new-email-latency.js';
 import { runNodeLoad, type LoadResult } from './node-load-client.js';
 import { runScannerBench } from './scanner-bench.js';
@@ -44,6 +47,7 @@ const { values: flags } = parseArgs({
     only: { type: 'string', default: 'small,large,latency' },
     'no-reference': { type: 'boolean', default: false },
     scanners: { type: 'boolean', default: false },
+    db: { type: 'string', default: 'sqlite' },
   },
 });
 
@@ -63,6 +67,8 @@ if (useSmtpSource && !hasSmtpSource(repoRoot)) {
   throw new Error('smtp-source not unpacked: run scripts/install-mail-tools.sh');
 }
 const subjectIsChitbox = flags.target === 'chitbox';
+if (!['sqlite', 'postgresql'].includes(flags.db ?? '')) throw new Error(`unknown --db ${flags.db}`);
+const database = flags.db as BenchDatabase;
 const measureReference = !flags['no-reference'];
 
 // A 1 MB message over loopback takes milliseconds; a minute means something hangs.
@@ -102,7 +108,7 @@ function buildPlans(): LoadPlan[] {
 }
 
 async function startSubject(): Promise<BenchTarget> {
-  return subjectIsChitbox ? startChitbox(repoRoot) : startBaseline(repoRoot, 'baseline-as-subject');
+  return subjectIsChitbox ? startChitbox(repoRoot, {}, database) : startBaseline(repoRoot, 'baseline-as-subject');
 }
 
 async function runLoad(target: BenchTarget, plan: LoadPlan): Promise<LoadResult> {
@@ -163,7 +169,7 @@ async function measure(start: () => Promise<BenchTarget>, label: string, plan: L
 async function main(): Promise<number> {
   if (subjectIsChitbox) buildChitbox(repoRoot);
   const startedAt = new Date();
-  const subjectLabel = subjectIsChitbox ? 'ChitBox' : 'baseline-as-subject';
+  const subjectLabel = subjectIsChitbox ? (database === 'postgresql' ? 'ChitBox on PostgreSQL' : 'ChitBox') : 'baseline-as-subject';
   const client = useSmtpSource
     ? `Postfix smtp-source (-d -s ${sessions}, one identical message per load via -F)`
     : `Node raw-socket client (${sessions} sessions, connections reused, no pipelining, every message distinct)`;
@@ -216,7 +222,7 @@ async function main(): Promise<number> {
       console.log('latency: new_email after 250');
       let target: BenchTarget | undefined;
       try {
-        target = await startChitbox(repoRoot);
+        target = await startChitbox(repoRoot, {}, database);
         if (!target.api) throw new Error('ChitBox target without API');
         report.latency = await measureNewEmailLatency({
           smtpPort: target.smtpPort,
@@ -237,8 +243,9 @@ async function main(): Promise<number> {
   const markdown = formatReport(report);
   console.log(`\n${markdown}`);
   mkdirSync(join(repoRoot, '.bench'), { recursive: true });
-  writeFileSync(join(repoRoot, '.bench/last.md'), `${markdown}\n`);
-  console.log('written to .bench/last.md');
+  const reportFile = database === 'postgresql' ? '.bench/postgresql.md' : '.bench/last.md';
+  writeFileSync(join(repoRoot, reportFile), `${markdown}\n`);
+  console.log(`written to ${reportFile}`);
 
   const anyFailure =
     report.comparisons.some((c) =>

@@ -35,6 +35,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
   SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
+  PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   BLOB_INLINE_MAX_BYTES: count.max(1024 * 1024).default(64 * 1024),
   MAIL_DOMAINS: csv.default([]),
   REGISTRATION: z.enum(['open', 'domains', 'closed']).default('domains'),
@@ -137,7 +139,7 @@ export type Config = Readonly<{
   /** serve the built web inbox on frontendPort (production); Vite does it in dev */
   inbox: Readonly<{ serve: boolean; distDir: string }>;
   dataDir: string;
-  database: Readonly<{ url: string; filePath: string; busyTimeoutMs: number }>;
+  database: DatabaseConfig;
   /** mail is parsed on up to `workers` threads; a parse running past timeoutMs is abandoned (header fields only) */
   parsing: Readonly<{ timeoutMs: number; workers: number }>;
   /** a search running past timeoutMs is stopped and answered 503 */
@@ -264,6 +266,11 @@ export type Config = Readonly<{
   }>;
 }>;
 
+export type DatabaseConfig =
+  | Readonly<{ engine: 'sqlite'; url: string; filePath: string; busyTimeoutMs: number; display: string }>
+  /** poolSize: Prisma's connections, and as many again for the hot path */
+  | Readonly<{ engine: 'postgresql'; url: string; poolSize: number; statementTimeoutMs: number; display: string }>;
+
 export class ConfigError extends Error {}
 
 /** Validates an environment (process.env by default) into a frozen Config. */
@@ -275,13 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
-  const dbUrl = e.DATABASE_URL ?? `file:${path.join(dataDir, 'chitbox.db')}`;
-  if (!dbUrl.startsWith('file:')) {
-    throw new ConfigError(
-      `Invalid configuration:\n  DATABASE_URL: only file: (SQLite) URLs are supported by this build, got "${dbUrl.split(':')[0]}:"`,
-    );
-  }
-  const filePath = path.resolve(dbUrl.slice('file:'.length).split('?')[0]!);
+  const database = databaseConfig(e, dataDir);
   if (!!e.SMTP_TLS_CERT !== !!e.SMTP_TLS_KEY) {
     throw new ConfigError('Invalid configuration:\n  SMTP_TLS_CERT / SMTP_TLS_KEY: set both (PEM files) or neither');
   }
@@ -292,7 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     frontendPort: e.FRONTEND_PORT,
     inbox: { serve: e.SERVE_INBOX ?? e.NODE_ENV === 'production', distDir: path.resolve(e.INBOX_DIST_DIR) },
     dataDir,
-    database: { url: `file:${filePath}`, filePath, busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS },
+    database,
     blobs: { inlineMaxBytes: e.BLOB_INLINE_MAX_BYTES },
     parsing: { timeoutMs: e.PARSE_TIMEOUT_MS, workers: e.PARSE_WORKERS },
     search: { timeoutMs: e.SEARCH_TIMEOUT_MS },
@@ -402,6 +403,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function defaultInstanceId(dataDir: string): string {
   const host = os.hostname().replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 60) || 'host';
   return `${host}-${createHash('sha256').update(dataDir).digest('hex').slice(0, 8)}`;
+}
+
+type Env = z.infer<typeof envSchema>;
+
+/** file: URLs (the default, in DATA_DIR) are SQLite; postgresql:// and postgres:// URLs PostgreSQL. */
+function databaseConfig(e: Env, dataDir: string): DatabaseConfig {
+  const url = e.DATABASE_URL ?? `file:${path.join(dataDir, 'chitbox.db')}`;
+  if (url.startsWith('file:')) {
+    const filePath = path.resolve(url.slice('file:'.length).split('?')[0]!);
+    return { engine: 'sqlite', url: `file:${filePath}`, filePath, busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS, display: filePath };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ConfigError('Invalid configuration:\n  DATABASE_URL: not a valid postgresql:// URL');
+    }
+    if (parsed.password) parsed.password = '***';
+    return { engine: 'postgresql', url, poolSize: e.PG_POOL_SIZE, statementTimeoutMs: e.PG_STATEMENT_TIMEOUT_MS, display: parsed.toString() };
+  }
+  throw new ConfigError(
+    `Invalid configuration:\n  DATABASE_URL: use file:<path> (SQLite) or postgresql://user[:password]@host:port/db, got "${url.split(':')[0]}:"`,
+  );
 }
 
 function deepFreeze<T extends object>(o: T): T {

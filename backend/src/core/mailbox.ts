@@ -1,5 +1,6 @@
 // Reading and organising a user's mail. Every call takes the owner's id and
 // answers not-found for anything that is not theirs.
+import { Readable } from 'node:stream';
 import { invalid, notFound } from '../shared/app-error.js';
 import { decodeCursor } from '../storage/cursor.js';
 import type { MailStore, MessageChange } from '../storage/mail-store.js';
@@ -85,18 +86,25 @@ export async function threadInFolder(deps: MailboxDeps, userId: number, threadId
   return inFolder;
 }
 
-/** The raw message as stored: our trace header, then the DATA bytes. */
-export async function getRaw(deps: MailboxDeps, userId: number, id: number): Promise<Buffer> {
+/** The raw message as stored: our trace header, then the DATA bytes, read as they are sent. */
+export async function getRaw(deps: MailboxDeps, userId: number, id: number): Promise<Readable> {
   const m = await getMessage(deps, userId, id);
-  return Buffer.concat([Buffer.from(m.receivedHeader, 'latin1'), await deps.store.blobs.read(m.rawSha256)]);
+  const body = await deps.store.blobs.open(m.rawSha256);
+  return Readable.from(withHeader(Buffer.from(m.receivedHeader, 'latin1'), body));
 }
 
+async function* withHeader(header: Buffer, body: Readable): AsyncGenerator<Buffer> {
+  yield header;
+  yield* body;
+}
+
+/** An attachment's record and its bytes, read as they are sent. */
 export async function getAttachment(
   deps: MailboxDeps, userId: number, id: number,
-): Promise<{ attachment: AttachmentRecord; content: Buffer }> {
+): Promise<{ attachment: AttachmentRecord; content: Readable }> {
   const attachment = await deps.store.messages.getAttachment(userId, id);
   if (!attachment) throw notFound('attachment');
-  return { attachment, content: await deps.store.blobs.read(attachment.sha256) };
+  return { attachment, content: await deps.store.blobs.open(attachment.sha256) };
 }
 
 /** Applies a change to messages of one owner and tells their other tabs. */

@@ -27,6 +27,7 @@ import type {
   UserRecord,
   WebhookRow,
 } from './records.js';
+import type { Readable } from 'node:stream';
 import type { FolderKind } from '../contracts/api.js';
 
 export interface MailStore {
@@ -43,6 +44,11 @@ export interface MailStore {
   readonly chat: ChatStore;
   readonly domains: DomainStore;
   readonly searchIndex: SearchIndexStore;
+  /**
+   * Secrets every instance must agree on, kept in the database; null where
+   * one instance owns its data directory and keeps them there (SQLite).
+   */
+  readonly secrets: SecretStore | null;
   /**
    * Starts storing a message's bytes (an engine may begin writing them while
    * the caller parses); commit() or abandon() ends it.
@@ -194,9 +200,19 @@ export class SearchTimedOut extends Error {
   readonly code = 'search_timeout';
 }
 
+export interface SecretStore {
+  /** the secret by that name; if there is none yet, `make()`'s value (when instances race, one value wins for all) */
+  getOrCreate(name: string, make: () => string): Promise<string>;
+}
+
 export interface BlobStore {
   /** the bytes of a raw message or attachment */
   read(sha256: string): Promise<Buffer>;
+  /**
+   * The same bytes as a stream, a piece at a time (a big attachment is never
+   * whole in memory); rejects, before any byte, when there is no such blob.
+   */
+  open(sha256: string): Promise<Readable>;
   /** removes those of the blobs that no row references and no pending delivery needs */
   release(hashes: string[]): Promise<void>;
 }

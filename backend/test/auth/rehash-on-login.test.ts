@@ -4,9 +4,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startTestServer } from '../support/test-server.js';
+import { dbRows } from '../support/db-peek.js';
 
 let dataDir: string;
 const ARGON = { PASSWORD_HASH: 'argon2id', ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', ARGON2_PARALLELISM: '1' };
@@ -18,13 +18,8 @@ afterAll(async () => {
   await fs.rm(dataDir, { recursive: true, force: true });
 });
 
-function storedHash(email: string): string {
-  const db = new Database(path.join(dataDir, 'chitbox.db'), { readonly: true });
-  try {
-    return (db.prepare('SELECT password_hash AS h FROM users WHERE email = ?').get(email) as { h: string }).h;
-  } finally {
-    db.close();
-  }
+async function storedHash(email: string): Promise<string> {
+  return (await dbRows<{ h: string }>(dataDir, 'SELECT password_hash AS h FROM users WHERE email = ?', email))[0]!.h;
 }
 
 async function withServer(env: Record<string, string>, run: (login: (pw: string) => Promise<number>) => Promise<void>): Promise<void> {
@@ -41,22 +36,22 @@ describe('login re-hashes an outdated password hash', { timeout: 60_000 }, () =>
     const first = await startTestServer({}, dataDir);
     await first.register('ann@example.test');
     await first.stop();
-    const bcryptHash = storedHash('ann@example.test');
+    const bcryptHash = await storedHash('ann@example.test');
     expect(bcryptHash).toMatch(/^\$2b\$04\$/);
 
     await withServer(ARGON, async (login) => {
       expect(await login('not the password')).toBe(401);
-      expect(storedHash('ann@example.test')).toBe(bcryptHash);
+      expect(await storedHash('ann@example.test')).toBe(bcryptHash);
       expect(await login(PASSWORD)).toBe(200);
-      expect(storedHash('ann@example.test')).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
-      const argonHash = storedHash('ann@example.test');
+      expect(await storedHash('ann@example.test')).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
+      const argonHash = await storedHash('ann@example.test');
       expect(await login(PASSWORD)).toBe(200);
-      expect(storedHash('ann@example.test')).toBe(argonHash);
+      expect(await storedHash('ann@example.test')).toBe(argonHash);
     });
 
     await withServer({}, async (login) => {
       expect(await login(PASSWORD)).toBe(200);
-      expect(storedHash('ann@example.test')).toMatch(/^\$2b\$04\$/);
+      expect(await storedHash('ann@example.test')).toMatch(/^\$2b\$04\$/);
     });
   });
 });

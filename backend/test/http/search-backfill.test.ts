@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sqliteRows, sqliteRun } from '../support/sqlite-peek.js';
+import { dbRows, dbRun } from '../support/db-peek.js';
 import { startTestServer, type ApiClient, type TestServer } from '../support/test-server.js';
 
 const MIGRATION = '20261208010000_search_index';
@@ -46,10 +46,10 @@ describe('search index backfill', { timeout: 180_000 }, () => {
     await server.stop();
     server = null;
 
-    sqliteRun(dataDir, 'DROP TRIGGER mail_messages_search_delete');
-    sqliteRun(dataDir, 'DROP TABLE message_search');
-    sqliteRun(dataDir, 'DROP TABLE search_backfill');
-    sqliteRun(dataDir, 'DELETE FROM _prisma_migrations WHERE migration_name = ?', MIGRATION);
+    await dbRun(dataDir, 'DROP TRIGGER mail_messages_search_delete');
+    await dbRun(dataDir, 'DROP TABLE message_search');
+    await dbRun(dataDir, 'DROP TABLE search_backfill');
+    await dbRun(dataDir, 'DELETE FROM _prisma_migrations WHERE migration_name = ?', MIGRATION);
 
     server = await startTestServer({}, dataDir);
     expect(server.chitbox.store.migrationsApplied).toEqual([MIGRATION]);
@@ -59,7 +59,7 @@ describe('search index backfill', { timeout: 180_000 }, () => {
 
     const all = await until(() => subjects(bob, 'porcupine'), (found) => found.length === 4);
     expect(all).toEqual(['New porcupine', 'Old 107', 'Old 207', 'Old 7']);
-    await until(async () => sqliteRows(dataDir, 'SELECT * FROM search_backfill'), (rows) => rows.length === 0);
-    expect(sqliteRows<{ n: number }>(dataDir, `SELECT count(*) AS n FROM mail_messages WHERE id NOT IN (SELECT rowid FROM message_search)`)[0]!.n).toBe(0);
+    await until(async () => dbRows(dataDir, 'SELECT * FROM search_backfill'), (rows) => rows.length === 0);
+    expect((await dbRows<{ n: number }>(dataDir, `SELECT count(*) AS n FROM mail_messages WHERE id NOT IN (SELECT rowid FROM message_search)`))[0]!.n).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 // /api/admin over HTTP: every endpoint's success and its 400/401/403/404/409.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storedBlobs } from '../support/blob-census.js';
-import { sqliteRun, sqliteTime } from '../support/sqlite-peek.js';
+import { dbRun, sqliteTime } from '../support/db-peek.js';
 import { PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
 import { request, sendRaw } from './ops-helpers.js';
 
@@ -160,7 +160,7 @@ describe('queue', () => {
   // Rows in states no API makes on demand, planted in the database.
   const addRow = async (status: string) => {
     const now = new Date();
-    const id = sqliteRun(
+    const id = await dbRun(
       server.dataDir,
       `INSERT INTO outbound_queue (user_id, mail_from, recipients, raw_sha256, size_bytes, status, attempts, next_attempt_at, last_error, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,

@@ -2,7 +2,9 @@
 // and /metrics values that move with SMTP traffic.
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseEnv, onPostgres } from '../support/pg-test-db.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { metricValue, request, sendRaw } from './ops-helpers.js';
 
@@ -33,22 +35,45 @@ describe('GET /health', () => {
   });
 
   it('turns 503 unhealthy while another process holds the write lock, and 200 again after', async () => {
-    const other = new Database(path.join(server.dataDir, 'chitbox.db'));
+    const release = await holdWriteLock(server.dataDir);
     try {
-      other.exec('BEGIN IMMEDIATE');
       const down = await server.api().get('/health');
       expect(down.status).toBe(503);
       expect(down.body.status).toBe('unhealthy');
       expect(down.body.problems).toEqual(['database']);
-      other.exec('ROLLBACK');
     } finally {
-      other.close();
+      await release();
     }
     const up = await server.api().get('/health');
     expect(up.status).toBe(200);
     expect(up.body.status).toBe('healthy');
   });
 });
+
+/**
+ * Another process that keeps the server from writing: on SQLite a write
+ * transaction on the file (the busy timeout runs out); on PostgreSQL a
+ * session holding an exclusive lock on users (the probe waits past the
+ * health check's deadline).
+ */
+async function holdWriteLock(dataDir: string): Promise<() => Promise<void>> {
+  if (onPostgres) {
+    const client = new pg.Client({ connectionString: (await databaseEnv(dataDir)).DATABASE_URL });
+    await client.connect();
+    await client.query('BEGIN');
+    await client.query('LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
+    return async () => {
+      await client.query('ROLLBACK');
+      await client.end();
+    };
+  }
+  const other = new Database(path.join(dataDir, 'chitbox.db'));
+  other.exec('BEGIN IMMEDIATE');
+  return async () => {
+    other.exec('ROLLBACK');
+    other.close();
+  };
+}
 
 describe('GET /metrics', () => {
   const scrape = async () => {

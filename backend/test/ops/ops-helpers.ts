@@ -7,6 +7,7 @@ import { SmtpLineClient } from '../support/smtp-line-client.js';
 
 export { REPO_ROOT as ROOT } from '../support/child-server.js';
 import { REPO_ROOT as ROOT } from '../support/child-server.js';
+import { databaseEnv } from '../support/pg-test-db.js';
 
 export interface RawResponse {
   status: number;
@@ -69,11 +70,12 @@ export interface CliResult {
 }
 
 /** Runs `npm run cli -- ...` the way an operator does (without npm's banner). */
-export function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
+export async function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
+  const dbEnv = env.DATA_DIR ? await databaseEnv(env.DATA_DIR) : {};
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'backend/src/cli-main.ts'), ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', BCRYPT_COST: '4', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', BCRYPT_COST: '4', ...dbEnv, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteRows } from '../support/sqlite-peek.js';
+import { dbRows } from '../support/db-peek.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { sendRaw, waitFor } from './ops-helpers.js';
 
@@ -75,7 +75,7 @@ describe('webhooks', () => {
     const { replies } = await sendRaw(server.smtpPort, 'alice@example.test', 'From: sender@remote.test\nSubject: Hello hook\n\nsecret body text');
     expect(replies.at(-1)).toMatch(/^250 /);
     // The outbox row is committed with the message, before the 250.
-    const queued = sqliteRows<{ payload: string }>(server.dataDir, `SELECT payload FROM webhook_outbox WHERE event = 'message.received'`);
+    const queued = await dbRows<{ payload: string }>(server.dataDir, `SELECT payload FROM webhook_outbox WHERE event = 'message.received'`);
     expect(queued.map((r) => JSON.parse(r.payload).data.subject)).toContain('Hello hook');
     await server.api().post('/api/auth/login', { email: 'alice@example.test', password: 'wrong password' });
 
@@ -103,13 +103,13 @@ describe('webhooks', () => {
     }
     // Let the worker fail at least once against the closed port.
     await waitFor(async () => {
-      return sqliteRows(server.dataDir, `SELECT id FROM webhook_outbox WHERE status = 'retry'`).length > 0;
+      return (await dbRows(server.dataDir, `SELECT id FROM webhook_outbox WHERE status = 'retry'`)).length > 0;
     }, 60_000, 'a failed attempt');
     await receiver.start(port);
     for (let i = 0; i < 3; i++) {
       await waitFor(() => receiver.find('message.received', (r) => r.body.data.subject === `while down ${i}`), undefined, `event ${i}`);
     }
-    const rows = sqliteRows(server.dataDir, `SELECT id FROM webhook_outbox WHERE status = 'sent' AND attempts > 1`);
+    const rows = await dbRows(server.dataDir, `SELECT id FROM webhook_outbox WHERE status = 'sent' AND attempts > 1`);
     expect(rows.length).toBeGreaterThan(0);
   });
 });

@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { dbRows } from '../support/db-peek.js';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killChildren, spawnChitbox } from '../support/child-server.js';
@@ -54,11 +54,9 @@ describe('outbound queue crash recovery', () => {
     await waitFor(() => sink.dataStarts >= 1, 'the relay to receive DATA');
     await first.stop('SIGKILL');
     expect(sink.received).toEqual([]);
-    const db = new Database(path.join(dataDir, 'chitbox.db'));
-    expect(db.prepare('SELECT status, recipients FROM outbound_queue').all()).toEqual([
+    expect(await dbRows(dataDir, 'SELECT status, recipients FROM outbound_queue')).toEqual([
       { status: 'sending', recipients: '["far@ext.test"]' },
     ]);
-    db.close();
 
     sink.behavior = () => 'accept';
     const second = await startChild();

@@ -1,7 +1,6 @@
 // A client that disconnects in the middle of DATA leaves nothing stored, and
 // the listener keeps serving new sessions.
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import { dbRows } from '../support/db-peek.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storedBlobs } from '../support/blob-census.js';
 import { SmtpLineClient } from '../support/smtp-line-client.js';
@@ -28,9 +27,8 @@ async function openSession(): Promise<SmtpLineClient> {
 }
 
 async function storedState() {
-  const db = new Database(path.join(server.dataDir, 'chitbox.db'), { readonly: true, fileMustExist: true });
-  const rows = (db.prepare('SELECT (SELECT count(*) FROM mail_messages) + (SELECT count(*) FROM attachments) AS n').get() as { n: number }).n;
-  db.close();
+  const [counted] = await dbRows<{ n: number | string }>(server.dataDir, 'SELECT (SELECT count(*) FROM mail_messages) + (SELECT count(*) FROM attachments) AS n');
+  const rows = Number(counted!.n);
   const { files, rows: smallBlobs } = await storedBlobs(server.dataDir);
   const blobs = files.length + smallBlobs.length;
   const folders = (await bob.get('/api/folders')).body.folders as Array<{ totalCount: number }>;

@@ -1,12 +1,20 @@
-// What a data directory's blob store holds, read straight from disk: every
-// file under blobs/ (temp files included) and the rows of small_blobs
-// (blob-store.ts says which blob is which).
+// What a data directory's blob store holds, read straight from where it is:
+// on SQLite every file under blobs/ (temp files included) and the rows of
+// small_blobs (tiered-blobs.ts says which blob is which); on PostgreSQL
+// (CHITBOX_TEST_DATABASE=postgresql) no files, and every blob a row of
+// blob_chunks, so a blob is in a 'row' whatever its size.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { dbRows } from './db-peek.js';
+import { onPostgres } from './pg-test-db.js';
 
-/** Files as paths relative to blobs/, and small blobs' sha256, both sorted. */
+/** Files as paths relative to blobs/, and the sha256 of blobs kept as rows, both sorted. */
 export async function storedBlobs(dataDir: string): Promise<{ files: string[]; rows: string[] }> {
+  if (onPostgres) {
+    const rows = await dbRows<{ sha256: string }>(dataDir, 'SELECT DISTINCT sha256 FROM blob_chunks ORDER BY sha256');
+    return { files: [], rows: rows.map((r) => r.sha256) };
+  }
   const root = path.join(dataDir, 'blobs');
   const entries = await fs.readdir(root, { recursive: true, withFileTypes: true });
   const files = entries.filter((e) => e.isFile()).map((e) => path.relative(root, path.join(e.parentPath, e.name))).sort();

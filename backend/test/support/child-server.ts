@@ -3,6 +3,7 @@
 // from the developer's shell (a DATABASE_URL, say) reaches it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { databaseEnv } from './pg-test-db.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 
@@ -20,7 +21,8 @@ export interface ChildChitbox {
 
 const running = new Set<ChildProcess>();
 
-export function spawnChitbox(env: Record<string, string> & { DATA_DIR: string }, readyTimeoutMs = 90_000): Promise<ChildChitbox> {
+export async function spawnChitbox(env: Record<string, string> & { DATA_DIR: string }, readyTimeoutMs = 90_000): Promise<ChildChitbox> {
+  const dbEnv = await databaseEnv(env.DATA_DIR);
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'backend/src/main.ts')], {
     cwd: REPO_ROOT,
     env: {
@@ -35,6 +37,7 @@ export function spawnChitbox(env: Record<string, string> & { DATA_DIR: string },
       SMTP_HOSTNAME: 'mx.chitbox.test',
       MAIL_DOMAINS: 'example.test',
       BCRYPT_COST: '4',
+      ...dbEnv,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

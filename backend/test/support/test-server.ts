@@ -1,5 +1,6 @@
 // Starts a real ChitBox (SMTP + HTTP + Socket.IO) on port 0 with a throwaway
-// data directory, and gives tests small real clients for it.
+// data directory (and, with CHITBOX_TEST_DATABASE=postgresql, a PostgreSQL
+// database of its own), and gives tests small real clients for it.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { io, type Socket } from 'socket.io-client';
 import { startChitbox, type RunningChitbox } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/shared/logger.js';
+import { databaseEnv } from './pg-test-db.js';
 import { dropKeys, testPrefix } from './redis-fixture.js';
 
 export interface TestServer {
@@ -55,6 +57,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     BCRYPT_COST: '4',
     MAIL_DOMAINS: 'example.test',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    ...(await databaseEnv(dir)),
     ...env,
   });
   const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false });

@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import type { Core } from '../../core/core.js';
 import { currentUser } from '../auth-middleware.js';
+import { sendStream } from '../send-stream.js';
 import { idParam, parseInput } from '../validate.js';
 
 // A Content-Type is passed through only when it is a plain type/subtype.
@@ -15,13 +16,13 @@ export function attachmentRoutes(core: Pick<Core, 'mailbox'>): Router {
     const { attachment, content } = await core.mailbox.getAttachment(currentUser(req).id, id);
     res.set({
       'Content-Type': SAFE_TYPE.test(attachment.contentType) ? attachment.contentType : 'application/octet-stream',
-      'Content-Length': String(content.length),
+      'Content-Length': String(attachment.size),
       'Content-Disposition': contentDisposition(attachment.filename),
       'X-Content-Type-Options': 'nosniff',
       'Content-Security-Policy': "sandbox; default-src 'none'",
       'Cache-Control': 'private, max-age=3600',
     });
-    res.end(content);
+    await sendStream(res, content);
   });
   return r;
 }

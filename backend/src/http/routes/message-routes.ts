@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Core } from '../../core/core.js';
 import { presentMessage } from '../../core/presenters.js';
 import { currentUser } from '../auth-middleware.js';
+import { sendStream } from '../send-stream.js';
 import { idParam, parseInput } from '../validate.js';
 
 export const messageChangeBody = z
@@ -32,7 +33,7 @@ export function messageRoutes(core: Pick<Core, 'mailbox' | 'chat'>): Router {
       'Content-Disposition': `attachment; filename="message-${id}.eml"`,
       'Content-Security-Policy': "sandbox; default-src 'none'",
     });
-    res.send(raw);
+    await sendStream(res, raw);
   });
   r.patch('/:id', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');

@@ -5,6 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { listMigrations } from '../migration-files.js';
 import Database from 'better-sqlite3';
 
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../../../prisma/migrations');
@@ -56,12 +57,4 @@ export function applyMigrations(dbFile: string, dir = MIGRATIONS_DIR): Migration
   } finally {
     db.close();
   }
-}
-
-function listMigrations(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, 'migration.sql')))
-    .map((d) => d.name)
-    .sort();
 }

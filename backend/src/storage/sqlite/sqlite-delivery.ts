@@ -5,8 +5,8 @@
 // files this delivery created are removed again and its small blobs were
 // never written.
 import type { Delivery, DeliveryInput } from '../mail-store.js';
-import type { AttachmentRecord, MessageRecord } from '../records.js';
-import type { NewMessageCopy, StoredCopy } from './ingest-worker/delivery-sql.js';
+import type { MessageRecord } from '../records.js';
+import { toMessageRecord, type NewMessageCopy } from '../delivery-rows.js';
 import type { CommittedRows, DeliveryRows } from './ingest-worker/ingest-worker-protocol.js';
 import type { PutBlob, SmallBlobRow, TieredBlobs } from './tiered-blobs.js';
 
@@ -61,7 +61,7 @@ export class SqliteDelivery implements Delivery {
     const outbound = input.outbound ? { ...input.outbound, rawSha256: blobs.rawSha256, sizeBytes: this.rawBytes } : null;
     const committed = await this.commitRows({ copies, outbound, pinned: blobs.pinned, smallBlobs: blobs.small, searchText: input.searchText });
     this.stored = null; // the rows own the blobs now
-    return { messages: committed.copies.map((stored, i) => toRecord(stored, copies[i]!)), outboundId: committed.outboundId };
+    return { messages: committed.copies.map((stored, i) => toMessageRecord(stored, copies[i]!)), outboundId: committed.outboundId };
   }
 
   async abandon(): Promise<void> {
@@ -94,20 +94,5 @@ function blobSet(stored: PutBlob[]): BlobSet {
     pinned: stored.filter((b) => !b.small).map((b) => b.sha256),
     created: stored.filter((b) => b.created).map((b) => b.sha256),
     small: stored.flatMap((b) => (b.small ? [b.small] : [])),
-  };
-}
-
-// Field by field rather than a rest spread of the copy: this runs for every
-// stored copy, and V8 copies a rest object property by property in its runtime.
-// (quotaBytes, mailbox and queueWebhook only instruct the commit; they are not part of the message.)
-function toRecord(stored: StoredCopy, d: NewMessageCopy): MessageRecord {
-  const attachments: AttachmentRecord[] = stored.attachments;
-  return {
-    id: stored.id, userId: d.userId, threadId: stored.threadId, folderId: d.folderId,
-    messageId: d.messageId, inReplyTo: d.inReplyTo, references: d.references,
-    fromEmail: d.fromEmail, fromName: d.fromName, to: d.to, cc: d.cc, subject: d.subject, snippet: d.snippet,
-    bodyText: d.bodyText, untrustedHtml: d.untrustedHtml, isRead: d.isRead, isStarred: d.isStarred === true,
-    hasAttachments: d.attachments.length > 0, sentAt: d.sentAt, createdAt: d.createdAt,
-    receivedHeader: d.receivedHeader, rawSha256: d.rawSha256, sizeBytes: d.sizeBytes, attachments,
   };
 }

@@ -46,12 +46,14 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailSto
     accounts: new AccountRepo(db, releaseBlobs),
     folders: new FolderRepo(db),
     messages: new MessageRepo(db, { search: (userId, spec, offset, limit) => searches.search(userId, spec, offset, limit), releaseBlobs }),
-    blobs: { read: (sha) => tiers.read(sha), release: releaseBlobs },
+    blobs: { read: (sha) => tiers.read(sha), open: (sha) => tiers.open(sha), release: releaseBlobs },
     outbound: new OutboundRepo(db, releaseBlobs),
     webhooks: new WebhookRepo(db),
     chat: new ChatRepo(db),
     domains: new DomainRepo(db),
     searchIndex: new SqliteSearchIndex(db),
+    // One instance, one data directory: the JWT secret is a file there (auth/jwt-secret.ts).
+    secrets: null,
     openDelivery: (raw) => new SqliteDelivery(raw, tiers, (rows) => db.commitDelivery(rows)),
     probe: () => db.probe(),
     close: async () => {

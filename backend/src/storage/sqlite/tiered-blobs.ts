@@ -19,6 +19,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { blobPath, type BlobInput, type StoredBlob } from './ingest-worker/blob-files.js';
 import type { IngestWorker } from './ingest-worker/ingest-worker.js';
 import type { SmallBlobRow } from './ingest-worker/ingest-worker-protocol.js';
@@ -62,6 +63,14 @@ export class TieredBlobs {
 
   async read(sha256: string): Promise<Buffer> {
     return this.readSmall(sha256) ?? fs.readFile(this.pathOf(sha256));
+  }
+
+  /** A small blob as it is; a file read a piece at a time, opened first so a missing one rejects here. */
+  async open(sha256: string): Promise<Readable> {
+    const small = this.readSmall(sha256);
+    if (small) return Readable.from([small]);
+    const file = await fs.open(this.pathOf(sha256), 'r');
+    return file.createReadStream();
   }
 
   /**

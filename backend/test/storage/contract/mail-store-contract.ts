@@ -1,5 +1,5 @@
 // The storage port's contract, written once and run against every engine
-// (sqlite.contract.test.ts today). An engine passes when the core cannot
+// (sqlite.contract.test.ts, postgresql.contract.test.ts). An engine passes when the core cannot
 // tell it from another: same records, same ordering, same owner scoping,
 // same all-or-nothing deliveries, same blob lifetimes.
 import { createHash, randomBytes } from 'node:crypto';
@@ -478,6 +478,15 @@ export function describeMailStoreContract(engine: string, open: () => Promise<En
         expect(await store.chat.claimReceipt(carol.id, carolCopy.id, at)).toBe(true);
         expect(await store.chat.claimReceipt(carol.id, carolCopy.id, at)).toBe(false);
       });
+    });
+
+    it('keeps a secret every instance shares where the engine shares one: the first value stays', async () => {
+      // SQLite: one instance owns its data directory, and the secret is a file there.
+      if (!store.secrets) return expect(store.engine).toBe('sqlite');
+      const [a, b] = await Promise.all([store.secrets.getOrCreate('test', () => 'first'), store.secrets.getOrCreate('test', () => 'second')]);
+      expect(a).toBe(b);
+      expect(await store.secrets.getOrCreate('test', () => 'third')).toBe(a);
+      expect(await store.secrets.getOrCreate('other', () => 'other value')).toBe('other value');
     });
 
     it('answers its health probe', async () => {

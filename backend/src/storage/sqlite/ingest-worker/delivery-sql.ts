@@ -1,51 +1,23 @@
 // Writing messages, on the ingest worker thread. Copies of many concurrent
 // deliveries are inserted in one transaction (group commit, see
-// group-commit.ts) with prepared statements: a batch costs one WAL fsync and
+// storage/group-commit.ts) with prepared statements: a batch costs one WAL fsync and
 // microseconds of CPU per row, instead of a compiled Prisma query per row.
 import type BetterSqlite3 from 'better-sqlite3';
-import { QuotaExceeded, type CopyDraft, type SearchText } from '../../mail-store.js';
-import { ACTIVE_OUTBOUND, type AttachmentRecord } from '../../records.js';
+import { threadCandidates, type NewMessageCopy, type NewOutbound, type StoredCopy } from '../../delivery-rows.js';
+import { QuotaExceeded, type SearchText } from '../../mail-store.js';
+import { ACTIVE_OUTBOUND } from '../../records.js';
 import { messageReceivedData, webhookBody } from '../../webhook-payload.js';
 import { sqliteTime } from '../sqlite-time.js';
 import { summaryAdd, summaryRefresh } from '../summary-sql.js';
 
 type Sqlite = BetterSqlite3.Database;
 
-export interface NewAttachment {
-  filename: string;
-  contentType: string;
-  size: number;
-  contentId: string | null;
-  sha256: string;
-}
-
-/** A copy as it is inserted: the core's draft with its blobs named. */
-export interface NewMessageCopy extends CopyDraft {
-  rawSha256: string;
-  attachments: NewAttachment[];
-}
+export type { NewAttachment, NewMessageCopy, NewOutbound, StoredCopy } from '../../delivery-rows.js';
 
 /** A blob of up to BLOB_INLINE_MAX_BYTES, inserted with the rows that name it (tiered-blobs.ts). */
 export interface SmallBlobRow {
   sha256: string;
   content: Uint8Array;
-}
-
-/** A message waiting for the relay, stored in the same transaction as its copies. */
-export interface NewOutbound {
-  userId: number;
-  mailFrom: string;
-  recipients: string[];
-  rawSha256: string;
-  sizeBytes: number;
-}
-
-export interface StoredCopy {
-  id: number;
-  userId: number;
-  threadId: number;
-  folderId: number;
-  attachments: AttachmentRecord[];
 }
 
 export const DELIVERY_SQL = {
@@ -180,7 +152,7 @@ const MAX_REFERENCES = 32;
 // references two conversations. So messages so related always share a
 // thread. `subject` is set for a new thread only.
 function threadFor(db: Sqlite, st: Statements, c: NewMessageCopy): { threadId: number; subject: string | null } {
-  const refs = [...new Set([c.inReplyTo, ...[...c.references].reverse()].filter((x): x is string => !!x))].slice(0, MAX_REFERENCES);
+  const refs = threadCandidates(c).slice(0, MAX_REFERENCES);
   if (c.messageId) refs.push(c.messageId);
   const found: number[] = [];
   for (const ref of refs) {

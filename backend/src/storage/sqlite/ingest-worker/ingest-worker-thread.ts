@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { serveRequests, workerOptions } from '../../../shared/worker-rpc.js';
 import { BlobFiles, type StoredBlob } from './blob-files.js';
 import { blobReferenced, deleteSmallBlob, insertMessageCopies, insertOutbound, insertSmallBlobs } from './delivery-sql.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit } from '../../group-commit.js';
 import { decodeCommit, type CommittedRows, type DeliveryRows, type EncodedCommit, type IngestRequest, type WorkerOptions } from './ingest-worker-protocol.js';
 
 const options = workerOptions<WorkerOptions>();

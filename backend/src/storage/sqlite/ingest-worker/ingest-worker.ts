@@ -42,7 +42,7 @@ export class IngestWorker {
     return this.send({ kind: 'putBlobs', blobs: sent, hashes }, transfer);
   }
 
-  /** Sent at once: the worker thread batches the deliveries that reach it during a commit (group-commit.ts). */
+  /** Sent at once: the worker thread batches the deliveries that reach it during a commit (storage/group-commit.ts). */
   async commit(delivery: DeliveryRows): Promise<CommittedRows> {
     const { json, texts, contents } = encodeCommit({ now: new Date(), deliveries: [delivery] });
     const [committed] = await this.send<CommittedRows[], 'commit'>({ kind: 'commit', json, texts, contents }, contents.map((c) => c.buffer as ArrayBuffer));

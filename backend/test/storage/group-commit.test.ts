@@ -1,7 +1,7 @@
 // Group commit: items that arrive while a commit runs share the next one, and
 // a failing item fails alone.
 import { describe, expect, it } from 'vitest';
-import { GroupCommit } from '../../../src/storage/sqlite/ingest-worker/group-commit.js';
+import { GroupCommit } from '../../src/storage/group-commit.js';
 
 /** A commit that takes the thread for a while, as the WAL fsync does. */
 function busyFor(ms: number): void {

@@ -1,0 +1,81 @@
+// Opens the PostgreSQL database: migrations first (pg-migrate.ts, on a
+// connection of their own under an advisory lock), then Prisma's client
+// through @prisma/adapter-pg for the repositories, and a `pg` pool for the
+// hot path (deliveries, RCPT lookups, blobs).
+//
+// The Prisma client is the one generated from prisma/postgresql/schema.prisma
+// (derived from prisma/schema.prisma, same models and fields), so the
+// repositories written against the SQLite client's types run on it unchanged.
+import { createRequire } from 'node:module';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { PrismaClient } from '@prisma/client';
+import pg from 'pg';
+import type { PrismaDatabase, Tx } from '../prisma/prisma-database.js';
+import { applyPgMigrations, type PgMigrationResult } from './pg-migrate.js';
+
+export interface PgDatabase extends PrismaDatabase {
+  /** the hot path's connections */
+  readonly pool: pg.Pool;
+  readonly migrations: PgMigrationResult;
+  close(): Promise<void>;
+}
+
+export interface PgDatabaseOptions {
+  url: string;
+  /** connections for Prisma and, as many again, for the hot path */
+  poolSize: number;
+  /** how long a statement may run before PostgreSQL cancels it */
+  statementTimeoutMs: number;
+}
+
+type PrismaClientClass = new (options: { adapter: PrismaPg }) => PrismaClient;
+
+/** The client generated for PostgreSQL (node_modules/.prisma/client-postgresql, by postinstall). */
+function postgresPrismaClient(): PrismaClientClass {
+  const require = createRequire(import.meta.url);
+  return (require('.prisma/client-postgresql') as { PrismaClient: PrismaClientClass }).PrismaClient;
+}
+
+// Prisma's write transactions are serializable: the repositories read and
+// then write (claim a receipt once, retry a queue row that is not being
+// sent), which on SQLite one write lock made safe and here two instances
+// could interleave. PostgreSQL refuses one side instead (P2034); it runs again.
+const WRITE_ATTEMPTS = 5;
+const isSerializationFailure = (err: unknown): boolean => (err as { code?: unknown })?.code === 'P2034';
+
+export async function openPgDatabase(opts: PgDatabaseOptions): Promise<PgDatabase> {
+  const migrations = await migrate(opts.url);
+  const connection = { connectionString: opts.url, max: opts.poolSize, statement_timeout: opts.statementTimeoutMs };
+  const pool = new pg.Pool(connection);
+  const PrismaClientPg = postgresPrismaClient();
+  const prisma = new PrismaClientPg({ adapter: new PrismaPg(connection) });
+  await prisma.$connect();
+  const write: PgDatabase['write'] = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await prisma.$transaction((tx) => fn(tx), { isolationLevel: 'Serializable', timeout: 60_000, maxWait: 60_000 });
+      } catch (err) {
+        if (attempt >= WRITE_ATTEMPTS || !isSerializationFailure(err)) throw err;
+      }
+    }
+  };
+  return {
+    read: prisma,
+    write,
+    pool,
+    migrations,
+    async close() {
+      await Promise.all([prisma.$disconnect(), pool.end()]);
+    },
+  };
+}
+
+async function migrate(url: string): Promise<PgMigrationResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await applyPgMigrations(client);
+  } finally {
+    await client.end();
+  }
+}

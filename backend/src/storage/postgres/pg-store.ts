@@ -1,0 +1,51 @@
+// The PostgreSQL engine behind the storage port: the same Prisma repositories
+// as SQLite for ordinary queries, named statements through `pg` for the hot
+// reads, group-committed deliveries, and every blob in the database, so that
+// instances share nothing but PostgreSQL (and Redis).
+import { tempFail } from '../../shared/app-error.js';
+import type { MailStore } from '../mail-store.js';
+import { AccountRepo } from '../prisma/account-repo.js';
+import { ChatRepo } from '../prisma/chat-repo.js';
+import { DomainRepo } from '../prisma/domain-repo.js';
+import { FolderRepo } from '../prisma/folder-repo.js';
+import { MessageRepo } from '../prisma/message-repo.js';
+import { OutboundRepo } from '../prisma/outbound-repo.js';
+import { UserRepo } from '../prisma/user-repo.js';
+import { WebhookRepo } from '../prisma/webhook-repo.js';
+import { PgBlobStore } from './pg-blob-store.js';
+import { PgCommitter } from './pg-committer.js';
+import { openPgDatabase, type PgDatabaseOptions } from './pg-database.js';
+import { PgDelivery } from './pg-delivery.js';
+import { PgQueries } from './pg-queries.js';
+
+export type PgStoreOptions = PgDatabaseOptions;
+
+export async function openPostgresStore(opts: PgStoreOptions): Promise<MailStore> {
+  const db = await openPgDatabase(opts);
+  const queries = new PgQueries(db.pool);
+  const blobs = new PgBlobStore(db.pool);
+  const committer = new PgCommitter(db.pool);
+  const releaseBlobs = async (hashes: string[]) => void (await blobs.release(hashes));
+  return {
+    engine: 'postgresql',
+    migrationsApplied: db.migrations.applied,
+    users: new UserRepo(db, (email) => queries.findMailbox(email)),
+    accounts: new AccountRepo(db, releaseBlobs),
+    folders: new FolderRepo(db),
+    messages: new MessageRepo(db, { search: () => Promise.reject(tempFail('search_unavailable', 'full-text search is not built for PostgreSQL yet')), releaseBlobs }),
+    blobs: { read: (sha) => blobs.read(sha), open: (sha) => blobs.open(sha), release: releaseBlobs },
+    outbound: new OutboundRepo(db, releaseBlobs),
+    webhooks: new WebhookRepo(db),
+    chat: new ChatRepo(db),
+    domains: new DomainRepo(db),
+    // Full-text search on PostgreSQL (tsvector) is not built yet: nothing to backfill.
+    searchIndex: { pending: async () => [], add: async () => {} },
+    secrets: { getOrCreate: (name, make) => queries.secret(name, make) },
+    openDelivery: (raw) => new PgDelivery(raw, committer),
+    probe: () => queries.probe(),
+    async close() {
+      await committer.drain();
+      await db.close();
+    },
+  };
+}
