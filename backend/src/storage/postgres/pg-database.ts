@@ -40,8 +40,21 @@ function postgresPrismaClient(): PrismaClientClass {
 // then write (claim a receipt once, retry a queue row that is not being
 // sent), which on SQLite one write lock made safe and here two instances
 // could interleave. PostgreSQL refuses one side instead (P2034); it runs again.
-const WRITE_ATTEMPTS = 5;
-const isSerializationFailure = (err: unknown): boolean => (err as { code?: unknown })?.code === 'P2034';
+const WRITE_ATTEMPTS = 8;
+/**
+ * P2034 from Prisma's query engine; through @prisma/adapter-pg the same
+ * refusal (SQLSTATE 40001, or 40P01 for a deadlock) comes as a
+ * DriverAdapterError whose cause carries the code.
+ */
+export function isSerializationFailure(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { originalCode?: unknown; kind?: unknown } } | null;
+  if (e?.code === 'P2034') return true;
+  const code = e?.cause?.originalCode;
+  return code === '40001' || code === '40P01' || e?.cause?.kind === 'TransactionWriteConflict';
+}
+
+/** A short random pause before running again, so the transactions that collided do not collide again. */
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
 
 export async function openPgDatabase(opts: PgDatabaseOptions): Promise<PgDatabase> {
   const migrations = await migrate(opts.url);
@@ -56,6 +69,7 @@ export async function openPgDatabase(opts: PgDatabaseOptions): Promise<PgDatabas
         return await prisma.$transaction((tx) => fn(tx), { isolationLevel: 'Serializable', timeout: 60_000, maxWait: 60_000 });
       } catch (err) {
         if (attempt >= WRITE_ATTEMPTS || !isSerializationFailure(err)) throw err;
+        await backoff(attempt);
       }
     }
   };
