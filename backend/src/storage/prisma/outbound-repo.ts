@@ -4,7 +4,7 @@
 import type { DropResult, Lease, OutboundStore, RetryResult } from '../mail-store.js';
 import type { OutboundRecord, OutboundStatus, QueueRow } from '../records.js';
 import type { PrismaDatabase } from './prisma-database.js';
-import { claimable, heldBy, inOrderOf, leaseColumns, noLease } from './work-leases.js';
+import { claimable, claimRead, heldBy, inOrderOf, leaseColumns, noLease } from './work-leases.js';
 
 /** A row as the database holds it (recipients as JSON text). */
 type OutboundRow = Omit<OutboundRecord, 'recipients' | 'status'> & { recipients: string; status: string };
@@ -38,14 +38,8 @@ export class OutboundRepo implements OutboundStore {
 
   async claimDue(now: Date, limit: number, lease: Lease): Promise<OutboundRecord[]> {
     return this.db.write(async (tx) => {
-      const due = await tx.outboundMessage.findMany({
-        where: claimable(now),
-        orderBy: [{ nextAttemptAt: 'asc' }, { id: 'asc' }],
-        take: limit,
-        select: { id: true },
-      });
-      if (due.length === 0) return [];
-      const ids = due.map((r) => r.id);
+      const ids = (await tx.outboundMessage.findMany(claimRead(now, limit))).map((r) => r.id);
+      if (ids.length === 0) return [];
       const claimed = await tx.outboundMessage.updateManyAndReturn({
         where: { id: { in: ids }, ...claimable(now) },
         data: { ...leaseColumns(lease), attempts: { increment: 1 } },

@@ -3,7 +3,7 @@
 import type { Lease, WebhookOutbox } from '../mail-store.js';
 import type { WebhookRow } from '../records.js';
 import type { PrismaDatabase } from './prisma-database.js';
-import { claimable, heldBy, inOrderOf, leaseColumns, noLease } from './work-leases.js';
+import { claimable, claimRead, heldBy, inOrderOf, leaseColumns, noLease } from './work-leases.js';
 
 export class WebhookRepo implements WebhookOutbox {
   constructor(private readonly db: PrismaDatabase) {}
@@ -15,14 +15,8 @@ export class WebhookRepo implements WebhookOutbox {
 
   async claimDue(now: Date, limit: number, lease: Lease): Promise<WebhookRow[]> {
     return this.db.write(async (tx) => {
-      const due = await tx.webhookDelivery.findMany({
-        where: claimable(now),
-        orderBy: [{ nextAttemptAt: 'asc' }, { id: 'asc' }],
-        take: limit,
-        select: { id: true },
-      });
-      if (due.length === 0) return [];
-      const ids = due.map((r) => r.id);
+      const ids = (await tx.webhookDelivery.findMany(claimRead(now, limit))).map((r) => r.id);
+      if (ids.length === 0) return [];
       const claimed = await tx.webhookDelivery.updateManyAndReturn({
         where: { id: { in: ids }, ...claimable(now) },
         data: leaseColumns(lease),

@@ -16,6 +16,14 @@ export function claimable(now: Date) {
   };
 }
 
+/** The claim's read: the ids of claimable rows, the longest due first. */
+export const claimRead = (now: Date, limit: number) => ({
+  where: claimable(now),
+  orderBy: [{ nextAttemptAt: 'asc' as const }, { id: 'asc' as const }],
+  take: limit,
+  select: { id: true } as const,
+});
+
 export const leaseColumns = (lease: Lease) => ({ status: 'sending', leaseOwner: lease.owner, leaseUntil: lease.until });
 
 /** A finished or handed-back row holds no lease. */
