@@ -5,7 +5,9 @@
 //     -> {mail, storage, auth, scanning} -> {config, shared, contracts}
 //
 // scanning/ (the spamd and clamd clients) needs config and shared only; the
-// adapters see scanner types through the core.
+// adapters see scanner types through the core. redis/ is an adapter too: the
+// Redis side of the core's ports (presence, counters) and Socket.IO's adapter,
+// built by the composition root.
 //
 // Adapters never import each other or anything below the core; the frontend
 // imports backend contracts with `import type` only; patches/ is installed
@@ -18,7 +20,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const SRC = './backend/src';
-const ADAPTERS = ['smtp', 'imap', 'http', 'realtime', 'cli', 'relay'];
+const ADAPTERS = ['smtp', 'imap', 'http', 'realtime', 'cli', 'relay', 'redis'];
 const BELOW_CORE = ['mail', 'storage', 'auth', 'scanning'];
 const ROOTS = [`${SRC}/*.ts`];
 

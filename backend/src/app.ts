@@ -34,12 +34,12 @@ export interface RunningChitbox {
 export async function startChitbox(config: Config, log: Logger): Promise<RunningChitbox> {
   // imap-core's own error reports (connections reset, sockets timing out) are ChitBox debug lines.
   installServerPatches(relayDeniedReply, (m) => log.debug({ component: 'imap', error: m._error, code: m._code }, String(m.short_message ?? 'imap error')));
-  const { core, store, close } = await openCore(config, log, { runWorkers: true });
+  const { core, store, socketAdapter, close } = await openCore(config, log, { runWorkers: true });
   const smtp = await startSmtpListener(config, core.intake, log.child({ component: 'smtp' }), core.smtpGuard);
   const imap = config.imap ? await startImapListener(config, core, log.child({ component: 'imap' }), VERSION) : null;
   const app = createHttpApp(core, { config, log, version: VERSION, smtpConnections: () => smtp.connections() });
   const httpServer = http.createServer(app);
-  const realtime = startRealtime(httpServer, core, config);
+  const realtime = startRealtime(httpServer, core, config, socketAdapter);
   core.metrics.bind({
     smtpConnections: () => smtp.connections(),
     socketClients: () => realtime.connectedClients(),

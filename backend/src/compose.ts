@@ -1,5 +1,5 @@
 // The wiring, in one place: which storage engine, which parser, which relay,
-// which content scanners, and the core built on them. The server (app.ts) and the CLI (cli-main.ts)
+// which content scanners, what instances share through Redis, and the core built on them. The server (app.ts) and the CLI (cli-main.ts)
 // both start from here; nothing else constructs these.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -10,9 +10,11 @@ import type { Config } from './config/config.js';
 import { buildCore, type Core } from './core/core.js';
 import { EventBus } from './core/event-bus.js';
 import { PipelineWatch } from './core/pipeline-watch.js';
+import { LocalCounters } from './core/counters.js';
 import { LocalPresence } from './core/presence.js';
 import { ParsePool } from './mail/parse-pool/parse-pool.js';
 import { WorkerHtmlSanitizer } from './mail/sanitize-pool/html-sanitizer.js';
+import type { SocketAdapterFactory } from './redis/socket-adapter.js';
 import { createSmtpRelay } from './relay/smtp-relay.js';
 import { scannerFromConfig } from './scanning/scanner-from-config.js';
 import type { Logger } from './shared/logger.js';
@@ -21,6 +23,8 @@ import type { MailStore } from './storage/mail-store.js';
 export interface OpenCore {
   core: Core;
   store: MailStore;
+  /** Socket.IO's Redis adapter when instances share events; null: this process's sockets only */
+  socketAdapter: SocketAdapterFactory | null;
   /** stops the core's workers, then closes the parser and the store */
   close(timeoutMs: number): Promise<void>;
 }
@@ -39,6 +43,8 @@ export async function openCore(config: Config, log: Logger, opts: { runWorkers: 
   });
   const htmlSanitizer = new WorkerHtmlSanitizer({ timeoutMs: config.parsing.timeoutMs, log: log.child({ component: 'sanitizer' }) });
   const relay = opts.runWorkers && config.relay ? createSmtpRelay(config.relay, config.smtp.hostname) : null;
+  // The CLI shares nothing with running instances but the database.
+  const redis = opts.runWorkers && config.redis ? await openRedis(config, config.redis, log) : null;
   const core = await buildCore(
     {
       config, log, store, parser, tokens, htmlSanitizer,
@@ -46,21 +52,31 @@ export async function openCore(config: Config, log: Logger, opts: { runWorkers: 
       hasher: new PasswordHasher(config.auth.passwordHash),
       pipeline: new PipelineWatch(),
       scanner: scannerFromConfig(config.scanners),
-      // This process's sockets; a Redis-backed registry takes its place when instances share presence.
-      presence: new LocalPresence(),
+      // This process's sockets and counts, or shared by the instances through Redis.
+      presence: redis?.presence ?? new LocalPresence(),
+      counters: redis?.counters ?? new LocalCounters(),
+      redisState: () => redis?.state() ?? 'off',
     },
     { runWorkers: opts.runWorkers, relay },
   );
   return {
     core,
     store,
+    socketAdapter: redis?.socketAdapter ?? null,
     async close(timeoutMs) {
       await core.stop(timeoutMs);
+      await redis?.close();
       await parser.close();
       await htmlSanitizer.close();
       await store.close();
     },
   };
+}
+
+/** Loaded only when asked for: a single instance never pays for the Redis clients. */
+async function openRedis(config: Config, redis: NonNullable<Config['redis']>, log: Logger) {
+  const { openRedisShared } = await import('./redis/redis-shared.js');
+  return openRedisShared({ ...config, redis }, log.child({ component: 'redis' }));
 }
 
 /**

@@ -136,14 +136,17 @@ export async function startChitbox(repoRoot: string, extraEnv: Record<string, st
   }
 }
 
+/** Registers the bench user, or logs in when another instance on the same database already did. */
 async function registerBenchUser(baseUrl: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/auth/register`, {
+  const ask = (path: string) => fetch(`${baseUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: BENCH_RECIPIENT, password: BENCH_PASSWORD }),
   });
+  let response = await ask('/api/auth/register');
+  if (response.status === 409) response = await ask('/api/auth/login');
   const body = (await response.json()) as { token?: string };
-  if (response.status !== 201 || !body.token) {
+  if (!response.ok || !body.token) {
     throw new Error(`register ${BENCH_RECIPIENT}: HTTP ${response.status} ${JSON.stringify(body)}`);
   }
   return body.token;

@@ -1,5 +1,6 @@
 // The only reader of process.env. Produces one validated, frozen Config; a bad
 // key fails start-up with every problem named (STYLE.md practice 14).
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,6 +91,7 @@ const envSchema = z.object({
   QUEUE_GIVE_UP_MS: z.coerce.number().int().positive().default(2 * 24 * 60 * 60_000),
   QUEUE_POLL_MS: z.coerce.number().int().positive().default(5_000),
   QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
+  QUEUE_LEASE_MS: z.coerce.number().int().min(1_000).default(60_000),
   // Operations: admins, quotas, metrics, rate limits, webhooks.
   ADMIN_EMAILS: csv.default([]),
   DEFAULT_QUOTA_MB: count.default(1024),
@@ -128,6 +130,10 @@ const envSchema = z.object({
   SMTP_CLAMAV_PORT: port.default(3310),
   CLAMAV_MAX_BYTES: z.coerce.number().int().positive().optional(),
   SCANNER_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  // Many instances: Redis for shared events, counters and presence.
+  INSTANCE_ID: z.string().trim().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - (at most 100)').optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9._:-]{1,50}$/, 'letters, digits and . _ : - (at most 50)').default('chitbox'),
 });
 
 /** Every setting the server reads; .env.example documents exactly these (a test checks it). */
@@ -192,7 +198,15 @@ export type Config = Readonly<{
     requireTls: boolean;
     timeoutMs: number;
   }> | null;
-  queue: Readonly<{ retryMinMs: number; retryMaxMs: number; giveUpMs: number; pollMs: number; concurrency: number }>;
+  /**
+   * leaseMs: an instance sending a queue row or webhook delivery holds it this long, renewed while it works;
+   * a row whose lease ran out (its instance died) is taken over by another
+   */
+  queue: Readonly<{ retryMinMs: number; retryMaxMs: number; giveUpMs: number; pollMs: number; concurrency: number; leaseMs: number }>;
+  /** this process among the instances sharing one database: unique while it runs, the same across its restarts */
+  instance: Readonly<{ id: string }>;
+  /** shared events, counters and presence; null: one instance, all of it in memory */
+  redis: Readonly<{ url: string; keyPrefix: string }> | null;
   auth: Readonly<{
     bcryptCost: number;
     /** new password hashes in this scheme; both schemes verify, and a login re-hashes an old one */
@@ -331,7 +345,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       giveUpMs: e.QUEUE_GIVE_UP_MS,
       pollMs: e.QUEUE_POLL_MS,
       concurrency: e.QUEUE_CONCURRENCY,
+      leaseMs: e.QUEUE_LEASE_MS,
     },
+    instance: { id: e.INSTANCE_ID ?? defaultInstanceId(dataDir) },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : null,
     auth: {
       bcryptCost: e.BCRYPT_COST,
       passwordHash: {
@@ -388,6 +405,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
   };
   return deepFreeze(config);
+}
+
+/**
+ * The host and the data directory: a restarted process is the same instance
+ * (it may take back at once the queue rows it held when it died), and two
+ * processes never share both.
+ */
+function defaultInstanceId(dataDir: string): string {
+  const host = os.hostname().replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 60) || 'host';
+  return `${host}-${createHash('sha256').update(dataDir).digest('hex').slice(0, 8)}`;
 }
 
 type Env = z.infer<typeof envSchema>;

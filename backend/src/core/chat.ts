@@ -13,6 +13,12 @@ import { ReceiptAnswering, type AnsweringDeps } from './receipt-answering.js';
 export interface ChatDeps extends TrackingDeps, AnsweringDeps {
   store: Pick<MailStore, 'openDelivery' | 'chat' | 'users' | 'folders' | 'blobs' | 'outbound'>;
   presence: PresenceRegistry;
+  /**
+   * how long "who shares a conversation" answers are kept; new mail clears
+   * them at once only on the instance that stored it, so with several
+   * instances they are kept briefly
+   */
+  scopeTtlMs?: number;
 }
 
 /** How many recent messages the contact list is made from. */
@@ -25,7 +31,7 @@ export class ChatService {
   private stops: Array<() => void> = [];
 
   constructor(private readonly deps: ChatDeps) {
-    this.scope = new ChatScope(deps.store.chat);
+    this.scope = new ChatScope(deps.store.chat, Date.now, deps.scopeTtlMs);
     this.tracking = new DeliveryTracking(deps);
     this.answering = new ReceiptAnswering(deps);
   }

@@ -16,6 +16,7 @@ import type { AccountRecord, OutboundStatus, QueueRow } from '../storage/records
 import * as accounts from './accounts.js';
 import * as admin from './admin-users.js';
 import { ChatService } from './chat.js';
+import type { CounterStore } from './counters.js';
 import type { EventBus } from './event-bus.js';
 import * as folders from './folders.js';
 import { HealthCheck } from './health.js';
@@ -55,6 +56,10 @@ export interface CoreDeps {
   scanner: ContentScanner | null;
   /** who is online (one process's sockets, or shared through Redis) */
   presence: PresenceRegistry;
+  /** rate-limit and AUTH-failure counts (this process's, or shared through Redis) */
+  counters: CounterStore;
+  /** Redis as /health reports it: 'off' without REDIS_URL */
+  redisState: () => 'off' | 'up' | 'down';
 }
 
 export interface CoreOptions {
@@ -71,6 +76,8 @@ export interface Core {
   readonly events: EventBus;
   readonly metrics: Metrics;
   readonly smtpGuard: SmtpGuard;
+  /** rate-limit counts for the HTTP limiter, kept where the SMTP ones are */
+  readonly counters: CounterStore;
   /** the use cases behind an SMTP session */
   readonly intake: MailIntake;
   /** a mail client's view of the mailbox (the IMAP adapter's use cases) */
@@ -154,6 +161,7 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
     perIp: limits.authPerIp, windowMs: limits.authWindowMs, freeFailures: limits.authPerEmail,
     backoffBaseMs: limits.authBackoffMs, backoffMaxMs: limits.authBackoffMaxMs,
     exempt: (ip) => !limitsApply(ip, limits.loopbackExempt),
+    counters: deps.counters,
   });
   const metrics = new Metrics(events);
   const webhookWorker: WebhookWorker | null = opts.runWorkers
@@ -176,7 +184,11 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
   const learning = opts.runWorkers && deps.scanner && config.scanners.spamassassin?.learn
     ? startSpamLearning({ scanner: deps.scanner, store, events, log: deps.log.child({ component: 'spam-learning' }) })
     : null;
-  const chat = new ChatService({ ...deps, log: deps.log.child({ component: 'chat' }) });
+  const chat = new ChatService({
+    ...deps, log: deps.log.child({ component: 'chat' }),
+    // Other instances store mail too, and their stores do not clear this instance's answers.
+    scopeTtlMs: config.redis ? 10_000 : undefined,
+  });
   const intake = new MailIntake(sendDeps, config.smtp.hostname, deps.log, logins);
   // The server tracks deliveries and answers receipts; the CLI moves no mail that would need it.
   if (opts.runWorkers) chat.start();
@@ -186,7 +198,8 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
   return {
     events,
     metrics,
-    smtpGuard: new SmtpGuard(config, metrics, events, deps.log.child({ component: 'smtp' })),
+    counters: deps.counters,
+    smtpGuard: new SmtpGuard(config, metrics, events, deps.log.child({ component: 'smtp' }), deps.counters),
     intake,
     imap: new ImapMailbox({ ...sendDeps, intake, metrics, log: deps.log.child({ component: 'imap' }) }),
     chat,

@@ -3,7 +3,9 @@
 // progress for longer than every deadline on its way (a stalled pipeline).
 // An enabled spam or virus scanner that does not answer PING makes it
 // degraded, not unhealthy: the API serves mail, SMTP defers new mail with 451,
-// and a liveness probe must not restart ChitBox over another daemon.
+// and a liveness probe must not restart ChitBox over another daemon. Redis
+// down (REDIS_URL set) is degraded too: mail is accepted and stored, only
+// other instances' sockets miss the events meanwhile.
 // Each check answers within HEALTH_CHECK_TIMEOUT_MS, even when the database hangs.
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -13,6 +15,7 @@ import type { MailStore } from '../storage/mail-store.js';
 import type { PipelineWatch } from './pipeline-watch.js';
 
 export type ScannerState = 'up' | 'down' | 'off';
+export type RedisState = 'up' | 'down' | 'off';
 
 export interface HealthReport {
   healthy: boolean;
@@ -23,13 +26,18 @@ export interface HealthReport {
   pipeline: { inFlight: number; oldestMs: number };
   /** "off" when not configured */
   scanners: Record<ScannerName, ScannerState>;
+  /** which of the instances sharing the database this is */
+  instance: string;
+  database: MailStore['engine'];
+  redis: RedisState;
 }
 
 export interface HealthDeps {
-  config: Pick<Config, 'dataDir' | 'health'>;
-  store: Pick<MailStore, 'probe'>;
+  config: Pick<Config, 'dataDir' | 'health' | 'instance'>;
+  store: Pick<MailStore, 'probe' | 'engine'>;
   pipeline: PipelineWatch;
   scanner: Pick<ContentScanner, 'probe' | 'enabled'> | null;
+  redisState: () => RedisState;
 }
 
 const HEALTH_CHECK_TIMEOUT_MS = 3_000;
@@ -53,8 +61,13 @@ export class HealthCheck {
     if (pipeline.oldestMs > this.deps.config.health.stallMs) problems.push('pipeline_stalled');
     const healthy = problems.length === 0;
     const scanners = scannerStates(scanned.status === 'fulfilled' ? scanned.value : [], this.deps.scanner);
-    const down = (Object.keys(scanners) as ScannerName[]).filter((name) => scanners[name] === 'down');
-    return { healthy, problems: [...problems, ...down], degraded: healthy && down.length > 0, pipeline, scanners };
+    const redis = this.deps.redisState();
+    const down: string[] = (Object.keys(scanners) as ScannerName[]).filter((name) => scanners[name] === 'down');
+    if (redis === 'down') down.push('redis');
+    return {
+      healthy, problems: [...problems, ...down], degraded: healthy && down.length > 0, pipeline, scanners,
+      instance: this.deps.config.instance.id, database: this.deps.store.engine, redis,
+    };
   }
 
   /** One probe at a time: a stuck database must not pile up write attempts. */

@@ -8,6 +8,10 @@
 //     failure (up to backoffMaxMs). A client (IP) that signed in to this
 //     account before is not held back by strangers' failures: a guesser can
 //     slow the account down for others, never lock its owner out.
+// With several instances, the failures per IP are also counted in the
+// shared counters, and an instance holds back an IP over the limit on any of
+// them; the in-flight reservations and the account back-off stay per instance.
+import type { CounterStore, WindowCount } from './counters.js';
 import { isLoopbackAddress } from './rate-limits.js';
 
 export interface LoginGuardOptions {
@@ -21,6 +25,8 @@ export interface LoginGuardOptions {
   /** clients no limit applies to (loopback by default) */
   exempt: (ip: string) => boolean;
   now?: () => number;
+  /** where failures per IP are counted besides this process (shared by the instances) */
+  counters?: CounterStore;
 }
 
 export type LoginOutcome<U> =
@@ -31,6 +37,7 @@ export type LoginOutcome<U> =
 interface IpState { failures: number[]; inFlight: number }
 interface AccountState { failures: number[]; inFlight: number; notBefore: number; known: string[] }
 
+const NONE: WindowCount = { count: 0, resetAt: 0 };
 // Bounds the bookkeeping when many addresses and accounts fail once and go away.
 const MAX_TRACKED = 20_000;
 // Per account, the clients remembered as having signed in (most recent last).
@@ -50,13 +57,17 @@ export class LoginGuard {
 
   /** Reserves the attempt, then runs `verify` (null: wrong) unless a limit says no. */
   async attempt<U>(ip: string, account: string, verify: () => Promise<U | null>): Promise<LoginOutcome<U>> {
-    const now = this.now();
     const limited = !this.opts.exempt(ip);
+    // Asked first: from here to the reservation below nothing waits, so parallel attempts still count each other.
+    const elsewhere = limited ? await this.sharedFailures(ip) : NONE;
+    const now = this.now();
     const ipState = this.ipState(ip, now);
     const acct = this.accountState(account, now);
     const known = acct.known.includes(ip);
-    if (limited && this.opts.perIp > 0 && ipState.failures.length + ipState.inFlight >= this.opts.perIp) {
-      const retryAfterMs = ipState.inFlight > 0 && ipState.failures.length === 0 ? 1_000 : ipState.failures[0]! + this.opts.windowMs - now;
+    const ipFailures = Math.max(ipState.failures.length, elsewhere.count);
+    if (limited && this.opts.perIp > 0 && ipFailures + ipState.inFlight >= this.opts.perIp) {
+      const retryAfterMs = ipState.failures.length > 0 ? ipState.failures[0]! + this.opts.windowMs - now
+        : ipState.inFlight > 0 ? 1_000 : Math.max(1_000, elsewhere.resetAt - now);
       return { ok: false, reason: 'ip_limited', retryAfterMs };
     }
     const backedOff = limited && !known && this.opts.freeFailures > 0;
@@ -79,7 +90,13 @@ export class LoginGuard {
       return { ok: true, user };
     }
     this.recordFailure(limited, ipState, known ? null : acct);
+    if (limited) await this.opts.counters?.add(`login_failures:${ip}`, this.opts.windowMs);
     return { ok: false, reason: 'failed' };
+  }
+
+  private async sharedFailures(ip: string): Promise<WindowCount> {
+    if (!this.opts.counters || this.opts.perIp <= 0) return NONE;
+    return this.opts.counters.peek(`login_failures:${ip}`, this.opts.windowMs);
   }
 
   private recordFailure(limited: boolean, ipState: IpState, acct: AccountState | null): void {

@@ -1,9 +1,11 @@
 // The outbound queue worker: takes due rows, relays them, and
 // decides what happens next. 2xx: sent. 5xx: failed at once with a bounce in
 // the sender's Inbox. 4xx or no answer: retried with exponential backoff
-// until QUEUE_GIVE_UP_MS, then failed with a bounce. A row left 'sending' by
-// a crash is retried on the next start (the relay may then see it twice,
-// which SMTP allows; losing it would not be).
+// until QUEUE_GIVE_UP_MS, then failed with a bounce. Rows are claimed under
+// a lease (work-lease.ts), so of several instances only one sends a row. A
+// row left 'sending' by a crash is retried when the same instance starts
+// again, or by another once its lease ran out (the relay may then see it
+// twice, which SMTP allows; losing it would not be).
 import { randomUUID } from 'node:crypto';
 import { composeBounce, type BounceFailure } from '../mail/bounce-message.js';
 import { toCrlf } from '../mail/line-endings.js';
@@ -11,6 +13,7 @@ import type { Logger } from '../shared/logger.js';
 import type { OutboundRecord } from '../storage/records.js';
 import { ingestMessage } from './ingest-message.js';
 import type { SendDeps } from './send-message.js';
+import { WorkLeases } from './work-lease.js';
 
 export interface RelayRejection {
   recipient: string;
@@ -53,15 +56,19 @@ export class OutboundWorker {
   private pumping = false;
   private pumpAgain = false;
   private stopped = false;
+  private readonly leases: WorkLeases;
 
   constructor(
     private readonly deps: SendDeps,
     private readonly transport: RelayTransport | null,
     private readonly log: Logger,
-  ) {}
+  ) {
+    const { store, config } = deps;
+    this.leases = new WorkLeases({ owner: config.instance.id, ms: config.queue.leaseMs }, (ids, lease) => store.outbound.renewLeases(ids, lease), log);
+  }
 
   async start(): Promise<void> {
-    const recovered = await this.deps.store.outbound.recoverInterrupted(new Date());
+    const recovered = await this.deps.store.outbound.recoverInterrupted(this.deps.config.instance.id, new Date());
     if (recovered > 0) this.log.warn({ recovered }, 'outbound messages interrupted mid-send will be retried');
     this.unsubscribe = this.deps.events.subscribe('outbound.queued', () => this.pump());
     this.timer = setInterval(() => this.pump(), this.deps.config.queue.pollMs);
@@ -80,6 +87,7 @@ export class OutboundWorker {
       new Promise<void>((r) => (timer = setTimeout(r, timeoutMs))),
     ]);
     clearTimeout(timer);
+    await this.leases.stop();
     this.transport?.close();
   }
 
@@ -105,12 +113,14 @@ export class OutboundWorker {
   private async fill(): Promise<void> {
     const { concurrency } = this.deps.config.queue;
     while (!this.stopped && this.inFlight.size < concurrency) {
-      const rows = await this.deps.store.outbound.claimDue(new Date(), concurrency - this.inFlight.size);
+      const rows = await this.deps.store.outbound.claimDue(new Date(), concurrency - this.inFlight.size, this.leases.lease());
       if (rows.length === 0) return;
+      this.leases.hold(rows.map((r) => r.id));
       for (const row of rows) {
         const work = this.attempt(row)
           .catch((err) => this.log.error({ err, queueId: row.id }, 'outbound queue: attempt failed unexpectedly'))
           .finally(() => {
+            this.leases.letGo(row.id);
             this.inFlight.delete(row.id);
             this.pump();
           });

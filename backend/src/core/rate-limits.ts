@@ -1,13 +1,22 @@
-// Fixed-window counters per key (client IP, or IP + purpose), in memory: one
-// ChitBox process owns its listeners, so nothing needs sharing. Loopback
-// clients are exempt unless RATE_LIMIT_LOOPBACK_EXEMPT=false (CONTRACT.md).
-export class WindowCounter {
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
-  private nextSweep = 0;
+// A limit per key (client IP, or IP + purpose) over fixed windows, counted
+// in a CounterStore: this process's memory, or Redis shared by every
+// instance. Loopback clients are exempt unless RATE_LIMIT_LOOPBACK_EXEMPT=false
+// (CONTRACT.md).
+import type { CounterStore } from './counters.js';
 
+export interface LimitAnswer {
+  allowed: boolean;
+  retryAfterSeconds: number;
+}
+
+export class WindowCounter {
   constructor(
+    private readonly store: CounterStore,
+    /** keeps this limit's keys apart from other limits' in a shared store */
+    private readonly name: string,
     private readonly limit: number,
     private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
   ) {}
 
   get enabled(): boolean {
@@ -15,35 +24,29 @@ export class WindowCounter {
   }
 
   /** Whether one more is allowed now, without counting it. */
-  check(key: string, now = Date.now()): { allowed: boolean; retryAfterSeconds: number } {
+  async check(key: string): Promise<LimitAnswer> {
     if (!this.enabled) return { allowed: true, retryAfterSeconds: 0 };
-    const w = this.current(key, now);
-    return { allowed: w.count < this.limit, retryAfterSeconds: Math.max(1, Math.ceil((w.resetAt - now) / 1000)) };
+    const w = await this.store.peek(this.keyOf(key), this.windowMs);
+    return this.answer(w.count < this.limit, w.resetAt);
   }
 
-  add(key: string, now = Date.now()): void {
-    if (!this.enabled) return;
-    this.current(key, now).count++;
+  async add(key: string): Promise<void> {
+    if (this.enabled) await this.store.add(this.keyOf(key), this.windowMs);
   }
 
-  /** check + add: counts this one and says whether it was within the limit */
-  hit(key: string, now = Date.now()): { allowed: boolean; retryAfterSeconds: number } {
-    const result = this.check(key, now);
-    if (result.allowed) this.add(key, now);
-    return result;
+  /** Counts this one and says whether it was within the limit. */
+  async hit(key: string): Promise<LimitAnswer> {
+    if (!this.enabled) return { allowed: true, retryAfterSeconds: 0 };
+    const w = await this.store.add(this.keyOf(key), this.windowMs);
+    return this.answer(w.count <= this.limit, w.resetAt);
   }
 
-  private current(key: string, now: number): { count: number; resetAt: number } {
-    if (now >= this.nextSweep) {
-      for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
-      this.nextSweep = now + this.windowMs;
-    }
-    let w = this.windows.get(key);
-    if (!w || w.resetAt <= now) {
-      w = { count: 0, resetAt: now + this.windowMs };
-      this.windows.set(key, w);
-    }
-    return w;
+  private keyOf(key: string): string {
+    return `${this.name}:${key}`;
+  }
+
+  private answer(allowed: boolean, resetAt: number): LimitAnswer {
+    return { allowed, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - this.now()) / 1000)) };
   }
 }
 

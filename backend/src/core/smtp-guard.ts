@@ -8,6 +8,7 @@ import { AppError, isAppError } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
 import type { EventBus } from './event-bus.js';
 import type { Metrics } from './metrics.js';
+import type { CounterStore } from './counters.js';
 import { limitsApply, WindowCounter } from './rate-limits.js';
 
 export interface GuardSession {
@@ -28,9 +29,10 @@ export class SmtpGuard {
     private readonly metrics: Metrics,
     private readonly events: EventBus,
     private readonly log: Logger,
+    counters: CounterStore,
   ) {
-    this.connections = new WindowCounter(config.rateLimits.smtpConnectionsPerMinute, 60_000);
-    this.messages = new WindowCounter(config.rateLimits.smtpMessagesPerHour, 60 * 60_000);
+    this.connections = new WindowCounter(counters, 'smtp_connections', config.rateLimits.smtpConnectionsPerMinute, 60_000);
+    this.messages = new WindowCounter(counters, 'smtp_messages', config.rateLimits.smtpMessagesPerHour, 60 * 60_000);
   }
 
   /**
@@ -38,7 +40,7 @@ export class SmtpGuard {
    * already holds SMTP_MAX_CONNECTIONS_PER_IP sessions (so a few addresses
    * cannot take every slot) or is over the per-minute limit.
    */
-  admitConnection(session: Pick<GuardSession, 'id' | 'remoteAddress'>): void {
+  async admitConnection(session: Pick<GuardSession, 'id' | 'remoteAddress'>): Promise<void> {
     const ip = session.remoteAddress;
     const cap = this.config.smtp.maxConnectionsPerIp;
     if (cap > 0 && this.applies(ip) && (this.openByIp.get(ip) ?? 0) >= cap) {
@@ -47,15 +49,17 @@ export class SmtpGuard {
       this.log.warn({ sessionId: session.id, remoteAddress: ip }, 'smtp connection refused: too many open from this address');
       throw new AppError('rateLimited', 'too_many_connections', `Too many open connections from your address (at most ${cap}), try again later`);
     }
-    if (this.applies(ip) && !this.connections.hit(ip).allowed) {
+    // The place is taken before the (maybe shared) count answers: two connections at once cannot both get the last one.
+    this.admitted.add(session.id);
+    this.openByIp.set(ip, (this.openByIp.get(ip) ?? 0) + 1);
+    if (this.applies(ip) && !(await this.connections.hit(ip)).allowed) {
+      this.connectionClosed(session);
       this.metrics.connectionRejected();
       this.metrics.limited('smtp_connections');
       this.log.warn({ sessionId: session.id, remoteAddress: session.remoteAddress }, 'smtp connection refused: rate limit');
       throw new AppError('rateLimited', 'rate_limited_connections', 'Too many connections from your address, try again later');
     }
     this.metrics.connectionOpened();
-    this.admitted.add(session.id);
-    this.openByIp.set(ip, (this.openByIp.get(ip) ?? 0) + 1);
   }
 
   /** onClose: frees the session's place in its IP's count. */
@@ -74,9 +78,9 @@ export class SmtpGuard {
   }
 
   /** MAIL FROM: unauthenticated senders get a number of messages per hour (451 4.7.1). */
-  admitMessage(session: GuardSession): void {
+  async admitMessage(session: GuardSession): Promise<void> {
     if (session.user || !this.applies(session.remoteAddress)) return;
-    if (!this.messages.check(session.remoteAddress).allowed) {
+    if (!(await this.messages.check(session.remoteAddress)).allowed) {
       this.metrics.limited('smtp_messages');
       this.log.warn({ sessionId: session.id, remoteAddress: session.remoteAddress }, 'smtp message refused: rate limit');
       throw new AppError('rateLimited', 'rate_limited_messages', 'Too many messages from your address, try again later');
@@ -90,7 +94,10 @@ export class SmtpGuard {
     try {
       const result = await deliver();
       this.metrics.messageProcessed('accepted', bytes, seconds());
-      if (!session.user && this.applies(session.remoteAddress)) this.messages.add(session.remoteAddress);
+      // Counted after the fact: the reply to the sender never waits on a shared store.
+      if (!session.user && this.applies(session.remoteAddress)) {
+        this.messages.add(session.remoteAddress).catch((err) => this.log.warn({ err }, 'could not count a message for its rate limit'));
+      }
       return result;
     } catch (err) {
       const refused = isAppError(err) && err.kind !== 'tempFail';

@@ -11,8 +11,11 @@ import type { WebhookOutbox } from '../storage/mail-store.js';
 import type { WebhookRow } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
 import type { Metrics } from './metrics.js';
+import { WorkLeases } from './work-lease.js';
 
 export const SIGNATURE_HEADER = 'X-ChitBox-Signature';
+
+const CLAIM_BATCH = 5;
 
 /** `sha256=<hex>` of HMAC-SHA256(secret, raw body), like GitHub's X-Hub-Signature-256. */
 export function signBody(secret: string, body: string): string {
@@ -78,9 +81,15 @@ export interface WebhookWorker {
   stop(): Promise<void>;
 }
 
-/** Delivers due outbox rows one at a time, oldest first. */
+/**
+ * Delivers due outbox rows one at a time, oldest first. Rows are claimed
+ * under a lease, so with several instances each row is POSTed by one; rows
+ * claimed but not attempted when the worker stops are handed back.
+ */
 export function startWebhookWorker(config: Config, repo: WebhookOutbox, metrics: Metrics, log: Logger): WebhookWorker {
   const w = config.webhooks;
+  const owner = config.instance.id;
+  const leases = new WorkLeases({ owner, ms: config.queue.leaseMs }, (ids, lease) => repo.renewLeases(ids, lease), log);
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
@@ -101,14 +110,31 @@ export function startWebhookWorker(config: Config, repo: WebhookOutbox, metrics:
         schedule(w.pollMs);
       });
   };
+  let restarted = false;
   const drain = async () => {
-    for (;;) {
-      const due = await repo.due(new Date(), 20);
-      if (due.length === 0 || stopped) return;
-      for (const row of due) {
-        if (stopped) return;
+    // What this instance held when it last stopped short is not being sent by anyone.
+    if (!restarted) await repo.release(owner);
+    restarted = true;
+    while (!stopped) {
+      // A few at a time: rows waiting in one instance's batch are rows another instance could be sending.
+      const claimed = await repo.claimDue(new Date(), CLAIM_BATCH, leases.lease());
+      if (claimed.length === 0) return;
+      await deliverClaimed(claimed);
+    }
+  };
+  const deliverClaimed = async (claimed: WebhookRow[]) => {
+    const waiting = new Set(claimed.map((r) => r.id));
+    leases.hold(waiting);
+    try {
+      for (const row of claimed) {
+        if (stopped) break;
         await deliver(row);
+        waiting.delete(row.id);
+        leases.letGo(row.id);
       }
+    } finally {
+      for (const id of waiting) leases.letGo(id);
+      if (waiting.size > 0) await repo.release(owner, [...waiting]);
     }
   };
   const deliver = async (row: WebhookRow) => {
@@ -139,6 +165,7 @@ export function startWebhookWorker(config: Config, repo: WebhookOutbox, metrics:
       if (timer) clearTimeout(timer);
       inFlight.abort();
       await running;
+      await leases.stop();
     },
   };
 }

@@ -48,7 +48,7 @@ export function createHttpApp(core: Core, opts: HttpAppOptions): Express {
     res.setHeader('X-API-Version', API_VERSION);
     next();
   });
-  app.use('/api', apiRateLimit(config, core.metrics));
+  app.use('/api', apiRateLimit(config, core.metrics, core.counters));
   app.use((req, res, next) => {
     res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' });
     const origin = config.http.corsOrigin;
@@ -70,7 +70,7 @@ export function createHttpApp(core: Core, opts: HttpAppOptions): Express {
 
   app.use('/health', healthRoutes(core, opts.version, opts.smtpConnections));
   app.use('/metrics', metricsRoutes(config, core.metrics));
-  app.use('/api/auth/register', registerRateLimit(config, core.metrics));
+  app.use('/api/auth/register', registerRateLimit(config, core.metrics, core.counters));
   app.use('/api/auth', authRoutes(core));
   app.use('/api/admin', adminRoutes(core, opts.smtpConnections));
   // The seed's paths: the same handlers.

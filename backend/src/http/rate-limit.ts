@@ -7,12 +7,14 @@
 import type { Request, RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../config/config.js';
+import type { CounterStore } from '../core/counters.js';
 import type { Metrics } from '../core/metrics.js';
 import { limitsApply } from '../core/rate-limits.js';
+import { CounterRateStore } from './counter-rate-store.js';
 
 const noop: RequestHandler = (_req, _res, next) => next();
 
-function limiter(config: Config, metrics: Metrics, name: string, opts: {
+function limiter(config: Config, metrics: Metrics, counters: CounterStore, name: string, opts: {
   windowMs: number; limit: number; key?: (req: Request) => string; skipSuccessful?: boolean;
 }): RequestHandler {
   if (opts.limit <= 0) return noop;
@@ -22,6 +24,8 @@ function limiter(config: Config, metrics: Metrics, name: string, opts: {
     standardHeaders: 'draft-7',
     legacyHeaders: true,
     skipSuccessfulRequests: opts.skipSuccessful ?? false,
+    // Counted where the SMTP limits are: shared by every instance with REDIS_URL.
+    store: new CounterRateStore(counters, name),
     ...(opts.key ? { keyGenerator: opts.key } : {}),
     skip: (req) => !limitsApply(req.ip, config.rateLimits.loopbackExempt),
     handler: (_req, res, _next, options) => {
@@ -32,11 +36,11 @@ function limiter(config: Config, metrics: Metrics, name: string, opts: {
 }
 
 /** Every request to the API, per IP per minute. */
-export function apiRateLimit(config: Config, metrics: Metrics): RequestHandler {
-  return limiter(config, metrics, 'http', { windowMs: 60_000, limit: config.rateLimits.httpPerMinute });
+export function apiRateLimit(config: Config, metrics: Metrics, counters: CounterStore): RequestHandler {
+  return limiter(config, metrics, counters, 'http', { windowMs: 60_000, limit: config.rateLimits.httpPerMinute });
 }
 
 /** Register: per IP, every request. */
-export function registerRateLimit(config: Config, metrics: Metrics): RequestHandler {
-  return limiter(config, metrics, 'auth_ip', { windowMs: config.rateLimits.authWindowMs, limit: config.rateLimits.authPerIp });
+export function registerRateLimit(config: Config, metrics: Metrics, counters: CounterStore): RequestHandler {
+  return limiter(config, metrics, counters, 'auth_ip', { windowMs: config.rateLimits.authWindowMs, limit: config.rateLimits.authPerIp });
 }

@@ -2,7 +2,7 @@
 // each socket joins its user's room, and core events are forwarded to that
 // room only. Realtime subscribes to the core; nothing calls it.
 import type http from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/events.js';
 import type { Config } from '../config/config.js';
 import type { Core } from '../core/core.js';
@@ -16,12 +16,19 @@ export interface RealtimeServer {
   close(): Promise<void>;
 }
 
+/**
+ * adapter: Socket.IO's Redis adapter when several instances share events (an
+ * emit to a room reaches that room's sockets on every instance); null: this
+ * process's sockets are all there are.
+ */
 export function startRealtime(
   httpServer: http.Server, core: Pick<Core, 'accounts' | 'events' | 'metrics' | 'chat' | 'mailbox'>, config: Pick<Config, 'http'>,
+  adapter: ServerOptions['adapter'] | null = null,
 ): RealtimeServer {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
     serveClient: false,
     cors: config.http.corsOrigin ? { origin: config.http.corsOrigin } : undefined,
+    ...(adapter ? { adapter } : {}),
   });
 
   io.use((socket, next) => {
@@ -39,7 +46,9 @@ export function startRealtime(
   });
   io.on('connection', (socket) => void socket.join(roomOf(socket.data.userId as number)));
   const detachChat = attachChat(io, core.chat, core.events, roomOf);
-  const isListening = (userId: number) => (io.sockets.adapter.rooms.get(roomOf(userId))?.size ?? 0) > 0;
+  const listensHere = (userId: number) => (io.sockets.adapter.rooms.get(roomOf(userId))?.size ?? 0) > 0;
+  // With other instances, the user's sockets may be on any of them: always emit.
+  const isListening = (userId: number) => adapter !== null || listensHere(userId);
 
   const unsubscribe = [
     core.events.subscribe('message.stored', ({ message, committedAt }) => {
@@ -47,7 +56,7 @@ export function startRealtime(
       if (!isListening(message.userId)) return;
       void core.mailbox.servable([message]).then(([servable]) => {
         io.to(roomOf(message.userId)).emit('new_email', presentNewEmail(servable!));
-        core.metrics.emitLatency(Number(process.hrtime.bigint() - committedAt) / 1e9);
+        if (listensHere(message.userId)) core.metrics.emitLatency(Number(process.hrtime.bigint() - committedAt) / 1e9);
       });
     }),
     core.events.subscribe('message.updated', ({ userId, message, previousFolderId }) => {

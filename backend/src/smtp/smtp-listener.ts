@@ -77,16 +77,17 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     logger: false,
 
     onConnect(session, callback) {
-      try {
-        guard?.admitConnection(session);
-      } catch (err) {
-        return callback(toSmtpError(err));
-      }
-      // Password AUTH is offered only where the password cannot be read on the way: TLS or this host.
-      if (!cleartextAuthAllowed(session)) session.disabledCommands = [...disabledCommands, 'AUTH'];
-      totalConnections++;
-      deadlines.progress(session.id, false);
-      callback();
+      // The connection counts may be shared with other instances (Redis): asked, not looked up.
+      (guard ? guard.admitConnection(session) : Promise.resolve()).then(
+        () => {
+          // Password AUTH is offered only where the password cannot be read on the way: TLS or this host.
+          if (!cleartextAuthAllowed(session)) session.disabledCommands = [...disabledCommands, 'AUTH'];
+          totalConnections++;
+          deadlines.progress(session.id, false);
+          callback();
+        },
+        (err) => callback(toSmtpError(err)),
+      );
     },
 
     onClose(session) {
@@ -119,17 +120,18 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
     onMailFrom(address, session, callback) {
       try {
         checkParameters('MAIL FROM', address.args, mailParameters(session.secure));
-        guard?.admitMessage(sessionInfo(session));
       } catch (err) {
         return callback(toSmtpError(err));
       }
-      core.checkSender(address.address, sessionInfo(session)).then(
-        () => {
-          deadlines.progress(session.id, !!session.user);
-          callback();
-        },
-        (err) => callback(toSmtpError(err)),
-      );
+      (guard ? guard.admitMessage(sessionInfo(session)) : Promise.resolve())
+        .then(() => core.checkSender(address.address, sessionInfo(session)))
+        .then(
+          () => {
+            deadlines.progress(session.id, !!session.user);
+            callback();
+          },
+          (err) => callback(toSmtpError(err)),
+        );
     },
 
     onRcptTo(address, session, callback) {

@@ -286,15 +286,31 @@ export interface BlobStore {
 export type RetryResult = { ok: true; row: QueueRow } | { ok: false; reason: 'not_found' | 'in_progress' | 'already_sent' };
 export type DropResult = { ok: true } | { ok: false; reason: 'not_found' | 'in_progress' };
 
+/**
+ * Claimed work (a queue row, a webhook delivery) is held by one instance
+ * until `until`; the holder renews it while it works. A row whose lease ran
+ * out belongs to an instance that died, and the next claim takes it over.
+ */
+export interface Lease {
+  owner: string;
+  until: Date;
+}
+
 export interface OutboundStore {
-  /** marks up to `limit` due rows 'sending' (one attempt more) and returns them */
-  claimDue(now: Date, limit: number): Promise<OutboundRecord[]>;
+  /**
+   * Marks up to `limit` rows 'sending' for the lease's owner (one attempt
+   * more) and returns them: due rows, and rows whose lease ran out before
+   * `now`. Each row goes to one claimer, also when instances claim at once.
+   */
+  claimDue(now: Date, limit: number, lease: Lease): Promise<OutboundRecord[]>;
+  /** moves the lease of those rows the owner still holds on to lease.until; the ids it still holds */
+  renewLeases(ids: readonly number[], lease: Lease): Promise<number[]>;
   markSent(id: number, note?: string | null): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;
   /** back to the queue for the recipients still pending, at `at` */
   scheduleRetry(id: number, recipients: string[], at: Date, error: string): Promise<void>;
-  /** crash recovery: rows left 'sending' are due again now; how many */
-  recoverInterrupted(now: Date): Promise<number>;
+  /** a restart: rows this owner held when it stopped (it was cut off mid-send) are due again now; how many */
+  recoverInterrupted(owner: string, now: Date): Promise<number>;
   get(id: number): Promise<OutboundRecord | null>;
   /** newest first */
   list(filter?: { userId?: number; status?: OutboundStatus }, limit?: number): Promise<OutboundRecord[]>;
@@ -344,7 +360,14 @@ export interface ChatStore {
 /** The webhook outbox: an event is a row first, so a receiver that is down loses nothing. */
 export interface WebhookOutbox {
   enqueue(event: string, payload: string): Promise<number>;
-  due(now: Date, limit: number): Promise<WebhookRow[]>;
+  /** like OutboundStore.claimDue, oldest first; attempts count deliveries made (mark* sets them) */
+  claimDue(now: Date, limit: number, lease: Lease): Promise<WebhookRow[]>;
+  renewLeases(ids: readonly number[], lease: Lease): Promise<number[]>;
+  /**
+   * hands back claimed rows the owner did not attempt (a stop), or all it
+   * holds (a restart: it was cut off); due again at once, for anyone
+   */
+  release(owner: string, ids?: readonly number[]): Promise<void>;
   markSent(id: number, attempts: number): Promise<void>;
   markRetry(id: number, attempts: number, at: Date, error: string): Promise<void>;
   markFailed(id: number, attempts: number, error: string): Promise<void>;

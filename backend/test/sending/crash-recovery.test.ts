@@ -14,6 +14,7 @@ import { startRelaySink, waitFor, type RelaySink } from './relay-sink.js';
 let sink: RelaySink;
 let dataDir: string;
 
+// A start takes seconds on a quiet machine and a good deal longer on a busy one.
 const startChild = () =>
   spawnChitbox({
     DATA_DIR: dataDir,
@@ -21,7 +22,7 @@ const startChild = () =>
     SMTP_RELAY_PORT: String(sink.port),
     QUEUE_RETRY_MIN_MS: '100',
     QUEUE_POLL_MS: '50',
-  });
+  }, 90_000);
 
 beforeAll(async () => {
   sink = await startRelaySink();
@@ -64,5 +65,5 @@ describe('outbound queue crash recovery', () => {
     expect(msg!.to).toEqual(['far@ext.test']);
     expect(msg!.raw.toString('latin1')).toContain('Subject: survives a crash');
     await second.stop();
-  });
+  }, 240_000);
 });

@@ -8,6 +8,8 @@ export interface RelayedMessage {
   from: string;
   to: string[];
   raw: Buffer;
+  /** the name the sender gave in EHLO/HELO */
+  helo: string;
 }
 
 export type RelayBehavior = 'accept' | 'tempfail' | 'permfail' | 'hang';
@@ -58,6 +60,7 @@ export async function startRelaySink(): Promise<RelaySink> {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks),
+          helo: session.hostNameAppearsAs,
         });
         callback(null, 'Queued');
       });

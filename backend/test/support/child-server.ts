@@ -31,7 +31,7 @@ export async function spawnChitbox(env: Record<string, string> & { DATA_DIR: str
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.CHILD_LOG_LEVEL ?? 'silent',
       PORT: '0',
       HTTP_HOST: '127.0.0.1',
       SMTP_SERVER_PORT: '0',

@@ -10,6 +10,7 @@ import { startChitbox, type RunningChitbox } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { databaseEnv } from './pg-test-db.js';
+import { dropKeys, testPrefix } from './redis-fixture.js';
 
 export interface TestServer {
   chitbox: RunningChitbox;
@@ -42,7 +43,10 @@ export const PASSWORD = 'correct horse battery';
 
 export async function startTestServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
   const dir = dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'chitbox-test-')));
+  // CI's second run sets it: every server then shares its events, counters and presence through Redis, under a prefix of its own.
+  const redisPrefix = process.env.CHITBOX_TEST_REDIS_URL ? testPrefix() : null;
   const config = loadConfig({
+    ...(redisPrefix ? { REDIS_URL: process.env.CHITBOX_TEST_REDIS_URL, REDIS_KEY_PREFIX: redisPrefix } : {}),
     NODE_ENV: 'test',
     DATA_DIR: dir,
     PORT: '0',
@@ -98,6 +102,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
       for (const s of sockets) s.disconnect();
       for (const t of transports) t.close();
       await chitbox.stop();
+      if (redisPrefix) await dropKeys(redisPrefix);
       if (!dataDir) await fs.rm(dir, { recursive: true, force: true });
     },
   };

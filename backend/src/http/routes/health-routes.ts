@@ -1,7 +1,8 @@
 // GET /health: liveness and the few numbers an operator checks first; 503
 // with status "unhealthy" and the problems named when the core's health
 // check fails (core/health.ts). An enabled spam or virus scanner that does
-// not answer makes it "degraded", still 200, with the scanner named.
+// not answer makes it "degraded", still 200, with the scanner named; so does
+// Redis down. It names the instance, the database engine and Redis's state.
 import { Router } from 'express';
 import type { Core } from '../../core/core.js';
 
@@ -24,6 +25,9 @@ export function healthRoutes(core: Pick<Core, 'health'>, version: string, connec
       memory: { allocated_mb: mb(mem.rss), heap_mb: mb(mem.heapUsed) },
       pipeline: { in_flight: report.pipeline.inFlight, oldest_ms: report.pipeline.oldestMs },
       scanners: report.scanners,
+      instance: report.instance,
+      database: report.database,
+      redis: report.redis,
       ...(report.problems.length > 0 ? { problems: report.problems } : {}),
     });
   });

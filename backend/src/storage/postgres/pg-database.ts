@@ -43,6 +43,24 @@ function postgresPrismaClient(): PrismaClientClass {
 // that row (a delete, say) would fail again and again while mail arrives.
 // What must hold across instances holds through row locks and conditional
 // writes (a status moved only from where it may move, a receipt's unique key).
+// Across instances two transactions may still deadlock (40P01) or, where a
+// repository asks for it, fail to serialise (40001): those run again.
+const WRITE_ATTEMPTS = 8;
+/**
+ * P2034 from Prisma's query engine; through @prisma/adapter-pg the same
+ * refusal (SQLSTATE 40001, or 40P01 for a deadlock) comes as a
+ * DriverAdapterError whose cause carries the code.
+ */
+export function isSerializationFailure(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { originalCode?: unknown; kind?: unknown } } | null;
+  if (e?.code === 'P2034') return true;
+  const code = e?.cause?.originalCode;
+  return code === '40001' || code === '40P01' || e?.cause?.kind === 'TransactionWriteConflict';
+}
+
+/** A short random pause before running again, so the transactions that collided do not collide again. */
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
+
 class WriteQueue {
   private last: Promise<unknown> = Promise.resolve();
 
@@ -61,7 +79,17 @@ export async function openPgDatabase(opts: PgDatabaseOptions): Promise<PgDatabas
   const prisma = new PrismaClientPg({ adapter: new PrismaPg(connection) });
   await prisma.$connect();
   const writes = new WriteQueue();
-  const write: PgDatabase['write'] = (fn) => writes.run(() => prisma.$transaction((tx) => fn(tx), { timeout: 60_000, maxWait: 60_000 }));
+  const write: PgDatabase['write'] = (fn) =>
+    writes.run(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await prisma.$transaction((tx) => fn(tx), { timeout: 60_000, maxWait: 60_000 });
+        } catch (err) {
+          if (attempt >= WRITE_ATTEMPTS || !isSerializationFailure(err)) throw err;
+          await backoff(attempt);
+        }
+      }
+    });
   return {
     read: prisma,
     write,

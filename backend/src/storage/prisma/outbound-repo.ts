@@ -1,9 +1,10 @@
 // The outbound queue (table outbound_queue): one row per submitted message
 // with external recipients, for the queue worker and for operators. The raw
 // bytes live in the blob store; a row in an active state keeps its blob alive.
-import type { DropResult, OutboundStore, RetryResult } from '../mail-store.js';
+import type { DropResult, Lease, OutboundStore, RetryResult } from '../mail-store.js';
 import type { OutboundRecord, OutboundStatus, QueueRow } from '../records.js';
 import type { PrismaDatabase } from './prisma-database.js';
+import { claimable, claimRead, heldBy, inOrderOf, leaseColumns, noLease } from './work-leases.js';
 
 /** A row as the database holds it (recipients as JSON text). */
 type OutboundRow = Omit<OutboundRecord, 'recipients' | 'status'> & { recipients: string; status: string };
@@ -35,44 +36,50 @@ export class OutboundRepo implements OutboundStore {
     private readonly releaseBlobs: (hashes: string[]) => Promise<void>,
   ) {}
 
-  /** Marks up to `limit` due rows 'sending' (one attempt more) and returns them. */
-  async claimDue(now: Date, limit: number): Promise<OutboundRecord[]> {
+  async claimDue(now: Date, limit: number, lease: Lease): Promise<OutboundRecord[]> {
     return this.db.write(async (tx) => {
-      const due = await tx.outboundMessage.findMany({
-        where: { status: { in: ['pending', 'retry'] }, nextAttemptAt: { lte: now } },
-        orderBy: [{ nextAttemptAt: 'asc' }, { id: 'asc' }],
-        take: limit,
+      const ids = (await tx.outboundMessage.findMany(claimRead(now, limit))).map((r) => r.id);
+      if (ids.length === 0) return [];
+      const claimed = await tx.outboundMessage.updateManyAndReturn({
+        where: { id: { in: ids }, ...claimable(now) },
+        data: { ...leaseColumns(lease), attempts: { increment: 1 } },
       });
-      if (due.length === 0) return [];
-      await tx.outboundMessage.updateMany({
-        where: { id: { in: due.map((r) => r.id) } },
-        data: { status: 'sending', attempts: { increment: 1 } },
-      });
-      return due.map((r) => toOutboundRecord({ ...r, status: 'sending', attempts: r.attempts + 1 }));
+      return inOrderOf(ids, claimed).map(toOutboundRecord);
     });
   }
 
+  async renewLeases(ids: readonly number[], lease: Lease): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.write((tx) =>
+      tx.outboundMessage.updateManyAndReturn({ where: heldBy(ids, lease.owner), data: { leaseUntil: lease.until }, select: { id: true } }),
+    );
+    return rows.map((r) => r.id);
+  }
+
   async markSent(id: number, note: string | null = null): Promise<void> {
-    await this.db.write((tx) => tx.outboundMessage.update({ where: { id }, data: { status: 'sent', lastError: note } }));
+    await this.db.write((tx) => tx.outboundMessage.update({ where: { id }, data: { status: 'sent', lastError: note, ...noLease } }));
   }
 
   async markFailed(id: number, error: string): Promise<void> {
-    await this.db.write((tx) => tx.outboundMessage.update({ where: { id }, data: { status: 'failed', lastError: error } }));
+    await this.db.write((tx) => tx.outboundMessage.update({ where: { id }, data: { status: 'failed', lastError: error, ...noLease } }));
   }
 
   async scheduleRetry(id: number, recipients: string[], at: Date, error: string): Promise<void> {
     await this.db.write((tx) =>
       tx.outboundMessage.update({
         where: { id },
-        data: { status: 'retry', recipients: JSON.stringify(recipients), nextAttemptAt: at, lastError: error },
+        data: { status: 'retry', recipients: JSON.stringify(recipients), nextAttemptAt: at, lastError: error, ...noLease },
       }),
     );
   }
 
-  /** Crash recovery: a row left 'sending' was cut off mid-attempt; try it again now. */
-  async recoverInterrupted(now: Date): Promise<number> {
+  /** A restart: what this instance held was cut off mid-attempt; try it again now rather than after the lease. */
+  async recoverInterrupted(owner: string, now: Date): Promise<number> {
     const { count } = await this.db.write((tx) =>
-      tx.outboundMessage.updateMany({ where: { status: 'sending' }, data: { status: 'retry', nextAttemptAt: now } }),
+      tx.outboundMessage.updateMany({
+        where: { status: 'sending', leaseOwner: owner },
+        data: { status: 'retry', nextAttemptAt: now, ...noLease },
+      }),
     );
     return count;
   }
@@ -112,7 +119,7 @@ export class OutboundRepo implements OutboundStore {
       if (!row) return { ok: false, reason: 'not_found' };
       if (row.status === 'sending') return { ok: false, reason: 'in_progress' };
       if (row.status === 'sent') return { ok: false, reason: 'already_sent' };
-      const updated = await tx.outboundMessage.update({ where: { id }, data: { status: 'retry', nextAttemptAt: new Date() } });
+      const updated = await tx.outboundMessage.update({ where: { id }, data: { status: 'retry', nextAttemptAt: new Date(), ...noLease } });
       return { ok: true, row: toQueueRow(updated) };
     });
   }

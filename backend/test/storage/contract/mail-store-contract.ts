@@ -319,21 +319,26 @@ export function describeMailStoreContract(engine: string, open: () => Promise<En
     });
 
     describe('outbound queue', () => {
+      const later = (ms: number) => new Date(Date.now() + ms);
+      const leaseOf = (owner: string, untilMs = 60_000) => ({ owner, until: later(untilMs) });
+
       it('claims due rows once, retries, fails, recovers and drops', async () => {
         const { outboundId } = await deliver(Buffer.from('q\r\n'), [draft(bob, inbox)], [], { userId: bob.id, mailFrom: 'bob@example.test', recipients: ['x@far.test', 'y@far.test'] });
         const id = outboundId!;
-        const claimed = await store.outbound.claimDue(new Date(Date.now() + 1000), 100);
+        const claimed = await store.outbound.claimDue(later(1000), 100, leaseOf('a'));
         expect(claimed.find((r) => r.id === id)).toMatchObject({ status: 'sending', attempts: 1 });
-        expect((await store.outbound.claimDue(new Date(Date.now() + 1000), 100)).find((r) => r.id === id)).toBeUndefined();
+        expect((await store.outbound.claimDue(later(1000), 100, leaseOf('b'))).find((r) => r.id === id)).toBeUndefined();
         expect(await store.outbound.retryNow(id)).toEqual({ ok: false, reason: 'in_progress' });
         expect(await store.outbound.drop(id)).toEqual({ ok: false, reason: 'in_progress' });
-        await store.outbound.scheduleRetry(id, ['y@far.test'], new Date(Date.now() + 3_600_000), '451 later');
+        await store.outbound.scheduleRetry(id, ['y@far.test'], later(3_600_000), '451 later');
         expect(await store.outbound.get(id)).toMatchObject({ status: 'retry', recipients: ['y@far.test'], lastError: '451 later' });
-        expect((await store.outbound.claimDue(new Date(), 100)).find((r) => r.id === id)).toBeUndefined();
+        expect((await store.outbound.claimDue(new Date(), 100, leaseOf('a'))).find((r) => r.id === id)).toBeUndefined();
         const retried = await store.outbound.retryNow(id);
         expect(retried.ok && retried.row).toMatchObject({ id, status: 'retry', attempts: 1 });
-        await store.outbound.claimDue(new Date(Date.now() + 1000), 100);
-        expect(await store.outbound.recoverInterrupted(new Date())).toBeGreaterThanOrEqual(1);
+        await store.outbound.claimDue(later(1000), 100, leaseOf('a'));
+        // Another instance's restart leaves a's row alone; a's own restart takes it back.
+        expect(await store.outbound.recoverInterrupted('b', new Date())).toBe(0);
+        expect(await store.outbound.recoverInterrupted('a', new Date())).toBeGreaterThanOrEqual(1);
         expect((await store.outbound.get(id))!.status).toBe('retry');
         await store.outbound.markFailed(id, '550 no');
         expect((await store.outbound.page('failed', 0, 10)).items.map((r) => r.id)).toContain(id);
@@ -350,21 +355,86 @@ export function describeMailStoreContract(engine: string, open: () => Promise<En
         expect(await store.outbound.get(outboundId!)).toMatchObject({ status: 'sent', lastError: 'refused: z@far.test' });
         expect(await store.outbound.retryNow(outboundId!)).toEqual({ ok: false, reason: 'already_sent' });
       });
+
+      it('gives each row to one of many claimers at once, oldest first', async () => {
+        const ids: number[] = [];
+        for (let i = 0; i < 12; i++) {
+          const { outboundId } = await deliver(Buffer.from(`race ${i}\r\n`), [draft(bob, inbox)], [], { userId: bob.id, mailFrom: 'bob@example.test', recipients: ['x@far.test'] });
+          ids.push(outboundId!);
+        }
+        const claims = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => store.outbound.claimDue(later(1000), 5, leaseOf(owner))));
+        const got = claims.flat().map((r) => r.id).filter((id) => ids.includes(id));
+        expect(got.length).toBe(new Set(got).size);
+        for (const c of claims) {
+          const own = c.map((r) => r.id);
+          expect(own).toEqual([...own].sort((x, y) => x - y));
+        }
+        // Whatever the race left unclaimed is still there for the next claim.
+        const rest = await store.outbound.claimDue(later(1000), 100, leaseOf('e'));
+        expect([...got, ...rest.map((r) => r.id)].filter((id) => ids.includes(id)).sort((x, y) => x - y)).toEqual(ids);
+        for (const id of ids) await store.outbound.markSent(id);
+      });
+
+      it('takes over a row whose holder stopped renewing once its lease ran out, not before', async () => {
+        const { outboundId } = await deliver(Buffer.from('lease\r\n'), [draft(bob, inbox)], [], { userId: bob.id, mailFrom: 'bob@example.test', recipients: ['x@far.test'] });
+        const id = outboundId!;
+        const t0 = later(1000);
+        const at = (ms: number) => new Date(t0.getTime() + ms);
+        expect((await store.outbound.claimDue(t0, 100, { owner: 'dead', until: at(30_000) })).map((r) => r.id)).toContain(id);
+        // The holder renews while it is alive; a renewal by another owner holds nothing.
+        expect(await store.outbound.renewLeases([id], { owner: 'dead', until: at(60_000) })).toEqual([id]);
+        expect(await store.outbound.renewLeases([id], { owner: 'other', until: at(600_000) })).toEqual([]);
+        expect((await store.outbound.claimDue(at(59_000), 100, { owner: 'other', until: at(120_000) })).map((r) => r.id)).not.toContain(id);
+        const taken = (await store.outbound.claimDue(at(60_000), 100, { owner: 'other', until: at(120_000) })).find((r) => r.id === id);
+        expect(taken).toMatchObject({ status: 'sending', attempts: 2 });
+        // The dead holder's lease is gone: its late renewal holds nothing.
+        expect(await store.outbound.renewLeases([id], { owner: 'dead', until: at(900_000) })).toEqual([]);
+        await store.outbound.markSent(id);
+        expect(await store.outbound.renewLeases([id], { owner: 'other', until: at(900_000) })).toEqual([]);
+      });
     });
 
     describe('webhook outbox', () => {
-      it('hands out due rows and records each outcome', async () => {
+      const lease = (owner: string, until = new Date(Date.now() + 60_000)) => ({ owner, until });
+
+      it('hands out due rows once and records each outcome', async () => {
         const id = await store.webhooks.enqueue('user.created', '{"event":"user.created"}');
-        const due = await store.webhooks.due(new Date(Date.now() + 1000), 100);
+        const due = await store.webhooks.claimDue(new Date(Date.now() + 1000), 100, lease('a'));
         expect(due.find((r) => r.id === id)).toEqual({ id, event: 'user.created', payload: '{"event":"user.created"}', attempts: 0 });
+        expect((await store.webhooks.claimDue(new Date(Date.now() + 1000), 100, lease('b'))).find((r) => r.id === id)).toBeUndefined();
         await store.webhooks.markRetry(id, 1, new Date(Date.now() + 3_600_000), 'timeout');
-        expect((await store.webhooks.due(new Date(), 100)).find((r) => r.id === id)).toBeUndefined();
+        expect((await store.webhooks.claimDue(new Date(), 100, lease('a'))).find((r) => r.id === id)).toBeUndefined();
         await store.webhooks.markFailed(id, 2, 'HTTP 500');
         const other = await store.webhooks.enqueue('auth.failed', '{}');
         await store.webhooks.markSent(other, 1);
         const counts = await store.webhooks.countByStatus();
         expect(counts.failed).toBeGreaterThanOrEqual(1);
         expect(counts.sent).toBeGreaterThanOrEqual(1);
+      });
+
+      it('takes over an expired lease, and hands back what a stopping holder did not attempt', async () => {
+        const id = await store.webhooks.enqueue('user.created', '{"n":1}');
+        const t0 = new Date(Date.now() + 1000);
+        const at = (ms: number) => new Date(t0.getTime() + ms);
+        expect((await store.webhooks.claimDue(t0, 100, lease('dead', at(10_000)))).map((r) => r.id)).toContain(id);
+        expect((await store.webhooks.claimDue(at(9_000), 100, lease('b', at(20_000)))).map((r) => r.id)).not.toContain(id);
+        expect((await store.webhooks.claimDue(at(10_000), 100, lease('b', at(20_000)))).map((r) => r.id)).toContain(id);
+        expect(await store.webhooks.renewLeases([id], lease('dead', at(30_000)))).toEqual([]);
+        expect(await store.webhooks.renewLeases([id], lease('b', at(30_000)))).toEqual([id]);
+        // Handing back: only the holder can, and then anyone may claim it at once.
+        await store.webhooks.release('dead', [id]);
+        expect((await store.webhooks.claimDue(at(11_000), 100, lease('c', at(40_000)))).map((r) => r.id)).not.toContain(id);
+        await store.webhooks.release('b', [id]);
+        expect((await store.webhooks.claimDue(at(11_000), 100, lease('c', at(40_000)))).find((r) => r.id === id)).toMatchObject({ attempts: 0 });
+        // A restart hands back all the restarting owner holds, and nothing of others'.
+        const other = await store.webhooks.enqueue('user.created', '{"n":2}');
+        expect((await store.webhooks.claimDue(at(12_000), 100, lease('d', at(50_000)))).map((r) => r.id)).toContain(other);
+        await store.webhooks.release('c');
+        const free = (await store.webhooks.claimDue(at(12_000), 100, lease('e', at(50_000)))).map((r) => r.id);
+        expect(free).toContain(id);
+        expect(free).not.toContain(other);
+        await store.webhooks.markSent(id, 1);
+        await store.webhooks.markSent(other, 1);
       });
     });
 
