@@ -3,6 +3,7 @@ import type { FolderKind } from '../../contracts/api.js';
 import { DuplicateKey, type FolderStore } from '../mail-store.js';
 import type { FolderRecord, FolderWithCounts } from '../records.js';
 import { moveInto } from './imap-counters.js';
+import { refreshSummaries } from './summary-refresh.js';
 import { isUniqueViolation, type PrismaDatabase } from './prisma-database.js';
 
 const ORDER: Record<string, number> = { inbox: 0, sent: 1, drafts: 2, archive: 3, spam: 4, trash: 5, custom: 6 };
@@ -58,8 +59,10 @@ export class FolderRepo implements FolderStore {
     return this.db.write(async (tx) => {
       const folder = await tx.folder.findFirst({ where: { id: folderId, userId }, select: { id: true } });
       if (!folder) return false;
-      const mail = await tx.mailMessage.findMany({ where: { folderId }, select: { id: true }, orderBy: { uid: 'asc' } });
+      const mail = await tx.mailMessage.findMany({ where: { folderId }, select: { id: true, threadId: true }, orderBy: { uid: 'asc' } });
       await moveInto(tx, userId, mailTo, mail.map((m) => m.id));
+      // The mail's thread summaries and counters follow it into mailTo, in this transaction.
+      await refreshSummaries(tx, mail.flatMap((m) => [{ threadId: m.threadId, folderId }, { threadId: m.threadId, folderId: mailTo }]));
       await tx.folder.delete({ where: { id: folderId } });
       return true;
     });
