@@ -7,6 +7,7 @@ import { createBody, domainBody, domainParam, offsetQuery, queueQuery, updateBod
 import { loginBody, registerBody } from '../routes/auth-routes.js';
 import { presenceQuery, settingsBody } from '../routes/chat-routes.js';
 import { composeBody } from '../routes/compose-routes.js';
+import { folderBody } from '../routes/folder-routes.js';
 import { exportQuery } from '../routes/mailbox-transfer-routes.js';
 import { messageChangeBody } from '../routes/message-routes.js';
 import { searchQuery } from '../routes/search-routes.js';
@@ -40,6 +41,9 @@ export const OPERATIONS: Record<string, Operation> = {
   'POST /api/auth/login': { summary: 'Sign in; answers {token, user}', tag: 'auth', auth: 'none', body: loginBody, ok: [200, 'Signed in'] },
   'GET /api/auth/me': user('The signed-in user', 'auth'),
   'GET /api/folders': user('Folders with unread and total counts', 'mail'),
+  'POST /api/folders': user('Creates a custom folder (nest with "/"); 409 for a taken name', 'mail', { body: folderBody, ok: [201, 'Created'] }),
+  'PATCH /api/folders/:id': user('Renames a custom folder and its subfolders; 409 for a system folder', 'mail', { ...id, body: folderBody }),
+  'DELETE /api/folders/:id': user('Deletes a custom folder; its mail goes to Trash', 'mail', { ...id, ok: [204, 'Deleted'] }),
   'GET /api/folders/:id/messages': user('A folder\'s messages, newest first, by cursor', 'mail', { ...id, query: pageQuery }),
   'GET /api/folders/:id/threads': user('A folder\'s conversations, newest first, by cursor', 'mail', { ...id, query: pageQuery }),
   'GET /api/folders/:id/export': user('The folder as an mboxrd stream', 'import-export', { ...id, query: exportQuery, okType: 'application/mbox' }),

@@ -48,7 +48,7 @@ export function folderRoutes(core: Pick<Core, 'mailbox'>): Router {
   return r;
 }
 
-const folderBody = z.object({ name: z.string().min(1).max(MAX_FOLDER_NAME) });
+export const folderBody = z.object({ name: z.string().min(1).max(MAX_FOLDER_NAME) });
 
 function pageOf(req: Request) {
   const { id } = parseInput(folderParam, req.params, 'path');
