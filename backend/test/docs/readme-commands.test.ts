@@ -111,7 +111,11 @@ async function waitForText(output: () => string, text: string): Promise<boolean>
   return false;
 }
 
-describe('the README, followed top to bottom on a fresh server', () => {
+// The README is written for a fresh clone: SQLite in ./data, which its CLI and
+// test-smtp.ts commands open. The PostgreSQL run of the suite leaves it to the SQLite run.
+const onPostgres = process.env.CHITBOX_TEST_DATABASE === 'postgresql';
+
+describe.skipIf(onPostgres)('the README, followed top to bottom on a fresh server', () => {
   beforeAll(async () => {
     work = scratchCheckout();
     await startServer();
