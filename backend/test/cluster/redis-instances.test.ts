@@ -64,7 +64,7 @@ describe.skipIf(unavailable !== null)('two instances sharing Redis', () => {
   });
 
   it('reports the instance, the database engine and Redis on /health', async () => {
-    expect(await health(a)).toMatchObject({ status: 'healthy', instance: 'instance-a', database: 'sqlite', redis: 'up' });
+    expect(await health(a)).toMatchObject({ status: 'healthy', instance: 'instance-a', database: process.env.CHITBOX_TEST_DATABASE === 'postgresql' ? 'postgresql' : 'sqlite', redis: 'up' });
     expect(await health(b)).toMatchObject({ instance: 'instance-b', redis: 'up' });
   });
 

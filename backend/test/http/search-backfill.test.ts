@@ -33,7 +33,11 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): P
   }
 }
 
-describe('search index backfill', { timeout: 180_000 }, () => {
+// It drops SQLite's FTS5 objects to make mail older than the index; PostgreSQL's
+// backfill (PgSearchIndex) has no such test yet.
+const onPostgres = process.env.CHITBOX_TEST_DATABASE === 'postgresql';
+
+describe.skipIf(onPostgres)('search index backfill', { timeout: 180_000 }, () => {
   it('indexes mail stored before the migration, and keeps indexing new mail', async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'chitbox-backfill-'));
     server = await startTestServer({}, dataDir);

@@ -37,7 +37,8 @@ describe('restart', () => {
     const first = await start();
     try {
       // Every committed migration (one today), and only on this first start.
-      const committed = (await fs.readdir(path.join(ROOT, 'prisma/migrations'), { withFileTypes: true })).filter((d) => d.isDirectory());
+      const migrationsDir = process.env.CHITBOX_TEST_DATABASE === 'postgresql' ? 'prisma/postgresql/migrations' : 'prisma/migrations';
+      const committed = (await fs.readdir(path.join(ROOT, migrationsDir), { withFileTypes: true })).filter((d) => d.isDirectory());
       expect(committed.length).toBeGreaterThanOrEqual(1);
       expect(first.migrations).toBe(committed.length);
       const reg = await apiOf(first.api).post('/api/auth/register', { email: 'bob@example.test', password: PASSWORD });
