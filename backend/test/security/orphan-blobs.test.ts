@@ -21,7 +21,8 @@ async function orphan(dir: string, content: string, ageMs: number): Promise<stri
   return sha;
 }
 
-it('removes old unreferenced blob files at start, keeps young ones and every referenced one', async () => {
+// Blob files are the SQLite engine's; on PostgreSQL blobs are rows written in the delivery's transaction.
+it.skipIf(process.env.CHITBOX_TEST_DATABASE === 'postgresql')('removes old unreferenced blob files at start, keeps young ones and every referenced one', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'chitbox-orphans-'));
   try {
     let server = await startTestServer({}, dir);
