@@ -111,11 +111,18 @@ describe('outbound relay', () => {
     sink.rcptReplies.clear();
     await sink.waitFor(() => sink.received.length > before + 1, 'the deferred recipient');
     expect(sink.received.at(-1)!.to).toEqual(['later@ext.test']);
+    // The row is marked sent (and message.sent published) after the relay's reply: wait for it, so it does not reach the next test.
+    const { bytes } = await sentCopy('split');
+    const row = (await queue().list({}, 1000)).find((r) => r.rawSha256 === sha(bytes))!;
+    await waitFor(async () => (await queue().get(row.id))!.status === 'sent', 'status sent');
   });
 
   it('publishes message.sent only once a recipient was accepted: not while every one is deferred (4xx)', async () => {
     const sent: string[][] = [];
-    const off = server.chitbox.core.events.subscribe('message.sent', (e) => void sent.push(e.recipients));
+    // Only this message's events: an earlier test's row may still be finishing.
+    const off = server.chitbox.core.events.subscribe('message.sent', (e) => {
+      if (e.recipients.some((r) => r.startsWith('wait'))) sent.push(e.recipients);
+    });
     try {
       sink.rcptReplies.set('wait1@ext.test', 451);
       sink.rcptReplies.set('wait2@ext.test', 451);
