@@ -27,6 +27,7 @@ import { launchChromium } from '../../frontend/e2e/harness/browser.js';
 import { signIn, threadRow } from '../../frontend/e2e/harness/inbox-page.js';
 import { buildChitbox, startChitbox } from './bench-targets.js';
 import { findFreePort } from './child-server.js';
+import { lagP99FromMetrics } from './event-loop-lag.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const PASSWORD = 'correct horse battery';
@@ -173,11 +174,10 @@ async function benchLoad(): Promise<LoadResult> {
   try {
     const api = { baseUrl: target.api!.baseUrl };
     const metrics = async () => (await fetch(`${api.baseUrl}/metrics`)).text();
-    const lagP99Ms = (text: string) => Number(/^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text)?.[1]) * 1000;
     // Users in pairs, each pair sharing one conversation.
     const users: Array<{ email: string; token: string; threadId: number }> = [];
     for (let i = 0; i < SOCKETS; i++) {
-      const email = `u${i}@load.test`;
+      const email = `u${i}@bench.test`;
       users.push({ email, token: await register(api, email, `User ${i}`), threadId: 0 });
     }
     for (let i = 0; i < SOCKETS; i += 2) {
@@ -201,7 +201,7 @@ async function benchLoad(): Promise<LoadResult> {
     // Idle with every socket connected: the floor on this machine now.
     await metrics();
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
-    const idleLagP99Ms = lagP99Ms(await metrics());
+    const idleLagP99Ms = lagP99FromMetrics(await metrics());
 
     // Every user types once per 2 s, spread evenly; a few sockets a second go and come back.
     let typingSent = 0;
@@ -229,7 +229,7 @@ async function benchLoad(): Promise<LoadResult> {
     }, 200);
     await metrics(); // resets the lag histogram
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
-    const loadLagP99Ms = lagP99Ms(await metrics());
+    const loadLagP99Ms = lagP99FromMetrics(await metrics());
     clearInterval(typer);
     clearInterval(churn);
     return { sockets: SOCKETS, idleLagP99Ms, loadLagP99Ms, typingSent, typingReceived, reconnects, presenceReceived };
@@ -277,11 +277,11 @@ async function main(): Promise<void> {
       '',
       '| server event-loop lag p99 | idle, sockets connected | typing + presence load |',
       '|---|---:|---:|',
-      `| nodejs_eventloop_lag_p99_seconds | ${r.idleLagP99Ms.toFixed(1)} ms | ${r.loadLagP99Ms.toFixed(1)} ms |`,
+      `| nodejs_eventloop_lag_p99_seconds less its 10 ms sampling interval | ${r.idleLagP99Ms.toFixed(1)} ms | ${r.loadLagP99Ms.toFixed(1)} ms |`,
       '',
       `Load: ${r.typingSent} typing events sent (${(r.typingSent / SECONDS).toFixed(0)}/s), ${r.typingReceived} delivered to partners; ` +
         `${r.reconnects} reconnects (presence changes), ${r.presenceReceived} presence events delivered.`,
-      `Target: p99 under 20 ms: ${r.loadLagP99Ms < 20 ? 'met' : 'NOT met'}. (prom-client samples the loop every 10 ms.)`,
+      `Target: p99 under 20 ms: ${r.loadLagP99Ms < 20 ? 'met' : 'NOT met'}. (prom-client samples the loop every 10 ms and records the whole interval; the 10 ms are taken off: event-loop-lag.ts.)`,
       '',
     );
   }
