@@ -6,6 +6,7 @@ import { errorReportsPatch, type ImapErrorReport } from './imap-core-error-repor
 import { literalPlusPatch } from './imap-core-literal-plus.js';
 import { lineBase64DecoderPatch } from './libbase64-line-decoder.js';
 import type { Patch } from './patch.js';
+import { chunkingPatch } from './smtp-server-chunking.js';
 import { connectionsPatch } from './smtp-server-connections.js';
 import { enhancedStatusPatch } from './smtp-server-enhanced-status.js';
 import { relayTricksPatch, type RelayDeniedReply } from './smtp-server-relay-tricks.js';
@@ -13,11 +14,11 @@ import { relayTricksPatch, type RelayDeniedReply } from './smtp-server-relay-tri
 export { PatchVersionError } from './patch.js';
 
 /**
- * The main thread's patches: smtp-server's replies and its connection
- * bookkeeping, imap-core's LITERAL+ and error reports. Returns what undoes them (tests).
+ * The main thread's patches: smtp-server's replies, its connection
+ * bookkeeping and CHUNKING (BDAT), imap-core's LITERAL+ and error reports. Returns what undoes them (tests).
  */
 export function installServerPatches(relayDenied: () => RelayDeniedReply, imapErrors: ImapErrorReport = () => undefined): () => void {
-  return install([enhancedStatusPatch, relayTricksPatch(relayDenied), connectionsPatch, literalPlusPatch, errorReportsPatch(imapErrors)]);
+  return install([enhancedStatusPatch, relayTricksPatch(relayDenied), connectionsPatch, chunkingPatch, literalPlusPatch, errorReportsPatch(imapErrors)]);
 }
 
 /** A parse thread's patches: mailparser's base64 decoding. Returns what undoes them (tests). */

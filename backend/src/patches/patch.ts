@@ -64,3 +64,21 @@ export function wrapMethod<T extends object, K extends keyof T>(
     delete holder[marker];
   };
 }
+
+/** A method added to a prototype that has none of that name, with what removes it again. */
+export function addMethod<T extends object>(target: T, key: string, method: (...args: never[]) => unknown): () => void {
+  const holder = target as Record<string | symbol, unknown>;
+  const marker = Symbol.for(`chitbox.patch.added.${key}`);
+  // Installed already (a second server in one process): the same undo.
+  if (!(marker in holder)) {
+    // The library has grown a method of its own: the patch must be looked at again, not laid over it.
+    if (key in holder) throw new PatchVersionError(`${key} exists already: the library implements it now, see backend/src/patches/`);
+    holder[marker] = true;
+    holder[key] = method;
+  }
+  return () => {
+    if (!(marker in holder)) return;
+    delete holder[key];
+    delete holder[marker];
+  };
+}

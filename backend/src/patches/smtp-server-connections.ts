@@ -7,7 +7,7 @@ import type { SMTPServer } from 'smtp-server';
 import { checkVersion, type Patch } from './patch.js';
 
 export interface OpenConnection {
-  /** inside DATA: the message is still arriving or being stored */
+  /** inside DATA (or a BDAT chunk): the message is still arriving or being stored */
   readonly receivingData: boolean;
   send(code: number, text: string): void;
   close(): void;

@@ -4,7 +4,8 @@
 //   progress: an unauthenticated session must authenticate or send MAIL FROM
 //     within idleMs, and reach the end of DATA within idleMs of MAIL FROM;
 //     authenticated sessions get the longer authenticatedIdleMs.
-//   data: DATA, from 354 to the final dot, within dataMs in total.
+//   data: DATA, from 354 to the final dot, within dataMs in total; BDAT, from
+//     its first chunk to LAST (patches/smtp-server-chunking.ts).
 // While we are answering (the message is being stored) no deadline runs.
 
 export type DeadlineKind = 'idle' | 'data';

@@ -152,6 +152,7 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
         .catch((err) => callback(toSmtpError(err)));
     },
 
+    // DATA's message, and BDAT's chunks of one transaction as one stream (patches/smtp-server-chunking.ts).
     onData(stream, session, callback) {
       const local = session.envelope.rcptTo.map((a) => recipients.get(a)).filter((r): r is Recipient => !!r);
       const lease = receiveBudget.open();

@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chunkingPatch } from '../../src/patches/smtp-server-chunking.js';
 import { openConnectionCount, openConnections, connectionsPatch } from '../../src/patches/smtp-server-connections.js';
 import { enhancedStatusPatch } from '../../src/patches/smtp-server-enhanced-status.js';
 import { relayTricksPatch } from '../../src/patches/smtp-server-relay-tricks.js';
@@ -55,6 +56,33 @@ describe('smtp-server: unparseable relay paths are relay refusals', () => {
   });
 });
 
+describe('smtp-server: CHUNKING, the BDAT command (RFC 3030)', () => {
+  it('advertises CHUNKING and stores a message sent with BDAT; without the patch EHLO lacks it and BDAT is an unknown command', async () => {
+    const peer = await SmtpLineClient.connect(server.smtpPort);
+    const transaction = async () => {
+      expect(await peer.command('MAIL FROM:<x@remote.test>')).toMatch(/^250 /);
+      expect(await peer.command('RCPT TO:<alice@example.test>')).toMatch(/^250 /);
+    };
+    try {
+      expect(await peer.reply()).toMatch(/^220 /);
+      expect(await peer.command('EHLO client.test')).toMatch(/^250[- ]CHUNKING$/m);
+      await transaction();
+      peer.write('BDAT 23 LAST\r\nSubject: chunked\r\n\r\n.\r\n');
+      expect(await peer.reply()).toMatch(/^250 2\.6\.0 Ok: stored as \d+$/);
+      chunkingPatch.install()();
+      try {
+        expect(await peer.command('EHLO client.test')).not.toMatch(/CHUNKING/);
+        await transaction();
+        expect(await peer.command('BDAT 0 LAST')).toMatch(/^500 /);
+      } finally {
+        chunkingPatch.install();
+      }
+    } finally {
+      peer.destroy();
+    }
+  });
+});
+
 describe("smtp-server: its open connections", () => {
   it('lists each open connection and tells one inside DATA', async () => {
     // The message has arrived and is being "stored": its reply waits for the test.
@@ -89,7 +117,7 @@ describe("smtp-server: its open connections", () => {
 
 describe('version checks', () => {
   it('every patch was written for the installed version', () => {
-    for (const patch of [enhancedStatusPatch, connectionsPatch, relayTricksPatch(relayDeniedReply)]) {
+    for (const patch of [enhancedStatusPatch, connectionsPatch, relayTricksPatch(relayDeniedReply), chunkingPatch]) {
       expect(installedVersion(patch.library)).toBe(patch.version);
     }
   });

@@ -88,6 +88,35 @@ describe('DATA deadline', () => {
   });
 });
 
+describe('DATA deadline with BDAT', () => {
+  serverWith({ SMTP_DATA_TIMEOUT_MS: '600' });
+
+  // The deadline runs from the first chunk to LAST, as from 354 to the final dot.
+  it.each([
+    { name: 'many small chunks', start: '', drip: 'BDAT 1\r\nx' },
+    { name: 'one chunk', start: 'BDAT 1000000 LAST\r\n', drip: 'x' },
+  ])('closes a BDAT transaction that trickles $name past the total DATA deadline; nothing is stored', async ({ start, drip }) => {
+    const before = (await server.chitbox.store.accounts.usage()).messagesStored;
+    const { client } = await connect('127.0.0.9');
+    await client.command('EHLO slow.test');
+    await client.command('MAIL FROM:<slow@remote.test>');
+    await client.command('RCPT TO:<alice@example.test>');
+    client.write('BDAT 17\r\nSubject: slow\r\n\r\n');
+    expect(await client.reply()).toMatch(/^250 2\.0\.0 17 octets/);
+    client.write(start);
+    const trickle = setInterval(() => client.closed || client.write(drip), 50);
+    try {
+      // The small chunks are answered 250 until the deadline ends the session.
+      let reply = '';
+      while (reply.startsWith('250') || reply === '') reply = await client.reply(60_000);
+      expect(reply).toMatch(/^421 4\.4\.2 DATA took too long/);
+    } finally {
+      clearInterval(trickle);
+    }
+    expect((await server.chitbox.store.accounts.usage()).messagesStored).toBe(before);
+  });
+});
+
 describe('ESMTP parameters', () => {
   serverWith({});
   it('answers 555 5.5.4 to a MAIL FROM or RCPT TO parameter we did not advertise, and takes the advertised ones', async () => {
