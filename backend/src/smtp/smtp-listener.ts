@@ -104,6 +104,10 @@ export async function startSmtpListener(config: Config, core: MailIntake, log: L
       if (!cleartextAuthAllowed(session)) {
         return callback(toSmtpError(permFail('auth_insecure', 'Must issue a STARTTLS command first')));
       }
+      // The envelope was checked as the session was before AUTH: a new identity needs a new transaction.
+      if (session.envelope.mailFrom) {
+        return callback(toSmtpError(permFail('auth_in_transaction', 'AUTH is not permitted during a mail transaction')));
+      }
       core
         .authenticate(auth.username ?? '', auth.password ?? '', sessionInfo(session))
         .then((user) => {

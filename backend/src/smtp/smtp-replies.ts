@@ -20,6 +20,8 @@ const BY_CODE: Record<string, Reply> = {
   auth_locked: { code: 421, enhanced: '4.7.0' },
   auth_rate_limited: { code: 454, enhanced: '4.7.0' },
   auth_insecure: { code: 538, enhanced: '5.7.11' },
+  // RFC 4954 4: AUTH is not permitted during a mail transaction.
+  auth_in_transaction: { code: 503, enhanced: '5.5.1' },
   sender_not_owned: { code: 553, enhanced: '5.7.1' },
   no_recipients: { code: 554, enhanced: '5.5.1' },
   rate_limited_connections: { code: 421, enhanced: '4.7.0' },

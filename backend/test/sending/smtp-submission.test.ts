@@ -133,6 +133,21 @@ describe('AUTH failures', () => {
   });
 });
 
+describe('AUTH inside a mail transaction', () => {
+  it('is refused with 503 5.5.1 (RFC 4954 4), and the unauthenticated envelope stays as it was', async () => {
+    const c = await connect();
+    await c.reply();
+    await c.command('EHLO client.test');
+    expect(await c.command('MAIL FROM:<someone@elsewhere.test>')).toMatch(/^250 /);
+    expect(await c.command(`AUTH PLAIN ${plainAuth('alice@example.test', PASSWORD)}`)).toMatch(/^503 5\.5\.1 /);
+    // Still unauthenticated: relaying stays refused.
+    expect(await c.command('RCPT TO:<friend@ext.test>')).toMatch(/^550 5\.7\.1 /);
+    // After RSET the same credentials work.
+    expect(await c.command('RSET')).toMatch(/^250 /);
+    expect(await c.command(`AUTH PLAIN ${plainAuth('alice@example.test', PASSWORD)}`)).toMatch(/^235 /);
+  });
+});
+
 describe('identity', () => {
   it('refuses MAIL FROM of another address with 553 5.7.1', async () => {
     const c = await connect();

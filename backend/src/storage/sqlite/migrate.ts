@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listMigrations } from '../migration-files.js';
 import Database from 'better-sqlite3';
+import { writePlannerStats } from './planner-stats.js';
 
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../../../prisma/migrations');
 
@@ -53,6 +54,7 @@ export function applyMigrations(dbFile: string, dir = MIGRATIONS_DIR): Migration
       })();
       applied.push(name);
     }
+    writePlannerStats(db);
     return { applied };
   } finally {
     db.close();
