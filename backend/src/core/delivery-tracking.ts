@@ -8,7 +8,7 @@ import type { RecipientStatusDto } from '../contracts/api.js';
 import { parseReadReceipt } from '../mail/read-receipt.js';
 import type { Logger } from '../shared/logger.js';
 import type { MailStore } from '../storage/mail-store.js';
-import type { DeliveryStatusRecord, MessageRecord } from '../storage/records.js';
+import type { DeliveryStatusRecord, MessageRecord, UserRecord } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
 
 export interface TrackingDeps {
@@ -24,6 +24,8 @@ export class DeliveryTracking {
   private readonly recording = new Set<Promise<void>>();
   /** status changes under way */
   private readonly updating = new Set<Promise<void>>();
+  /** user lookups of this turn of the event loop: a thread marked read sends one event per message, all in one turn */
+  private readonly turnLookups = new Map<string, Promise<UserRecord | null>>();
 
   constructor(private readonly deps: TrackingDeps) {}
 
@@ -94,11 +96,27 @@ export class DeliveryTracking {
   /** A local recipient opened their copy: tell its local sender, once. */
   private async readByRecipient(readerId: number, copy: MessageRecord): Promise<void> {
     if (!copy.messageId) return;
-    const [reader, sender] = await Promise.all([this.deps.store.users.findById(readerId), this.deps.store.users.findByEmail(copy.fromEmail.toLowerCase())]);
+    const { users } = this.deps.store;
+    const senderEmail = copy.fromEmail.toLowerCase();
+    const [reader, sender] = await Promise.all([
+      this.lookupOnce(`id:${readerId}`, () => users.findById(readerId)),
+      this.lookupOnce(`email:${senderEmail}`, () => users.findByEmail(senderEmail)),
+    ]);
     if (!reader || !sender || sender.id === reader.id) return;
     await this.settled();
     const moved = await this.deps.store.chat.advance({ userId: sender.id, recipients: [reader.email], rfcMessageId: copy.messageId }, 'read', new Date());
     for (const m of moved) this.tellRead(m, { address: reader.email, name: reader.name ?? m.name });
+  }
+
+  /** One lookup per key and turn, shared by the events of one change (50 messages: 2 queries, not 100). */
+  private lookupOnce(key: string, find: () => Promise<UserRecord | null>): Promise<UserRecord | null> {
+    let found = this.turnLookups.get(key);
+    if (!found) {
+      if (this.turnLookups.size === 0) setImmediate(() => this.turnLookups.clear());
+      found = find();
+      this.turnLookups.set(key, found);
+    }
+    return found;
   }
 
   /** An RFC 8098 receipt arrived for a message the owner sent. */
