@@ -93,7 +93,8 @@ export async function startChitbox(repoRoot: string, extraEnv: Record<string, st
     server = await startChildServer({
       name: 'chitbox',
       // The production build, run as npm start runs it (buildChitbox first).
-      args: [...startNodeFlags(repoRoot), join(repoRoot, SERVER_ENTRY)],
+      // BENCH_PROFILE_DIR: a CPU profile of each ChitBox's threads (node --cpu-prof), to see where a number goes.
+      args: [...startNodeFlags(repoRoot), ...profileFlags(), join(repoRoot, SERVER_ENTRY)],
       env: {
         ...inherited,
         NODE_ENV: 'production',
@@ -161,4 +162,9 @@ export async function countInbox(api: { baseUrl: string; token: string }): Promi
   const inbox = body.folders?.find((folder) => folder.kind === 'inbox');
   if (!response.ok || !inbox) throw new Error(`GET /api/folders: HTTP ${response.status}`);
   return inbox.totalCount;
+}
+
+function profileFlags(): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }

@@ -61,7 +61,8 @@ export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker):
     // A database whose write lock is held elsewhere cannot store mail, so it
     // is not healthy even though reads still work (WAL readers are never blocked).
     async probe() {
-      await reader.$queryRawUnsafe(PROBE_SQL.read);
+      // On the hot reader: Prisma's reader queues its queries, so /health would wait behind every big read in flight.
+      hotReader.prepare(PROBE_SQL.read).get();
       await write((tx) => tx.$executeRawUnsafe(PROBE_SQL.writeLock));
     },
     async close() {
