@@ -45,7 +45,7 @@ export async function startStack(options: { separateInbox?: boolean } = {}): Pro
     DATA_DIR: dataDir,
     BCRYPT_COST: '4',
     // Every domain the e2e tests register users in (registration is open to local domains only).
-    MAIL_DOMAINS: 'chitbox.test,chat.test,firstday.test,routes.test',
+    MAIL_DOMAINS: 'chitbox.test,chat.test,firstday.test,routes.test,devloop.test',
     NODE_ENV: 'production',
     SERVE_INBOX: options.separateInbox ? 'false' : 'true',
     LOG_LEVEL: 'warn',
