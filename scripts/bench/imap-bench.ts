@@ -124,32 +124,73 @@ async function countFiles(maildir: string): Promise<number> {
   return cur!.length + fresh!.length;
 }
 
+/**
+ * Who Dovecot's mail process runs as. Dovecot never serves mail as root
+ * ("userdb returned 0 as uid", then BYE Internal error): a bench run as root
+ * lends the Maildir (and a home) to nobody. Anyone else serves it as
+ * themselves, and runs Dovecot's own processes as themselves too (switching
+ * to its "dovecot" and "dovenull" users takes root).
+ */
+async function dovecotUser(dir: string, owned: string[]): Promise<{ uid: number; gid: number; settings: string[] }> {
+  if (process.getuid!() !== 0) {
+    const [user, group] = await Promise.all([idOf(['-un']), idOf(['-gn'])]);
+    const settings = [`default_internal_user = ${user}`, `default_internal_group = ${group}`, `default_login_user = ${user}`];
+    return { uid: process.getuid!(), gid: process.getgid!(), settings };
+  }
+  const [uid, gid] = (await Promise.all([idOf(['-u', 'nobody']), idOf(['-g', 'nobody'])])).map(Number) as [number, number];
+  await new Promise<void>((resolve, reject) => execFile('chown', ['-R', `${uid}:${gid}`, ...owned], (err) => (err ? reject(err) : resolve())));
+  // mkdtemp made `dir` root's alone: nobody (and Dovecot's login process) must pass through it.
+  await fs.chmod(dir, 0o711);
+  return { uid, gid, settings: [] };
+}
+
+async function idOf(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => execFile('id', args, (err, out) => (err ? reject(err) : resolve(out.trim()))));
+}
+
+interface Dovecot {
+  port: number;
+  /** what Dovecot logged (warnings and errors): the reason when mbsync fails */
+  log(): string;
+  stop(): Promise<void>;
+}
+
 /** Dovecot as a foreground process on a private port, serving `maildir` to the bench user. */
-async function startDovecot(dir: string, maildir: string): Promise<{ port: number; stop(): Promise<void> }> {
+async function startDovecot(dir: string, maildir: string): Promise<Dovecot> {
   const port = await findFreePort();
   const conf = path.join(dir, 'dovecot.conf');
-  await fs.mkdir(path.join(dir, 'run'), { recursive: true });
+  const home = path.join(dir, 'dovecot-home');
+  await Promise.all(['dovecot-run', 'dovecot-state', 'dovecot-home'].map((d) => fs.mkdir(path.join(dir, d), { recursive: true })));
+  const user = await dovecotUser(dir, [maildir, home]);
   await fs.writeFile(conf, [
-    'protocols = imap', 'listen = 127.0.0.1', `base_dir = ${dir}/run`, `state_dir = ${dir}/state`, `log_path = ${dir}/dovecot.log`,
+    'protocols = imap', 'listen = 127.0.0.1', `base_dir = ${dir}/dovecot-run`, `state_dir = ${dir}/dovecot-state`,
+    // Warnings and errors to stderr (kept, shown if mbsync fails), not the per-login lines.
+    'log_path = /dev/stderr', 'info_log_path = /dev/null',
     'ssl = no', 'disable_plaintext_auth = no', 'auth_mechanisms = plain login',
-    `mail_location = maildir:${maildir}:LAYOUT=fs:INBOX=${maildir}/INBOX`, 'first_valid_uid = 0',
+    `mail_location = maildir:${maildir}:LAYOUT=fs:INBOX=${maildir}/INBOX`, `first_valid_uid = ${user.uid}`, `first_valid_gid = ${user.gid}`,
+    ...user.settings,
     'passdb {', '  driver = static', `  args = password=${PASSWORD}`, '}',
-    'userdb {', '  driver = static', `  args = uid=${process.getuid!()} gid=${process.getgid!()} home=${dir}/home`, '}',
-    'service imap-login {', '  inet_listener imap {', `    port = ${port}`, '  }', '  inet_listener imaps {', '    port = 0', '  }', '}',
+    'userdb {', '  driver = static', `  args = uid=${user.uid} gid=${user.gid} home=${home}`, '}',
+    'service imap-login {', '  inet_listener imap {', `    port = ${port}`, '  }', '  inet_listener imaps {', '    port = 0', '  }',
+    // chroot needs root; the bench needs none of it.
+    '  chroot =', '}',
+    'service anvil {', '  chroot =', '}',
     '',
   ].join('\n'));
-  const child = spawn('/usr/sbin/dovecot', ['-F', '-c', conf], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn('/usr/sbin/dovecot', ['-F', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (;;) {
     try {
       (await ImapLineClient.connect(port)).close();
       break;
     } catch {
-      if (child.exitCode !== null) throw new Error(`dovecot exited ${child.exitCode}; see ${dir}/dovecot.log`);
+      if (child.exitCode !== null) throw new Error(`dovecot exited ${child.exitCode}:\n${log}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return { port, stop: async () => { child.kill('SIGTERM'); await exited; } };
+  return { port, log: () => log, stop: async () => { child.kill('SIGTERM'); await exited; } };
 }
 
 async function main(): Promise<void> {
@@ -179,7 +220,9 @@ async function main(): Promise<void> {
       const dovecot = await startDovecot(dir, fromChitbox);
       try {
         const fromDovecot = path.join(dir, 'from-dovecot');
-        const dovecotSeconds = await mbsync(dovecot.port, dir, fromDovecot);
+        const dovecotSeconds = await mbsync(dovecot.port, dir, fromDovecot).catch((err: Error) => {
+          throw new Error(`${err.message}\ndovecot's log:\n${dovecot.log()}`);
+        });
         const copied = await countFiles(fromDovecot);
         console.log(`mbsync from Dovecot (same Maildir): ${copied} messages in ${dovecotSeconds.toFixed(2)} s = ${(copied / dovecotSeconds).toFixed(0)} msg/s (load ${load()})`);
       } finally {

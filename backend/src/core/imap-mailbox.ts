@@ -5,7 +5,7 @@
 import { conflict, notFound, tooLarge } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
 import { isQuotaExceeded, type FlagChange, type MailStore } from '../storage/mail-store.js';
-import type { ImapFolderRecord, ImapMessageRecord, UidMapping } from '../storage/records.js';
+import type { ImapFolderRecord, ImapMessageRecord, ImapMessageSource, UidMapping } from '../storage/records.js';
 import type { EventBus } from './event-bus.js';
 import { createFolder, deleteFolder, renameFolder } from './folders.js';
 import { findByPath, toImapFolder, type ImapFolder } from './imap-folders.js';
@@ -16,7 +16,7 @@ import type { RecipientResolver } from './recipients.js';
 
 export type { ImapFolder };
 export type { FlagAction, FlagChange } from '../storage/mail-store.js';
-export type { ImapFlagsRecord, ImapMessageRecord, UidMapping } from '../storage/records.js';
+export type { ImapFlagsRecord, ImapMessageRecord, ImapMessageSource, UidMapping } from '../storage/records.js';
 
 export interface ImapDeps extends IngestDeps {
   store: MailStore;
@@ -91,8 +91,12 @@ export class ImapMailbox {
     return this.deps.store.imap.messages(userId, folderId, uids, changedSince);
   }
 
+  messageSources(userId: number, folderId: number, uids: readonly number[] | null, changedSince?: number): Promise<ImapMessageSource[]> {
+    return this.deps.store.imap.messageSources(userId, folderId, uids, changedSince);
+  }
+
   /** BODY[]: the same bytes as /api/messages/:id/raw (our trace header, then the message as received). */
-  async raw(message: Pick<ImapMessageRecord, 'receivedHeader' | 'rawSha256'>): Promise<Buffer> {
+  async raw(message: Pick<ImapMessageSource, 'receivedHeader' | 'rawSha256'>): Promise<Buffer> {
     const body = await this.deps.store.blobs.read(message.rawSha256);
     return message.receivedHeader ? Buffer.concat([Buffer.from(message.receivedHeader, 'latin1'), body]) : body;
   }

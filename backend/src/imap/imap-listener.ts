@@ -41,6 +41,12 @@ export async function startImapListener(config: Config, core: Core, log: Logger,
   attachFolderHandlers(server, core);
   attachMessageHandlers(server, core, log);
   server.on('error', (err: Error) => log.warn({ err: err.message }, 'imap connection error'));
+  // A response goes out in several writes (a FETCH's head, literal and end,
+  // then the tagged OK). Under Nagle's algorithm each small write after the
+  // first waits for the client to acknowledge the one before, and clients
+  // delay that ACK (40 ms on Linux): a client waiting for each answer, or a
+  // sync client whose pipeline runs dry, got one FETCH per 40 ms.
+  server.server.on('connection', (socket: net.Socket) => socket.setNoDelay(true));
 
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);

@@ -20,6 +20,7 @@ import type {
   ImapFlagsRecord,
   ImapFolderRecord,
   ImapMessageRecord,
+  ImapMessageSource,
   MailboxRecord,
   MessageRecord,
   MessageSummaryRecord,
@@ -263,6 +264,8 @@ export interface ImapStore {
   uids(userId: number, folderId: number): Promise<number[]>;
   /** the messages with these UIDs (all when null), ascending; only those changed after `changedSince` when given */
   messages(userId: number, folderId: number, uids: readonly number[] | null, changedSince?: number): Promise<ImapMessageRecord[]>;
+  /** the same messages with where their bytes are */
+  messageSources(userId: number, folderId: number, uids: readonly number[] | null, changedSince?: number): Promise<ImapMessageSource[]>;
   /** the messages that changed (new MODSEQ), and the UIDs UNCHANGEDSINCE kept from changing */
   setFlags(
     userId: number, folderId: number, uids: readonly number[], change: FlagChange,

@@ -241,7 +241,7 @@ export interface ImapFlagsRecord {
   keywords: string[];
 }
 
-/** A message as an IMAP session sees it: its UID, MODSEQ, flags and bytes. */
+/** A message as an IMAP session lists it: its UID, MODSEQ, flags, size and date. */
 export interface ImapMessageRecord extends ImapFlagsRecord {
   id: number;
   uid: number;
@@ -250,6 +250,10 @@ export interface ImapMessageRecord extends ImapFlagsRecord {
   sizeBytes: number;
   /** INTERNALDATE: when the message was stored */
   createdAt: Date;
+}
+
+/** ... and where its bytes are, for what needs them (BODY[], ENVELOPE, a SEARCH of the text). */
+export interface ImapMessageSource extends ImapMessageRecord {
   rawSha256: string;
   receivedHeader: string;
 }

@@ -12,7 +12,10 @@ declare module '@zone-eu/wildduck/imap-core/index.js' {
     type?: string;
     path?: string;
     partial?: { startFrom: number; maxLength: number };
-    original: { partial?: unknown[] };
+    /** the value goes out as a literal (BODY[...], RFC822...) */
+    isLiteral?: boolean;
+    /** the item as the client wrote it, echoed in the response */
+    original: { type?: string; value?: string; partial?: unknown[] };
   }
 
   export interface ImapSession {
@@ -80,5 +83,9 @@ declare module '@zone-eu/wildduck/imap-core/index.js' {
     onGetQuota?: unknown;
   }
 
-  export const imapHandler: { compileStream(response: unknown): NodeJS.ReadableStream };
+  export const imapHandler: {
+    compileStream(response: unknown): NodeJS.ReadableStream;
+    /** a response as one string of bytes ('binary'), as the composer writes it */
+    compiler(response: unknown): string;
+  };
 }

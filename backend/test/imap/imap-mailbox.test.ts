@@ -1,7 +1,8 @@
 // The IMAP server with Python's imaplib as the client, against a real
 // ChitBox (SMTP in, HTTP API beside): login, folders with special-use,
 // counts equal to the API's, BODY[] byte for byte, flags both ways, MOVE,
-// COPY, EXPUNGE, APPEND, and one user never seeing another's mail.
+// COPY, EXPUNGE, APPEND, one user never seeing another's mail, and FETCH's
+// sequence numbers after all that.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compose } from '../support/mail-helpers.js';
@@ -137,5 +138,20 @@ describe('IMAP with imaplib', () => {
     expect(fetched![0]).toBe('OK');
     expect(fetched![1]).toEqual([null]);
     expect((listed as Buffer[]).length).toBe(6);
+  });
+
+  it('answers FETCH of flags, sizes and dates with the sequence numbers the session knows, for sparse UID sets too', async () => {
+    // INBOX now holds UIDs 1, 4 and 5 (the MOVE and EXPUNGE above).
+    const [, , , [, sparse], [, bySeq]] = await imaplib(imapPort, [
+      login(), ['select', 'INBOX'], ['uid', 'FETCH', '1,5', '(FLAGS RFC822.SIZE)'], ['fetch', '2:3', '(UID INTERNALDATE)'],
+    ]);
+    expect((sparse as Buffer[]).map(text)).toEqual([
+      expect.stringMatching(/^1 \(FLAGS \(\\Seen \\Flagged\) RFC822\.SIZE \d+ UID 1\)$/),
+      expect.stringMatching(/^3 \(FLAGS \(\) RFC822\.SIZE \d+ UID 5\)$/),
+    ]);
+    expect((bySeq as Buffer[]).map(text)).toEqual([
+      expect.stringMatching(/^2 \(UID 4 INTERNALDATE "\d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}:\d{2} \+0000"\)$/),
+      expect.stringMatching(/^3 \(UID 5 INTERNALDATE "/),
+    ]);
   });
 });

@@ -1,9 +1,13 @@
 // The hand-written reads of the PostgreSQL engine, as named statements on the
-// hot path's pool: what runs per RCPT, where a compiled Prisma
+// hot path's pool: what runs per RCPT, and an IMAP folder's listing
+// (storage/prisma/imap-repo.ts, ImapListingReads), where a compiled Prisma
 // query would cost more than the work itself; and the health probe. Search
 // has its own module (pg-search.ts).
 import type pg from 'pg';
+import type { ImapListingReads, ImapListingRow, ImapSourceRow, UidRange } from '../prisma/imap-repo.js';
 import type { MailboxRecord } from '../records.js';
+
+const IMAP_COLUMNS = 'id, uid, modseq, is_read, is_starred, is_answered, is_draft, is_deleted, keywords, size_bytes, created_at';
 
 export const PG_READ_SQL = {
   mailbox: `SELECT u.id, u.email, u.enabled, u.quota_mb, u.used_bytes, f.id AS inbox_folder_id
@@ -14,10 +18,40 @@ export const PG_READ_SQL = {
   probeRead: 'SELECT id FROM users LIMIT 1',
   // A write that changes nothing: refused on a read-only server (a standby, a full disk's read-only mode).
   probeWrite: 'UPDATE users SET id = id WHERE false',
+  imapUids: 'SELECT uid FROM mail_messages WHERE user_id = $1 AND folder_id = $2 ORDER BY uid',
+  imapListing: `SELECT ${IMAP_COLUMNS} FROM mail_messages
+    WHERE user_id = $1 AND folder_id = $2 AND uid BETWEEN $3 AND $4 AND modseq > $5 ORDER BY uid`,
+  imapSources: `SELECT ${IMAP_COLUMNS}, raw_sha256, received_header FROM mail_messages
+    WHERE user_id = $1 AND folder_id = $2 AND uid BETWEEN $3 AND $4 AND modseq > $5 ORDER BY uid`,
 } as const;
 
-export class PgQueries {
+interface ListingRow {
+  id: number; uid: number; modseq: number; is_read: boolean; is_starred: boolean; is_answered: boolean; is_draft: boolean; is_deleted: boolean;
+  keywords: string; size_bytes: number; created_at: Date;
+}
+type SourceRow = ListingRow & { raw_sha256: string; received_header: string };
+
+export class PgQueries implements ImapListingReads {
   constructor(private readonly pool: pg.Pool) {}
+
+  async uids(userId: number, folderId: number): Promise<number[]> {
+    const { rows } = await this.pool.query<[number]>({ name: 'chitbox_imap_uids', text: PG_READ_SQL.imapUids, values: [userId, folderId], rowMode: 'array' });
+    return rows.map((r) => r[0]);
+  }
+
+  async listing(userId: number, folderId: number, uids: UidRange, changedSince: number): Promise<ImapListingRow[]> {
+    const { rows } = await this.pool.query<ListingRow>({
+      name: 'chitbox_imap_listing', text: PG_READ_SQL.imapListing, values: [userId, folderId, uids.from, uids.to, changedSince],
+    });
+    return rows.map(listingRow);
+  }
+
+  async sources(userId: number, folderId: number, uids: UidRange, changedSince: number): Promise<ImapSourceRow[]> {
+    const { rows } = await this.pool.query<SourceRow>({
+      name: 'chitbox_imap_sources', text: PG_READ_SQL.imapSources, values: [userId, folderId, uids.from, uids.to, changedSince],
+    });
+    return rows.map((r) => ({ ...listingRow(r), rawSha256: r.raw_sha256, receivedHeader: r.received_header }));
+  }
 
   /** The delivery facts for one address: runs for every RCPT, and again at DATA for the quota. */
   async findMailbox(email: string): Promise<MailboxRecord | null> {
@@ -41,4 +75,11 @@ export class PgQueries {
     await this.pool.query(PG_READ_SQL.probeRead);
     await this.pool.query(PG_READ_SQL.probeWrite);
   }
+}
+
+function listingRow(r: ListingRow): ImapListingRow {
+  return {
+    id: r.id, uid: r.uid, modseq: r.modseq, isRead: r.is_read, isStarred: r.is_starred, isAnswered: r.is_answered, isDraft: r.is_draft,
+    isDeleted: r.is_deleted, keywords: r.keywords, sizeBytes: r.size_bytes, createdAt: r.created_at,
+  };
 }

@@ -47,7 +47,7 @@ export async function openPostgresStore(opts: PgStoreOptions): Promise<MailStore
     webhooks: new WebhookRepo(db),
     chat: new ChatRepo(db),
     domains: new DomainRepo(db),
-    imap: new ImapRepo(db),
+    imap: new ImapRepo(db, queries),
     searchIndex: new PgSearchIndex(db.pool),
     secrets: { getOrCreate: (name, make) => queries.secret(name, make) },
     openDelivery: (raw) => new PgDelivery(raw, committer),

@@ -2,24 +2,56 @@
 // flags and MODSEQs, and copies. Scoped by owner like every repository.
 import type { Prisma } from '@prisma/client';
 import { QuotaExceeded, type FlagChange, type ImapStore } from '../mail-store.js';
-import type { ImapFlagsRecord, ImapFolderRecord, ImapMessageRecord, UidMapping } from '../records.js';
+import type { ImapFlagsRecord, ImapFolderRecord, ImapMessageRecord, ImapMessageSource, UidMapping } from '../records.js';
 import type { FolderKind } from '../../contracts/api.js';
-import { idChunks, ID_CHUNK, uidFilter } from './id-chunks.js';
+import { idChunks, ID_CHUNK, uidFilter, uidRange } from './id-chunks.js';
 import { claimUids, nextModseq } from './imap-counters.js';
 import { refreshSummaries } from './summary-refresh.js';
 import type { PrismaDatabase, Tx } from './prisma-database.js';
 
 const MESSAGE_SELECT = {
   id: true, uid: true, modseq: true, isRead: true, isStarred: true, isAnswered: true, isDraft: true, isDeleted: true,
-  keywords: true, sizeBytes: true, createdAt: true, rawSha256: true, receivedHeader: true,
+  keywords: true, sizeBytes: true, createdAt: true,
 } as const;
 
 type MessageRow = Prisma.MailMessageGetPayload<{ select: typeof MESSAGE_SELECT }>;
+
+/** A listing's row as the engine reads it, keywords still the stored JSON. */
+export type ImapListingRow = MessageRow;
+export type ImapSourceRow = ImapListingRow & { rawSha256: string; receivedHeader: string };
+/** UIDs from .. to, both included. */
+export interface UidRange {
+  from: number;
+  to: number;
+}
+const EVERY_UID: UidRange = { from: 0, to: 2 ** 31 - 1 };
+
+/**
+ * A folder's UIDs, its messages' flags and where their bytes are, read by the
+ * engine's own statements (sqlite-queries.ts, pg-queries.ts). A client
+ * opening a folder of 10,000 messages asks for every one of them, and
+ * Prisma's cost per row was most of the answer's time; a sync client then
+ * fetches each body with a command of its own, and Prisma compiled each of
+ * those queries anew. On SQLite the first two read mail_messages_imap_listing_idx
+ * alone, not rows whose bodies run onto overflow pages before these columns.
+ */
+export interface ImapListingReads {
+  /** ascending */
+  uids(userId: number, folderId: number): Promise<number[]>;
+  /** the messages with UIDs in the range and a MODSEQ above `changedSince`, ascending */
+  listing(userId: number, folderId: number, uids: UidRange, changedSince: number): Promise<ImapListingRow[]>;
+  /** the same, with where their bytes are */
+  sources(userId: number, folderId: number, uids: UidRange, changedSince: number): Promise<ImapSourceRow[]>;
+}
+
 type BooleanFlag = keyof Omit<ImapFlagsRecord, 'keywords'>;
 const BOOLEAN_FLAGS: readonly BooleanFlag[] = ['isRead', 'isStarred', 'isAnswered', 'isDraft', 'isDeleted'];
 
 export class ImapRepo implements ImapStore {
-  constructor(private readonly db: PrismaDatabase) {}
+  constructor(
+    private readonly db: PrismaDatabase,
+    private readonly reads: ImapListingReads,
+  ) {}
 
   async folder(userId: number, folderId: number): Promise<ImapFolderRecord | null> {
     const f = await this.db.read.folder.findFirst({ where: { id: folderId, userId } });
@@ -30,22 +62,21 @@ export class ImapRepo implements ImapStore {
     };
   }
 
-  async uids(userId: number, folderId: number): Promise<number[]> {
-    const rows = await this.db.read.mailMessage.findMany({ where: { userId, folderId }, select: { uid: true }, orderBy: { uid: 'asc' } });
-    return rows.map((r) => r.uid);
+  uids(userId: number, folderId: number): Promise<number[]> {
+    return this.reads.uids(userId, folderId);
   }
 
   async messages(userId: number, folderId: number, uids: readonly number[] | null, changedSince?: number): Promise<ImapMessageRecord[]> {
-    const rows = await this.db.read.mailMessage.findMany({
-      where: {
-        userId, folderId,
-        ...(uids ? { uid: uidFilter(uids) } : {}),
-        ...(changedSince !== undefined ? { modseq: { gt: changedSince } } : {}),
-      },
-      select: MESSAGE_SELECT,
-      orderBy: { uid: 'asc' },
-    });
-    return onlyWanted(rows, uids).map(toImapMessage);
+    if (uids && uids.length === 0) return [];
+    // MODSEQs start at 1: 0 is "changed since the beginning".
+    const rows = await this.reads.listing(userId, folderId, uids ? uidRange(uids) : EVERY_UID, changedSince ?? 0);
+    return onlyWanted(rows, uids, 0).map(toImapMessage);
+  }
+
+  async messageSources(userId: number, folderId: number, uids: readonly number[] | null, changedSince?: number): Promise<ImapMessageSource[]> {
+    if (uids && uids.length === 0) return [];
+    const rows = await this.reads.sources(userId, folderId, uids ? uidRange(uids) : EVERY_UID, changedSince ?? 0);
+    return onlyWanted(rows, uids, 0).map(toImapMessage);
   }
 
   async setFlags(
@@ -108,14 +139,14 @@ async function refreshThreadsOf(tx: Tx, ids: number[]): Promise<void> {
   await refreshSummaries(tx, keys);
 }
 
-/** A range query may bring UIDs between the wanted ones. */
-function onlyWanted<T extends { uid: number }>(rows: T[], uids: readonly number[] | null): T[] {
-  if (!uids || uids.length <= ID_CHUNK) return rows;
+/** A range query may bring UIDs between the wanted ones (lists up to `inListUpTo` went as IN). */
+function onlyWanted<T extends { uid: number }>(rows: T[], uids: readonly number[] | null, inListUpTo = ID_CHUNK): T[] {
+  if (!uids || uids.length <= inListUpTo) return rows;
   const wanted = new Set(uids);
   return rows.filter((r) => wanted.has(r.uid));
 }
 
-function toImapMessage(r: MessageRow): ImapMessageRecord {
+function toImapMessage<T extends MessageRow>(r: T): Omit<T, 'keywords'> & { keywords: string[] } {
   return { ...r, keywords: parseKeywords(r.keywords) };
 }
 

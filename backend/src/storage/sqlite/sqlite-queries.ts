@@ -1,10 +1,15 @@
 // The hand-written SQL of the SQLite engine's reads: prepared statements for
-// what runs per RCPT or per blob read, where a compiled Prisma query would cost
-// more than the work itself. Every statement here and in
+// what runs per RCPT or per blob read, and for an IMAP folder's listing
+// (storage/prisma/imap-repo.ts, ImapListingReads), where a compiled Prisma
+// query would cost more than the work itself. Every statement here and in
 // ingest-worker/delivery-sql.ts is prepared against a freshly migrated
-// database by a test (backend/test/storage/sql-statements.test.ts).
+// database by a test (backend/test/storage/sqlite/sql-statements.test.ts).
 import type BetterSqlite3 from 'better-sqlite3';
+import type { ImapListingReads, ImapListingRow, ImapSourceRow, UidRange } from '../prisma/imap-repo.js';
 import type { MailboxRecord } from '../records.js';
+
+const IMAP_COLUMNS = `id, uid, modseq, is_read AS isRead, is_starred AS isStarred, is_answered AS isAnswered, is_draft AS isDraft,
+  is_deleted AS isDeleted, keywords, size_bytes AS sizeBytes, created_at AS createdAt`;
 
 export const READ_SQL = {
   mailbox: `SELECT u.id AS id, u.email AS email, u.enabled AS enabled, u.quota_mb AS quotaMb,
@@ -12,6 +17,12 @@ export const READ_SQL = {
     FROM users u JOIN folders f ON f.user_id = u.id AND f.kind = 'inbox'
     WHERE u.email = ? ORDER BY f.id LIMIT 1`,
   smallBlob: 'SELECT content FROM small_blobs WHERE sha256 = ?',
+  // UIDs and flags from mail_messages_imap_listing_idx alone; sources from the rows.
+  imapUids: 'SELECT uid FROM mail_messages WHERE user_id = ? AND folder_id = ? ORDER BY uid',
+  imapListing: `SELECT ${IMAP_COLUMNS} FROM mail_messages
+    WHERE user_id = ? AND folder_id = ? AND uid BETWEEN ? AND ? AND modseq > ? ORDER BY uid`,
+  imapSources: `SELECT ${IMAP_COLUMNS}, raw_sha256 AS rawSha256, received_header AS receivedHeader FROM mail_messages
+    WHERE user_id = ? AND folder_id = ? AND uid BETWEEN ? AND ? AND modseq > ? ORDER BY uid`,
 } as const;
 
 /** The health probe: a read of a real table, and the write lock taken and released (WHERE 0 changes nothing). */
@@ -22,13 +33,25 @@ export const PROBE_SQL = {
 
 type Statement = BetterSqlite3.Statement<unknown[], unknown>;
 
-export class SqliteQueries {
+interface ListingRow {
+  id: number; uid: number; modseq: number; isRead: number; isStarred: number; isAnswered: number; isDraft: number; isDeleted: number;
+  keywords: string; sizeBytes: number; createdAt: string | number;
+}
+type SourceRow = ListingRow & { rawSha256: string; receivedHeader: string };
+
+export class SqliteQueries implements ImapListingReads {
   private readonly mailbox: Statement;
   private readonly smallBlob: Statement;
+  private readonly imapUids: Statement;
+  private readonly imapListing: Statement;
+  private readonly imapSources: Statement;
 
   constructor(db: BetterSqlite3.Database) {
     this.mailbox = db.prepare<unknown[], unknown>(READ_SQL.mailbox).safeIntegers(false);
     this.smallBlob = db.prepare<unknown[], unknown>(READ_SQL.smallBlob);
+    this.imapUids = db.prepare<unknown[], unknown>(READ_SQL.imapUids).pluck();
+    this.imapListing = db.prepare<unknown[], unknown>(READ_SQL.imapListing);
+    this.imapSources = db.prepare<unknown[], unknown>(READ_SQL.imapSources);
   }
 
   /** The delivery facts for one address: runs for every RCPT, and again at DATA for the quota. */
@@ -43,4 +66,26 @@ export class SqliteQueries {
   smallBlobContent(sha256: string): Buffer | undefined {
     return (this.smallBlob.get(sha256) as { content: Buffer } | undefined)?.content;
   }
+
+  async uids(userId: number, folderId: number): Promise<number[]> {
+    return this.imapUids.all(userId, folderId) as number[];
+  }
+
+  async listing(userId: number, folderId: number, uids: UidRange, changedSince: number): Promise<ImapListingRow[]> {
+    return (this.imapListing.all(userId, folderId, uids.from, uids.to, changedSince) as ListingRow[]).map(listingRow);
+  }
+
+  async sources(userId: number, folderId: number, uids: UidRange, changedSince: number): Promise<ImapSourceRow[]> {
+    return (this.imapSources.all(userId, folderId, uids.from, uids.to, changedSince) as SourceRow[]).map((r) => ({
+      ...listingRow(r), rawSha256: r.rawSha256, receivedHeader: r.receivedHeader,
+    }));
+  }
+}
+
+/** SQLite's booleans are 0 and 1, its times ISO text with an offset (sqlite-time.ts), as Prisma writes them. */
+function listingRow(r: ListingRow): ImapListingRow {
+  return {
+    id: r.id, uid: r.uid, modseq: r.modseq, isRead: r.isRead === 1, isStarred: r.isStarred === 1, isAnswered: r.isAnswered === 1,
+    isDraft: r.isDraft === 1, isDeleted: r.isDeleted === 1, keywords: r.keywords, sizeBytes: r.sizeBytes, createdAt: new Date(r.createdAt),
+  };
 }

@@ -52,7 +52,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailSto
     accounts: new AccountRepo(db, releaseBlobs),
     folders: new FolderRepo(db),
     messages: new MessageRepo(db, { search: (userId, spec, offset, limit) => searches.search(userId, spec, offset, limit), releaseBlobs }),
-    imap: new ImapRepo(db),
+    imap: new ImapRepo(db, queries),
     blobs: { read: (sha) => tiers.read(sha), open: (sha) => tiers.open(sha), release: releaseBlobs },
     outbound: new OutboundRepo(db, releaseBlobs),
     webhooks: new WebhookRepo(db),

@@ -50,6 +50,19 @@ export function describeImapStoreContract(engine: string, open: () => Promise<En
       expect(await store.imap.uids(eve.id, inbox)).toEqual([]);
     });
 
+    it('lists exactly the UIDs asked for, sparse or long, and where their bytes are', async () => {
+      expect((await store.imap.messages(dan.id, inbox, [3, 1])).map((r) => r.uid)).toEqual([1, 3]);
+      expect(await store.imap.messages(dan.id, inbox, [])).toEqual([]);
+      // A client's "1:*" over a big folder: more UIDs than one IN list takes, some of them gone.
+      const many = Array.from({ length: 2000 }, (_, i) => 2 * i + 1);
+      expect((await store.imap.messages(dan.id, inbox, many)).map((r) => r.uid)).toEqual([1, 3]);
+      const [listed] = await store.imap.messages(dan.id, inbox, [2]);
+      const [source] = await store.imap.messageSources(dan.id, inbox, [2]);
+      expect(source).toEqual({ ...listed, rawSha256: expect.stringMatching(/^[0-9a-f]{64}$/), receivedHeader: expect.any(String) });
+      expect(listed!.createdAt).toBeInstanceOf(Date);
+      expect(await store.imap.messageSources(eve.id, inbox, null)).toEqual([]);
+    });
+
     it('shares \\Seen and \\Flagged with the API and raises MODSEQ on every flag change', async () => {
       const [first] = await store.imap.messages(dan.id, inbox, [1]);
       await store.messages.update(dan.id, [first!.id], { isRead: true, isStarred: true });

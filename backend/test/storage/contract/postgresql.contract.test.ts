@@ -1,9 +1,10 @@
 // The storage contract on the PostgreSQL engine, on a database of its own.
 import { openPostgresStore } from '../../../src/storage/postgres/pg-store.js';
 import { createTestDatabase } from '../../support/pg-test-db.js';
-import { describeMailStoreContract } from './mail-store-contract.js';
+import { describeImapStoreContract } from './imap-store-contract.js';
+import { describeMailStoreContract, type EngineUnderTest } from './mail-store-contract.js';
 
-describeMailStoreContract('postgresql', async () => {
+async function openPostgres(): Promise<EngineUnderTest> {
   const db = await createTestDatabase();
   const store = await openPostgresStore({ url: db.url, poolSize: 3, statementTimeoutMs: 30_000 });
   return {
@@ -13,4 +14,7 @@ describeMailStoreContract('postgresql', async () => {
       await db.drop();
     },
   };
-});
+}
+
+describeMailStoreContract('postgresql', openPostgres);
+describeImapStoreContract('postgresql', openPostgres);

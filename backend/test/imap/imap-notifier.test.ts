@@ -1,0 +1,31 @@
+// The IMAP notifier wakes a user's sessions once for all the events of one
+// turn: a STORE of every message in a 10,000-message folder publishes 10,000
+// message.updated events, and a wake per event had each session read the
+// folder's changes 10,000 times (the server ran out of memory).
+import { describe, expect, it } from 'vitest';
+import type { Core } from '../../src/core/core.js';
+import { EventBus } from '../../src/core/event-bus.js';
+import type { MessageRecord } from '../../src/storage/records.js';
+import { ImapNotifier } from '../../src/imap/imap-notifier.js';
+import { createLogger } from '../../src/shared/logger.js';
+
+describe('ImapNotifier', () => {
+  it('wakes each of the user\'s sessions once for a burst of events, and again for a later one', async () => {
+    const events = new EventBus();
+    const notifier = new ImapNotifier({ events, imap: {} as Core['imap'] }, createLogger({ level: 'silent', pretty: false }));
+    const woken = { mine: 0, other: 0 };
+    notifier.addListener({ id: 'a', user: { id: 1 } }, () => woken.mine++);
+    notifier.addListener({ id: 'b', user: { id: 2 } }, () => woken.other++);
+    const updated = (id: number) => ({ userId: 1, message: { id, userId: 1 } as MessageRecord, previousFolderId: 1 });
+
+    for (let id = 1; id <= 1000; id++) events.publish('message.updated', updated(id));
+    expect(woken.mine).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect(woken).toEqual({ mine: 1, other: 0 });
+
+    events.publish('message.deleted', { userId: 1, id: 1, threadId: 1, folderId: 1 });
+    await new Promise((r) => setImmediate(r));
+    expect(woken).toEqual({ mine: 2, other: 0 });
+    notifier.close();
+  });
+});

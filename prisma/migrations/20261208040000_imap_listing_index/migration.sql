@@ -1,0 +1,11 @@
+-- An IMAP folder's listing (READ_SQL.imapUids and .imapListing in
+-- backend/src/storage/sqlite/sqlite-queries.ts) read from this index alone. A
+-- row keeps its columns in the table's order, and body_text and body_html come
+-- before the IMAP ones: reading a message's flags from the row reads its
+-- bodies' overflow pages first, and a client opening a folder asks for the
+-- flags of every message in it.
+--
+-- Not in schema.prisma: SQLite's alone. PostgreSQL keeps long bodies out of the
+-- row (TOAST), and limits an index entry to about 2.7 KB, which a message's
+-- keywords could pass.
+CREATE INDEX "mail_messages_imap_listing_idx" ON "mail_messages"("folder_id", "uid", "user_id", "modseq", "is_read", "is_starred", "is_answered", "is_draft", "is_deleted", "keywords", "size_bytes", "created_at");
