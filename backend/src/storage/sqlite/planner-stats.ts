@@ -20,6 +20,8 @@ export const PLANNER_STATS: Readonly<Record<string, { table: string; stat: strin
   mail_messages_folder_id_created_at_id_idx: { table: 'mail_messages', stat: '1000000 2001 1 1' },
   mail_messages_folder_id_modseq_idx: { table: 'mail_messages', stat: '1000000 2001 1' },
   mail_messages_folder_id_uid_key: { table: 'mail_messages', stat: '1000000 2001 1' },
+  // (folder_id, uid, then the eleven columns an IMAP listing reads): a folder, then one row per UID.
+  mail_messages_imap_listing_idx: { table: 'mail_messages', stat: '1000000 2001 1 1 1 1 1 1 1 1 1 1 1' },
   mail_messages_message_id_idx: { table: 'mail_messages', stat: '1000000 1' },
   mail_messages_raw_sha256_idx: { table: 'mail_messages', stat: '1000000 2' },
   mail_messages_thread_id_created_at_idx: { table: 'mail_messages', stat: '1000000 21 1' },
