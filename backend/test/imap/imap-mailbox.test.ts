@@ -130,6 +130,22 @@ describe('IMAP with imaplib', () => {
     expect(Object.values(queued).reduce((a, b) => a + b, 0)).toBe(0);
   });
 
+  it('refuses an APPEND that does not fit the quota with NO [OVERQUOTA], storing nothing', async () => {
+    await server.chitbox.core.admin.createAccount({ email: 'quinn@example.test', password: PASSWORD, quotaMb: 1 });
+    const big = await compose({ from: 'quinn@example.test', to: 'bob@remote.test', subject: 'too big', text: 'x'.repeat(1_500_000) });
+    const small = await compose({ from: 'quinn@example.test', to: 'bob@remote.test', subject: 'fits', text: 'short' });
+    const [, , refused, fits, [, [exists]]] = await imaplib(imapPort, [
+      login('quinn@example.test'),
+      ['append', 'Drafts', '(\\Draft)', null, big],
+      ['append', 'Drafts', '(\\Draft)', null, small],
+      ['select', 'Drafts'],
+    ]);
+    expect(refused![0]).toBe('NO');
+    expect(text(refused![1][0])).toMatch(/^\[OVERQUOTA\]/);
+    expect(fits![0]).toBe('OK');
+    expect(text(exists)).toBe('1');
+  });
+
   it('never shows one user another\'s mailboxes or messages', async () => {
     const [, , [, exists], fetched, [, listed]] = await imaplib(imapPort, [
       login('mallory@example.test'), ['select', 'INBOX'], ['uid', 'FETCH', '1:*', '(BODY.PEEK[])'], ['list', '""', '*'],
