@@ -47,6 +47,7 @@ export const ThreadRow = memo(function ThreadRow(props: Props) {
       <div className="thread-main">
         <div className="thread-top">
           <span className="thread-senders">
+            {people.draft && <span className="thread-draft">Draft </span>}
             {people.label}
             {thread.messageCount > 1 && <span className="thread-count"> {thread.messageCount}</span>}
           </span>

@@ -14,8 +14,8 @@ const thread = (participants: AddressDto[], recipients?: AddressDto[]): ThreadSu
 
 describe('thread row people', () => {
   it('names the recipients of mail I sent, not me', () => {
-    expect(rowPeople(thread([me], [bob, carol]), ME, 'sent')).toEqual({ label: 'To: bob, Carol', avatar: bob });
-    expect(rowPeople(thread([me], [carol]), ME, 'sent')).toEqual({ label: 'To: Carol King', avatar: carol });
+    expect(rowPeople(thread([me], [bob, carol]), ME, 'sent')).toEqual({ label: 'To: bob, Carol', avatar: bob, draft: false });
+    expect(rowPeople(thread([me], [carol]), ME, 'sent')).toEqual({ label: 'To: Carol King', avatar: carol, draft: false });
   });
 
   it('treats a thread of only my messages as sent in any folder (e.g. archived)', () => {
@@ -23,13 +23,18 @@ describe('thread row people', () => {
   });
 
   it('names senders elsewhere, me as "me"', () => {
-    expect(rowPeople(thread([ann]), ME, 'inbox')).toEqual({ label: 'Ann Lee', avatar: ann });
-    expect(rowPeople(thread([ann, me]), ME, 'inbox')).toEqual({ label: 'Ann, me', avatar: ann });
+    expect(rowPeople(thread([ann]), ME, 'inbox')).toEqual({ label: 'Ann Lee', avatar: ann, draft: false });
+    expect(rowPeople(thread([ann, me]), ME, 'inbox')).toEqual({ label: 'Ann, me', avatar: ann, draft: false });
     expect(rowPeople(thread([ann, bob, carol, me]), ME, 'inbox').label).toBe('Ann, bob … me');
   });
 
   it('falls back to the senders when a sent row has no recipients (a row from a live event)', () => {
-    expect(rowPeople(thread([me]), ME, 'sent')).toEqual({ label: 'me', avatar: me });
+    expect(rowPeople(thread([me]), ME, 'sent')).toEqual({ label: 'me', avatar: me, draft: false });
+  });
+
+  it('marks the rows of the Drafts folder as drafts, naming their recipients (a draft a mail client saved over IMAP)', () => {
+    expect(rowPeople(thread([me], [bob]), ME, 'drafts')).toEqual({ label: 'To: bob@x.org', avatar: bob, draft: true });
+    expect(rowPeople(thread([me], [bob]), ME, 'sent').draft).toBe(false);
   });
 
   it('says so when nobody is known', () => {

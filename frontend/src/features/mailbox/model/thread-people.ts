@@ -7,6 +7,8 @@ export interface RowPeople {
   label: string;
   /** the person the avatar stands for */
   avatar: AddressDto;
+  /** a row of the Drafts folder (saved there by a mail client over IMAP, say): marked "Draft" as mail clients do */
+  draft: boolean;
 }
 
 const NOBODY: AddressDto = { address: '', name: '' };
@@ -15,12 +17,13 @@ export function rowPeople(thread: ThreadSummaryDto, myAddress: string, folderKin
   const isMe = (a: AddressDto) => a.address.toLowerCase() === myAddress.toLowerCase();
   const senders = thread.participants;
   const recipients = thread.recipients ?? [];
-  const outgoing = folderKind === 'sent' || folderKind === 'drafts' || (senders.length > 0 && senders.every(isMe));
+  const draft = folderKind === 'drafts';
+  const outgoing = folderKind === 'sent' || draft || (senders.length > 0 && senders.every(isMe));
   if (outgoing && recipients.length > 0) {
-    return { label: `To: ${namesOf(recipients, isMe)}`, avatar: recipients.find((a) => !isMe(a)) ?? recipients[0]! };
+    return { label: `To: ${namesOf(recipients, isMe)}`, avatar: recipients.find((a) => !isMe(a)) ?? recipients[0]!, draft };
   }
-  if (senders.length === 0) return { label: '(unknown sender)', avatar: NOBODY };
-  return { label: namesOf(senders, isMe), avatar: senders.find((a) => !isMe(a)) ?? senders[0]! };
+  if (senders.length === 0) return { label: '(unknown sender)', avatar: NOBODY, draft };
+  return { label: namesOf(senders, isMe), avatar: senders.find((a) => !isMe(a)) ?? senders[0]!, draft };
 }
 
 /** One person by full name; several by first names ("Ann, Bob … Zed" past three). */
