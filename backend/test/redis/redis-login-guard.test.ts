@@ -8,6 +8,7 @@ import { openRedisLink, type RedisLink } from '../../src/redis/redis-link.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { waitFor } from '../sending/relay-sink.js';
 import { dropKeys, redisUnavailable, startRedisProxy, testPrefix, type RedisProxy } from '../support/redis-fixture.js';
+import { gatedVerify } from '../support/gated-verify.js';
 
 const unavailable = await redisUnavailable();
 if (unavailable) console.warn(`skipping the Redis login guard tests: ${unavailable}`);
@@ -56,21 +57,14 @@ describe.skipIf(unavailable !== null)('LoginGuard over Redis', () => {
   it('gives parallel attempts on both instances freeFailures password checks in all', async () => {
     const a = guardOn(linkA);
     const b = guardOn(linkB);
-    let checks = 0;
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    const verify = async () => {
-      checks++;
-      await gate;
-      return null;
-    };
+    const { verify, release, checks } = gatedVerify();
     const all = Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).attempt(`198.51.100.${i}`, 'burst@x.test', verify));
     let answered = 0;
     for (const p of all) void p.then(() => answered++);
-    await waitFor(() => checks + answered === 20, 'every attempt to start its check or be refused');
-    open();
+    await waitFor(() => checks() + answered === 20, 'every attempt to start its check or be refused');
+    release();
     const outcomes = await Promise.all(all);
-    expect(checks).toBe(3);
+    expect(checks()).toBe(3);
     expect(outcomes.filter((o) => !o.ok && o.reason === 'account_backoff')).toHaveLength(17);
   });
 

@@ -4,19 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { LocalCounters, type CounterStore } from '../../src/core/counters.js';
 import { LoginGuard, type LoginGuardOptions } from '../../src/core/login-guard.js';
+import { gatedVerify } from '../support/gated-verify.js';
 
-/** A verify that stays pending until released, so attempts really overlap. */
-function gatedVerify() {
-  let checks = 0;
-  let open!: () => void;
-  const gate = new Promise<void>((r) => (open = r));
-  const verify = async () => {
-    checks++;
-    await gate;
-    return null;
-  };
-  return { verify, release: () => open(), checks: () => checks };
-}
 
 function twoInstances(opts: Partial<LoginGuardOptions>) {
   let now = 1_000_000;

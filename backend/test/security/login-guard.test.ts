@@ -7,22 +7,11 @@ import { request } from '../ops/ops-helpers.js';
 import { plainAuth } from '../sending/sending-helpers.js';
 import { SmtpLineClient } from '../support/smtp-line-client.js';
 import { PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
+import { gatedVerify } from '../support/gated-verify.js';
 
 // Real servers and real attacks: on a machine this busy a start alone can take half a minute. Nothing waits for a duration.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
-/** A verify that stays pending until released, so attempts really overlap. */
-function gatedVerify() {
-  let checks = 0;
-  let open!: () => void;
-  const gate = new Promise<void>((r) => (open = r));
-  const verify = async () => {
-    checks++;
-    await gate;
-    return null;
-  };
-  return { verify, release: () => open(), checks: () => checks };
-}
 
 describe('LoginGuard', () => {
   it('gives 40 simultaneous attempts from one IP exactly perIp password checks', async () => {
