@@ -6,8 +6,8 @@
 //
 // scanning/ (the spamd and clamd clients) needs config and shared only; the
 // adapters see scanner types through the core. redis/ is an adapter too: the
-// Redis side of the core's ports (presence, counters) and Socket.IO's adapter,
-// built by the composition root.
+// Redis side of the core's ports (presence, counters, mailbox changes) and
+// Socket.IO's adapter, built by the composition root.
 //
 // Adapters never import each other or anything below the core; the frontend
 // imports backend contracts with `import type` only; patches/ is installed

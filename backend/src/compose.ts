@@ -59,6 +59,8 @@ export async function openCore(config: Config, log: Logger, opts: { runWorkers: 
     },
     { runWorkers: opts.runWorkers, relay },
   );
+  // A change made on another instance wakes this one's IDLE sessions, and ours wake theirs.
+  redis?.shareMailboxChanges(core.mailboxChanges);
   return {
     core,
     store,

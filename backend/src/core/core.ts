@@ -22,6 +22,7 @@ import * as folders from './folders.js';
 import { HealthCheck } from './health.js';
 import { ImapMailbox } from './imap-mailbox.js';
 import { MailIntake } from './mail-intake.js';
+import { MailboxChanges } from './mailbox-changes.js';
 import * as mailbox from './mailbox.js';
 import { Metrics } from './metrics.js';
 import { OutboundWorker, type RelayTransport } from './outbound-queue.js';
@@ -82,6 +83,8 @@ export interface Core {
   readonly intake: MailIntake;
   /** a mail client's view of the mailbox (the IMAP adapter's use cases) */
   readonly imap: ImapMailbox;
+  /** whose mailbox changed, here or on another instance: what wakes IDLE sessions */
+  readonly mailboxChanges: MailboxChanges;
   /** typing, presence, delivery and read ticks, contacts, read-receipt settings */
   readonly chat: ChatService;
   readonly health: HealthCheck;
@@ -190,6 +193,7 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
     scopeTtlMs: config.redis ? 10_000 : undefined,
   });
   const intake = new MailIntake(sendDeps, config.smtp.hostname, deps.log, logins);
+  const mailboxChanges = new MailboxChanges(events);
   // The server tracks deliveries and answers receipts; the CLI moves no mail that would need it.
   if (opts.runWorkers) chat.start();
   // Mail stored before the search index existed gets indexed in the background.
@@ -202,6 +206,7 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
     smtpGuard: new SmtpGuard(config, metrics, events, deps.log.child({ component: 'smtp' }), deps.counters),
     intake,
     imap: new ImapMailbox({ ...sendDeps, intake, metrics, log: deps.log.child({ component: 'imap' }) }),
+    mailboxChanges,
     chat,
     health: new HealthCheck(deps),
     accounts: {
@@ -266,6 +271,7 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
       await chat.settled();
       unrecord();
       unpromote();
+      mailboxChanges.close();
       await webhookWorker?.stop();
       // Events published just before stop still reach the outbox.
       await Promise.allSettled([...pending]);

@@ -1,10 +1,11 @@
 // What imap-core calls its notifier: how a session learns that its selected
-// folder changed. Changes reach us as core events (SMTP delivery, the web,
-// another IMAP session); each wakes the owner's sessions, and a session then
-// asks for its updates: the messages whose MODSEQ passed the one it has seen
-// (new UIDs are EXISTS, known ones FETCH with their flags), and the UIDs it
-// knows that are gone (EXPUNGE). Asking the store, rather than keeping a
-// journal here, keeps nothing to lose or trim, and any instance can answer.
+// folder changed. Changes reach us through the core's MailboxChanges (SMTP
+// delivery, the web, another IMAP session; on this instance or another);
+// each wakes the owner's sessions, and a session then asks for its updates:
+// the messages whose MODSEQ passed the one it has seen (new UIDs are EXISTS,
+// known ones FETCH with their flags), and the UIDs it knows that are gone
+// (EXPUNGE). Asking the store, rather than keeping a journal here, keeps
+// nothing to lose or trim, and any instance can answer.
 import type { Core } from '../core/core.js';
 import type { Logger } from '../shared/logger.js';
 import { toImapFlags } from './imap-flags.js';
@@ -42,18 +43,13 @@ export class ImapNotifier {
   private readonly listeners = new Map<number, Map<ImapSessionLike, Listener>>();
   /** users whose sessions are woken on the next turn of the event loop */
   private readonly woken = new Set<number>();
-  private readonly unsubscribe: Array<() => void>;
+  private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly core: Pick<Core, 'imap' | 'events'>,
+    private readonly core: Pick<Core, 'imap' | 'mailboxChanges'>,
     private readonly log: Logger,
   ) {
-    const wake = ({ userId }: { userId: number }) => this.fire(userId);
-    this.unsubscribe = [
-      core.events.subscribe('message.stored', ({ message }) => this.fire(message.userId)),
-      core.events.subscribe('message.updated', wake),
-      core.events.subscribe('message.deleted', wake),
-    ];
+    this.unsubscribe = core.mailboxChanges.subscribe((user) => (user === 'everyone' ? this.fireAll() : this.fire(user)));
   }
 
   addListener(session: ImapSessionLike, listener: Listener): void {
@@ -87,6 +83,11 @@ export class ImapNotifier {
     });
   }
 
+  /** Wakes every session here: changes made elsewhere may have been missed. */
+  fireAll(): void {
+    for (const userId of this.listeners.keys()) this.fire(userId);
+  }
+
   getUpdates(selected: unknown, modifyIndex: number, callback: (err: Error | null, updates?: ImapUpdate[]) => void): void {
     if (!(selected instanceof SelectedFolder)) return callback(null, []);
     this.updatesFor(selected, modifyIndex).then(
@@ -99,7 +100,7 @@ export class ImapNotifier {
   }
 
   close(): void {
-    for (const off of this.unsubscribe) off();
+    this.unsubscribe();
     this.listeners.clear();
   }
 

@@ -12,19 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelaySink, waitFor, type RelaySink } from '../sending/relay-sink.js';
 import { killChildren, spawnChitbox, type ChildChitbox } from '../support/child-server.js';
 import { storedIds } from '../support/mail-helpers.js';
-import { createTestDatabase, PG_ADMIN_URL, withClient, type TestDatabase } from '../support/pg-test-db.js';
+import { createTestDatabase, postgresUnavailable, withClient, type TestDatabase } from '../support/pg-test-db.js';
 import { dropKeys, REDIS_URL, redisUnavailable, testPrefix } from '../support/redis-fixture.js';
 import { apiClient, collectEvents, PASSWORD } from '../support/test-server.js';
 import { io, type Socket } from 'socket.io-client';
-
-async function postgresUnavailable(): Promise<string | null> {
-  try {
-    await withClient(PG_ADMIN_URL, (c) => c.query('SELECT 1'));
-    return null;
-  } catch (err) {
-    return `PostgreSQL at ${PG_ADMIN_URL} does not answer (${(err as Error).message})`;
-  }
-}
 
 const why = (await postgresUnavailable()) ?? (await redisUnavailable());
 if (why) console.warn(`skipping the two-instance test: ${why}`);

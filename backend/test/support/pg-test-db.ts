@@ -51,6 +51,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/** null when PostgreSQL answers, else why not (the cluster tests then skip, saying so). */
+export async function postgresUnavailable(): Promise<string | null> {
+  try {
+    await withClient(PG_ADMIN_URL, (c) => c.query('SELECT 1'));
+    return null;
+  } catch (err) {
+    return `PostgreSQL at ${PG_ADMIN_URL} does not answer (${(err as Error).message})`;
+  }
+}
+
 /** Runs fn on a client of its own connected to the database. */
 export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
