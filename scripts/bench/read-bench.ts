@@ -14,6 +14,10 @@
 // Options: --messages N (1000000) --threads N (messages / 20) --samples N (200)
 //          --paint-samples N (20) --keep (keep the seeded data directory and print it)
 //          --data DIR (reuse a directory seeded by an earlier --keep run)
+//          --db sqlite|postgresql (sqlite): postgresql seeds a fresh database on
+//            BENCH_PG_URL's server (bench-postgres.ts; dropped after unless --keep)
+//            in bulk (read-seed-pg.ts), after checking on --check N messages
+//            (1000; 0: no check) that the bulk load writes the engine's rows
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -21,7 +25,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchChromium } from '../../frontend/e2e/harness/browser.js';
 import { SERVER_ENTRY, startNodeFlags } from '../start-command.js';
+import { createBenchDatabase } from './bench-postgres.js';
 import { findFreePort, startChildServer } from './child-server.js';
+import { seedDifferences, seedSnapshot } from './read-seed-check.js';
+import { seedPostgresBulk, seedPostgresThroughEngine } from './read-seed-pg.js';
 import { COMMON_WORD, OPEN_THREAD_SIZE, PHRASE, RARE_WORD, seedInbox, type Seeded } from './read-seed.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -33,8 +40,13 @@ const { values: flags } = parseArgs({
     'paint-samples': { type: 'string', default: '20' },
     keep: { type: 'boolean', default: false },
     data: { type: 'string' },
+    db: { type: 'string', default: 'sqlite' },
+    check: { type: 'string', default: '1000' },
   },
 });
+if (!['sqlite', 'postgresql'].includes(flags.db ?? '')) throw new Error(`unknown --db ${flags.db}`);
+const ON_POSTGRES = flags.db === 'postgresql';
+const CHECK = Number(flags.check);
 const MESSAGES = Number(flags.messages);
 const THREADS = Number(flags.threads ?? Math.max(2, Math.round(MESSAGES / 20)));
 const SAMPLES = Number(flags.samples);
@@ -156,20 +168,69 @@ async function measurePaint(inboxUrl: string, token: string): Promise<Row> {
   }
 }
 
+/** What a run reads from: the data directory, and on PostgreSQL its database. */
+interface SeededRun extends Seeded {
+  databaseUrl?: string;
+}
+
+/** Seeds CHECK messages through the engine and in bulk, each on a fresh database, and fails on any row that differs. */
+async function checkBulkSeed(log: (line: string) => void): Promise<void> {
+  const [engineDb, bulkDb] = [await createBenchDatabase(), await createBenchDatabase()];
+  try {
+    const threads = Math.max(2, Math.round(CHECK / 20));
+    const engine = await seedPostgresThroughEngine(engineDb.url, CHECK, threads, () => {});
+    await seedPostgresBulk(bulkDb.url, CHECK, threads, () => {});
+    const differences = seedDifferences(await seedSnapshot(engineDb.url), await seedSnapshot(bulkDb.url));
+    if (differences.length > 0) throw new Error(`the bulk seed differs from the engine's:\n${differences.join('\n')}`);
+    log(`check: ${CHECK} messages through the engine (${engine.seconds.toFixed(1)} s) and in bulk: the same rows`);
+  } finally {
+    await Promise.all([engineDb.drop(), bulkDb.drop()]);
+  }
+}
+
+async function seed(dataDir: string, load: () => string): Promise<{ seeded: SeededRun; dropDatabase: () => Promise<void> }> {
+  const log = (line: string) => console.log(`  ${line}`);
+  if (flags.data) return { seeded: JSON.parse(readFileSync(join(dataDir, 'seeded.json'), 'utf8')) as SeededRun, dropDatabase: async () => {} };
+  let seeded: SeededRun;
+  let dropDatabase = async () => {};
+  if (ON_POSTGRES) {
+    if (CHECK > 0) await checkBulkSeed(log);
+    const db = await createBenchDatabase();
+    dropDatabase = db.drop;
+    try {
+      seeded = { ...(await seedPostgresBulk(db.url, MESSAGES, THREADS, log)), databaseUrl: db.url };
+    } catch (err) {
+      if (!flags.keep) await db.drop();
+      throw err;
+    }
+  } else {
+    seeded = await seedInbox(dataDir, MESSAGES, THREADS, log);
+  }
+  writeFileSync(join(dataDir, 'seeded.json'), JSON.stringify(seeded));
+  console.log(`seeded in ${seeded.seconds.toFixed(1)} s (${Math.round(MESSAGES / seeded.seconds)} messages/s), load ${load()}`);
+  return { seeded, dropDatabase };
+}
+
 async function main(): Promise<void> {
   const dataDir = flags.data ?? mkdtempSync(join(tmpdir(), 'chitbox-bench-read-'));
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
-  console.log(`bench:read: ${MESSAGES} messages, ${THREADS} threads; ${cpus().length} cores, load ${load()}`);
+  console.log(`bench:read on ${flags.db}: ${MESSAGES} messages, ${THREADS} threads; ${cpus().length} cores, load ${load()}`);
   execFileSync('npm', ['run', '--silent', 'build:api'], { cwd: repoRoot, stdio: 'inherit' });
   execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: repoRoot, stdio: 'inherit' });
-  let seeded: Seeded;
-  if (flags.data) {
-    seeded = JSON.parse(readFileSync(join(dataDir, 'seeded.json'), 'utf8')) as Seeded;
-  } else {
-    seeded = await seedInbox(dataDir, MESSAGES, THREADS, (line) => console.log(`  ${line}`));
-    writeFileSync(join(dataDir, 'seeded.json'), JSON.stringify(seeded));
-    console.log(`seeded in ${seeded.seconds.toFixed(1)} s (${Math.round(MESSAGES / seeded.seconds)} messages/s), load ${load()}`);
+  const { seeded, dropDatabase } = await seed(dataDir, load);
+  try {
+    await measure(dataDir, seeded, load);
+  } finally {
+    if (flags.keep || flags.data) {
+      console.log(`data kept in ${dataDir}${seeded.databaseUrl ? ` (database ${seeded.databaseUrl})` : ''}`);
+    } else {
+      rmSync(dataDir, { recursive: true, force: true });
+      await dropDatabase();
+    }
   }
+}
+
+async function measure(dataDir: string, seeded: SeededRun, load: () => string): Promise<void> {
   const [apiPort, smtpPort, frontendPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   const server = await startChildServer({
@@ -178,6 +239,9 @@ async function main(): Promise<void> {
     env: {
       ...inherited, NODE_ENV: 'production', LOG_LEVEL: 'warn', DATA_DIR: dataDir, PORT: String(apiPort),
       SMTP_SERVER_PORT: String(smtpPort), SMTP_SERVER_HOST: '127.0.0.1', SERVE_INBOX: 'true', FRONTEND_PORT: String(frontendPort),
+      // Any free port: another ChitBox on this machine may hold the default 1143.
+      IMAP_PORT: '0', IMAP_HOST: '127.0.0.1',
+      ...(seeded.databaseUrl ? { DATABASE_URL: seeded.databaseUrl } : {}),
     },
     cwd: repoRoot,
     readyLine: 'chitbox ready',
@@ -188,14 +252,13 @@ async function main(): Promise<void> {
     await api.login(seeded.email, seeded.password);
     const rows = await measureApi(api, seeded);
     rows.push(await measurePaint(`http://127.0.0.1:${frontendPort}`, api.token));
-    const report = { messages: MESSAGES, threads: THREADS, seedSeconds: seeded.seconds, load: loadavg(), cores: cpus().length, rows };
+    const report = { database: flags.db, messages: MESSAGES, threads: THREADS, seedSeconds: seeded.seconds, load: loadavg(), cores: cpus().length, rows };
     mkdirSync(join(repoRoot, '.bench'), { recursive: true });
-    writeFileSync(join(repoRoot, '.bench/read-latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    const reportFile = ON_POSTGRES ? '.bench/read-postgresql.json' : '.bench/read-latest.json';
+    writeFileSync(join(repoRoot, reportFile), `${JSON.stringify(report, null, 2)}\n`);
     console.log(`load after: ${load()}`);
   } finally {
     await server.stop();
-    if (flags.keep || flags.data) console.log(`data kept in ${dataDir}`);
-    else rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -7,7 +7,10 @@ import type { SearchSpec } from '../mail-store.js';
 
 /**
  * Matches are ranked among the user's newest this many: ts_rank has to score
- * every candidate, and a common word can match most of a mailbox.
+ * every candidate, and a common word can match most of a mailbox. Newest by
+ * id, as on SQLite (rowid): the index's primary key serves that order, so for
+ * a common word the planner walks it backwards and stops at the window,
+ * where ordering by created_at made it fetch and sort every match.
  */
 export const PG_RANK_WINDOW = 5000;
 
@@ -28,7 +31,7 @@ export function pgSearchIdsQuery(userId: number, spec: SearchSpec, offset: numbe
         SELECT m.id, m.created_at, ts_rank('${TS_RANK_WEIGHTS}', s.tsv, ${q}::tsquery) AS score
         FROM message_search s JOIN mail_messages m ON m.id = s.message_id
         WHERE s.tsv @@ ${q}::tsquery AND m.user_id = $1${filters}
-        ORDER BY m.created_at DESC, m.id DESC LIMIT ${bind(PG_RANK_WINDOW)})
+        ORDER BY s.message_id DESC LIMIT ${bind(PG_RANK_WINDOW)})
       SELECT id FROM hits ORDER BY score DESC, created_at DESC, id DESC LIMIT ${bind(limit)} OFFSET ${bind(offset)}`,
       values,
     };
