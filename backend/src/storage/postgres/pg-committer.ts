@@ -1,10 +1,12 @@
 // The PostgreSQL engine's group commit: deliveries that arrive while a batch
-// commits go into the next transaction together (storage/group-commit.ts).
+// commits go into the next transaction together (storage/group-commit.ts),
+// written by a few set-based statements whatever its size (pg-batch-delivery.ts).
 // A delivery is answered only after COMMIT returned; a batch that fails is
 // rolled back whole and retried one delivery at a time.
 import type pg from 'pg';
 import { GroupCommit } from '../group-commit.js';
-import { insertDelivery, lockBatchBlobs, type PgCommittedRows, type PgDeliveryRows } from './pg-delivery-sql.js';
+import { beginBatch, insertBatch } from './pg-batch-delivery.js';
+import { insertDelivery, type PgCommittedRows, type PgDeliveryRows } from './pg-delivery-sql.js';
 
 /** A batch's size in copies, with every 64 KiB of blob bytes counted as one more: a batch of big mail stays small. */
 const weightOf = (d: PgDeliveryRows): number =>
@@ -49,11 +51,16 @@ export class PgCommitter {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      await lockBatchBlobs(client, batch);
+      await beginBatch(client, batch);
       const now = new Date();
-      const out: PgCommittedRows[] = [];
-      for (const d of batch) out.push(await insertDelivery(client, d, now));
+      let out = await insertBatch(client, batch, now);
+      if (!out) {
+        // A copy merges threads: the batch again, copy by copy. Nothing of the first try is kept.
+        await client.query('ROLLBACK');
+        await beginBatch(client, batch);
+        out = [];
+        for (const d of batch) out.push(await insertDelivery(client, d, now));
+      }
       await client.query('COMMIT');
       return out;
     } catch (err) {

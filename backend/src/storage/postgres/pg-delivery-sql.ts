@@ -1,16 +1,16 @@
-// Writing messages on PostgreSQL: the hot path, as named (prepared once per
-// connection) statements through `pg`. A batch of deliveries runs in one
-// transaction (storage/group-commit.ts), so a burst of mail costs one commit
-// (one WAL flush) and a few round trips per copy, instead of a compiled
-// Prisma query per row. Every statement here is prepared against a freshly
-// migrated database by a test (backend/test/storage/postgres/pg-statements.test.ts).
+// Writing messages on PostgreSQL copy by copy, as named (prepared once per
+// connection) statements through `pg`: the rules of a delivery's rows
+// (threads, merges, UIDs, usage, summaries). A batch goes through
+// pg-batch-delivery.ts, the same rows in a few set-based statements; this
+// path runs a batch in which a copy merges threads. Every statement here is
+// prepared against a freshly migrated database by a test
+// (backend/test/storage/postgres/pg-statements.test.ts).
 import type pg from 'pg';
 import { threadCandidates, type NewMessageCopy, type NewOutbound, type StoredCopy } from '../delivery-rows.js';
-import { QuotaExceeded, type SearchText } from '../mail-store.js';
+import { QuotaExceeded } from '../mail-store.js';
 import { messageReceivedData, webhookBody } from '../webhook-payload.js';
-import { blobChunks, blobLockKeys, type BlobBytes } from './pg-blob-keys.js';
+import { blobChunks, type BlobBytes } from './pg-blob-keys.js';
 import { PG_SEARCH_SQL } from './pg-search-sql.js';
-import { pgSearchRow } from './pg-search.js';
 import { pgSummaryAdd, pgSummaryRefresh } from './pg-summary-sql.js';
 import { textValue } from './pg-text.js';
 
@@ -44,9 +44,6 @@ export const PG_DELIVERY_SQL = {
   newOutbound: `INSERT INTO outbound_queue (user_id, mail_from, recipients, raw_sha256, size_bytes, status, attempts,
       next_attempt_at, created_at, updated_at)
     VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6, $6) RETURNING id`,
-  // Shared: deliveries naming the same blob never wait for each other; a
-  // release (pg-blob-store.ts) takes the same keys exclusively.
-  lockBlobs: `SELECT count(pg_advisory_xact_lock_shared(k)) FROM unnest($1::bigint[]) AS k`,
   newChunk: `INSERT INTO blob_chunks (sha256, seq, data) VALUES ($1, $2, $3) ON CONFLICT (sha256, seq) DO NOTHING`,
   indexMessage: PG_SEARCH_SQL.index,
 } as const;
@@ -63,8 +60,8 @@ export interface PgDeliveryRows {
   /** every blob the copies and the queue row name, stored in the same transaction */
   blobs: BlobBytes[];
   outbound: NewOutbound | null;
-  /** the message's text for the full-text index, the same for every copy; null: left to the backfill */
-  searchText: SearchText | null;
+  /** the message's tsvector literal (pg-search.ts pgSearchRow), the same for every copy; null: left to the backfill */
+  tsv: string | null;
 }
 
 export interface PgCommittedRows {
@@ -72,19 +69,11 @@ export interface PgCommittedRows {
   outboundId: number | null;
 }
 
-/** Locks every blob of the batch, in key order (so two transactions cannot deadlock on them). */
-export async function lockBatchBlobs(client: pg.ClientBase, deliveries: PgDeliveryRows[]): Promise<void> {
-  const keys = blobLockKeys(deliveries.flatMap((d) => d.blobs.map((b) => b.sha256)));
-  if (keys.length > 0) await run(client, 'lockBlobs', [keys]);
-}
-
-/** One delivery's rows; call inside the batch's transaction, after lockBatchBlobs. */
+/** One delivery's rows; call inside the batch's transaction, after its blob locks (beginBatch). */
 export async function insertDelivery(client: pg.ClientBase, d: PgDeliveryRows, now: Date): Promise<PgCommittedRows> {
   for (const blob of d.blobs) await insertBlob(client, blob);
   const copies: StoredCopy[] = [];
-  // The tsvector literal once per delivery, not per copy.
-  const tsv = d.searchText ? pgSearchRow(d.searchText) : null;
-  for (const c of d.copies) copies.push(await insertCopy(client, c, tsv));
+  for (const c of d.copies) copies.push(await insertCopy(client, c, d.tsv));
   const outboundId = d.outbound ? await insertOutbound(client, d.outbound, now) : null;
   return { copies, outboundId };
 }
@@ -137,7 +126,7 @@ async function addUsage(client: pg.ClientBase, c: NewMessageCopy): Promise<void>
 }
 
 /** References past this many (the newest count) are not looked up: a header can list thousands. */
-const MAX_REFERENCES = 32;
+export const MAX_REFERENCES = 32;
 
 // The same rules as the SQLite engine (sqlite/ingest-worker/delivery-sql.ts):
 // any candidate known for this user (the parent first, then the newest

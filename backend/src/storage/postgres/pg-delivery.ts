@@ -7,6 +7,7 @@ import { toMessageRecord, type NewMessageCopy } from '../delivery-rows.js';
 import type { CommittedDelivery, Delivery, DeliveryInput } from '../mail-store.js';
 import type { BlobBytes } from './pg-blob-keys.js';
 import type { PgCommitter } from './pg-committer.js';
+import { pgSearchRow } from './pg-search.js';
 
 export class PgDelivery implements Delivery {
   constructor(
@@ -24,7 +25,9 @@ export class PgDelivery implements Delivery {
     }));
     const copies: NewMessageCopy[] = input.copies.map((c) => ({ ...c, rawSha256, attachments }));
     const outbound = input.outbound ? { ...input.outbound, rawSha256, sizeBytes: this.raw.length } : null;
-    const committed = await this.committer.commit({ copies, blobs: [...blobs.values()], outbound, searchText: input.searchText });
+    // The tsvector literal once per delivery, and before the batch's transaction is open.
+    const tsv = input.searchText ? pgSearchRow(input.searchText) : null;
+    const committed = await this.committer.commit({ copies, blobs: [...blobs.values()], outbound, tsv });
     return {
       messages: committed.copies.map((stored, i) => toMessageRecord(stored, copies[i]!)),
       uids: committed.copies.map((stored) => stored.uid),

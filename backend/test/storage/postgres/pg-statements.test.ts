@@ -3,6 +3,7 @@
 // not in the first delivery after a deploy.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PG_BATCH_SQL } from '../../../src/storage/postgres/pg-batch-sql.js';
 import { PG_BLOB_SQL } from '../../../src/storage/postgres/pg-blob-store.js';
 import { PG_DELIVERY_SQL } from '../../../src/storage/postgres/pg-delivery-sql.js';
 import { applyPgMigrations } from '../../../src/storage/postgres/pg-migrate.js';
@@ -27,7 +28,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const groups = { PG_READ_SQL, PG_DELIVERY_SQL, PG_BLOB_SQL, PG_SUMMARY_SQL, PG_SEARCH_SQL } as const;
+const groups = { PG_READ_SQL, PG_DELIVERY_SQL, PG_BATCH_SQL, PG_BLOB_SQL, PG_SUMMARY_SQL, PG_SEARCH_SQL } as const;
 
 const NO_FILTERS: SearchSpec = {
   fts5Match: null, fts5Exclude: null, tsquery: null, folders: [], excludedFolders: [], isRead: null, isStarred: null,
