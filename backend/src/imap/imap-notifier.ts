@@ -51,7 +51,7 @@ export class ImapNotifier {
     const wake = ({ userId }: { userId: number }) => this.fire(userId);
     this.unsubscribe = [
       core.events.subscribe('message.stored', ({ message }) => this.fire(message.userId)),
-      core.events.subscribe('message.updated', wake),
+      core.events.subscribe('messages.updated', wake),
       core.events.subscribe('message.deleted', wake),
     ];
   }
@@ -73,8 +73,8 @@ export class ImapNotifier {
   }
 
   /**
-   * Wakes the user's sessions once for all the events of this turn: a STORE,
-   * MOVE or EXPUNGE of many messages publishes an event per message, and each
+   * Wakes the user's sessions once for all the events of this turn: an
+   * EXPUNGE of many messages publishes an event per message, and each
    * wake has every session read its folder's changes (10,000 events, 10,000
    * reads of 10,000 rows each: out of memory).
    */
