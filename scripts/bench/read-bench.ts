@@ -235,7 +235,8 @@ async function measure(dataDir: string, seeded: SeededRun, load: () => string): 
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   const server = await startChildServer({
     name: 'chitbox',
-    args: [...startNodeFlags(repoRoot), join(repoRoot, SERVER_ENTRY)],
+    // BENCH_PROFILE_DIR: a CPU profile of the server's threads (node --cpu-prof), as the other benches take one.
+    args: [...startNodeFlags(repoRoot), ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []), join(repoRoot, SERVER_ENTRY)],
     env: {
       ...inherited, NODE_ENV: 'production', LOG_LEVEL: 'warn', DATA_DIR: dataDir, PORT: String(apiPort),
       SMTP_SERVER_PORT: String(smtpPort), SMTP_SERVER_HOST: '127.0.0.1', SERVE_INBOX: 'true', FRONTEND_PORT: String(frontendPort),

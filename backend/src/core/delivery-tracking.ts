@@ -24,8 +24,6 @@ export class DeliveryTracking {
   private readonly recording = new Set<Promise<void>>();
   /** status changes under way */
   private readonly updating = new Set<Promise<void>>();
-  /** user lookups of this turn of the event loop: a thread marked read sends one event per message, all in one turn */
-  private readonly turnLookups = new Map<string, Promise<UserRecord | null>>();
 
   constructor(private readonly deps: TrackingDeps) {}
 
@@ -40,9 +38,7 @@ export class DeliveryTracking {
       }),
       events.subscribe('message.sent', ({ queueId, userId, recipients }) => this.run(this.queueResult(queueId, userId, recipients, 'relayed', null))),
       events.subscribe('message.failed', ({ queueId, userId, recipients, error }) => this.run(this.queueResult(queueId, userId, recipients, 'failed', error))),
-      events.subscribe('message.updated', ({ userId, message }) => {
-        if (message.isRead) this.run(this.readByRecipient(userId, message));
-      }),
+      events.subscribe('messages.updated', ({ userId, updates }) => this.readByRecipient(userId, updates.map((u) => u.message))),
     ];
     return () => offs.forEach((off) => off());
   }
@@ -93,30 +89,33 @@ export class DeliveryTracking {
     moved.forEach((m) => this.tell(m));
   }
 
-  /** A local recipient opened their copy: tell its local sender, once. */
-  private async readByRecipient(readerId: number, copy: MessageRecord): Promise<void> {
-    if (!copy.messageId) return;
+  /**
+   * Local recipients opened their copies: tell each copy's local sender, once.
+   * The reader and each sender are looked up once for the whole change (a
+   * thread of 50 marked read: 2 queries, not 100).
+   */
+  private readByRecipient(readerId: number, copies: readonly MessageRecord[]): void {
     const { users } = this.deps.store;
-    const senderEmail = copy.fromEmail.toLowerCase();
-    const [reader, sender] = await Promise.all([
-      this.lookupOnce(`id:${readerId}`, () => users.findById(readerId)),
-      this.lookupOnce(`email:${senderEmail}`, () => users.findByEmail(senderEmail)),
-    ]);
-    if (!reader || !sender || sender.id === reader.id) return;
-    await this.settled();
-    const moved = await this.deps.store.chat.advance({ userId: sender.id, recipients: [reader.email], rfcMessageId: copy.messageId }, 'read', new Date());
-    for (const m of moved) this.tellRead(m, { address: reader.email, name: reader.name ?? m.name });
+    let reader: Promise<UserRecord | null> | null = null;
+    const senders = new Map<string, Promise<UserRecord | null>>();
+    for (const copy of copies) {
+      if (!copy.isRead || !copy.messageId) continue;
+      reader ??= users.findById(readerId);
+      const email = copy.fromEmail.toLowerCase();
+      let sender = senders.get(email);
+      if (!sender) senders.set(email, (sender = users.findByEmail(email)));
+      this.run(this.tellSenderOfRead(copy.messageId, reader, sender));
+    }
   }
 
-  /** One lookup per key and turn, shared by the events of one change (50 messages: 2 queries, not 100). */
-  private lookupOnce(key: string, find: () => Promise<UserRecord | null>): Promise<UserRecord | null> {
-    let found = this.turnLookups.get(key);
-    if (!found) {
-      if (this.turnLookups.size === 0) setImmediate(() => this.turnLookups.clear());
-      found = find();
-      this.turnLookups.set(key, found);
-    }
-    return found;
+  private async tellSenderOfRead(
+    rfcMessageId: string, readerLookup: Promise<UserRecord | null>, senderLookup: Promise<UserRecord | null>,
+  ): Promise<void> {
+    const [reader, sender] = await Promise.all([readerLookup, senderLookup]);
+    if (!reader || !sender || sender.id === reader.id) return;
+    await this.settled();
+    const moved = await this.deps.store.chat.advance({ userId: sender.id, recipients: [reader.email], rfcMessageId }, 'read', new Date());
+    for (const m of moved) this.tellRead(m, { address: reader.email, name: reader.name ?? m.name });
   }
 
   /** An RFC 8098 receipt arrived for a message the owner sent. */

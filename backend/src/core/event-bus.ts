@@ -14,13 +14,20 @@ interface ScannedEnvelope {
   sessionId: string;
 }
 
+/** One message as a change left it, and the folder it was in before (the same when only flags changed). */
+export interface MessageUpdate {
+  message: MessageRecord;
+  previousFolderId: number;
+}
+
 /** inbound mail, the sender's own Sent copy, or a copy a mail client stored itself (IMAP APPEND or COPY) */
 export type StoredSource = 'inbound' | 'sent' | 'appended' | 'import';
 
 export interface CoreEvents {
   /** a message copy was committed for its owner */
   'message.stored': { message: MessageRecord; source: StoredSource; committedAt: bigint };
-  'message.updated': { userId: number; message: MessageRecord; previousFolderId: number };
+  /** messages of one owner changed flags or folder in one action (a thread marked read: all 50 in one event) */
+  'messages.updated': { userId: number; updates: MessageUpdate[] };
   'message.deleted': { userId: number; id: number; threadId: number; folderId: number };
   /** the user's custom folders were created, renamed or deleted (HTTP or IMAP) */
   'folders.changed': { userId: number };

@@ -193,8 +193,9 @@ export class ImapMailbox {
   /** The web gets email_updated, IDLE sessions their FETCH or EXPUNGE (previous folders by id). */
   private async announceUpdates(userId: number, ids: readonly number[], previousFolder: Map<number, number>): Promise<void> {
     if (ids.length === 0) return;
-    for (const message of await this.deps.store.messages.getMany(userId, ids)) {
-      this.deps.events.publish('message.updated', { userId, message, previousFolderId: previousFolder.get(message.id) ?? message.folderId });
-    }
+    const updates = (await this.deps.store.messages.getMany(userId, ids)).map((message) => ({
+      message, previousFolderId: previousFolder.get(message.id) ?? message.folderId,
+    }));
+    if (updates.length > 0) this.deps.events.publish('messages.updated', { userId, updates });
   }
 }

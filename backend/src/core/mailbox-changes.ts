@@ -22,7 +22,7 @@ export class MailboxChanges {
     const here = ({ userId }: { userId: number }) => this.emit(userId, 'here');
     this.unsubscribe = [
       events.subscribe('message.stored', ({ message }) => this.emit(message.userId, 'here')),
-      events.subscribe('message.updated', here),
+      events.subscribe('messages.updated', here),
       events.subscribe('message.deleted', here),
     ];
   }

@@ -117,9 +117,7 @@ export async function changeMessages(
   }
   await deps.store.messages.update(userId, before.map((m) => m.id), change);
   const after = before.map((m) => ({ ...m, ...definedOnly(change) }));
-  for (let i = 0; i < after.length; i++) {
-    deps.events.publish('message.updated', { userId, message: after[i]!, previousFolderId: before[i]!.folderId });
-  }
+  deps.events.publish('messages.updated', { userId, updates: after.map((message, i) => ({ message, previousFolderId: before[i]!.folderId })) });
   return after;
 }
 

@@ -21,13 +21,16 @@ export class ReceiptAnswering {
   constructor(private readonly deps: AnsweringDeps) {}
 
   start(): () => void {
-    return this.deps.events.subscribe('message.updated', ({ userId, message }) => {
-      if (!message.isRead || this.deps.config.relay === null) return;
-      const work = this.answer(userId, message).catch((err: unknown) =>
-        this.deps.log.warn({ err, messageId: message.id }, 'could not send a read receipt'),
-      );
-      this.inFlight.add(work);
-      void work.finally(() => this.inFlight.delete(work));
+    return this.deps.events.subscribe('messages.updated', ({ userId, updates }) => {
+      if (this.deps.config.relay === null) return;
+      for (const { message } of updates) {
+        if (!message.isRead) continue;
+        const work = this.answer(userId, message).catch((err: unknown) =>
+          this.deps.log.warn({ err, messageId: message.id }, 'could not send a read receipt'),
+        );
+        this.inFlight.add(work);
+        void work.finally(() => this.inFlight.delete(work));
+      }
     });
   }
 

@@ -24,10 +24,12 @@ export interface SpamLearning {
 
 export function startSpamLearning(deps: SpamLearningDeps): SpamLearning {
   let queue: Promise<void> = Promise.resolve();
-  const off = deps.events.subscribe('message.updated', ({ userId, message, previousFolderId }) => {
-    if (message.folderId === previousFolderId) return;
-    // One lesson at a time: a user emptying a Spam folder of hundreds must not flood spamd.
-    queue = queue.then(() => teach(deps, userId, message, previousFolderId));
+  const off = deps.events.subscribe('messages.updated', ({ userId, updates }) => {
+    for (const { message, previousFolderId } of updates) {
+      if (message.folderId === previousFolderId) continue;
+      // One lesson at a time: a user emptying a Spam folder of hundreds must not flood spamd.
+      queue = queue.then(() => teach(deps, userId, message, previousFolderId));
+    }
   });
   return {
     async stop() {

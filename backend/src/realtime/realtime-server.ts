@@ -59,11 +59,16 @@ export function startRealtime(
         if (listensHere(message.userId)) core.metrics.emitLatency(Number(process.hrtime.bigint() - committedAt) / 1e9);
       });
     }),
-    core.events.subscribe('message.updated', ({ userId, message, previousFolderId }) => {
-      io.to(roomOf(userId)).emit('email_updated', {
-        id: message.id, threadId: message.threadId, folderId: message.folderId, previousFolderId,
-        isRead: message.isRead, isStarred: message.isStarred,
-      });
+    core.events.subscribe('messages.updated', ({ userId, updates }) => {
+      // One email_updated per message, as the contract has it; none to build for a user with no tab open.
+      if (!isListening(userId)) return;
+      const room = io.to(roomOf(userId));
+      for (const { message, previousFolderId } of updates) {
+        room.emit('email_updated', {
+          id: message.id, threadId: message.threadId, folderId: message.folderId, previousFolderId,
+          isRead: message.isRead, isStarred: message.isStarred,
+        });
+      }
     }),
     core.events.subscribe('message.deleted', ({ userId, id, threadId, folderId }) => {
       io.to(roomOf(userId)).emit('email_deleted', { id, threadId, folderId });

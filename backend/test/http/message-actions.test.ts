@@ -126,6 +126,42 @@ describe('PATCH /api/messages/:id', () => {
   });
 });
 
+describe('PATCH /api/threads/:id', () => {
+  it('marks the thread read as one change: one messages.updated event with every message, one email_updated each to the tabs', async () => {
+    const mailer = server.mailer();
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const info = await mailer.sendMail({
+        from: 'a@remote.test', to: 'bob@example.test', subject: i === 0 ? 'Plans' : 'Re: Plans', text: `part ${i}`,
+        messageId: `<plans${i}@remote.test>`, ...(i > 0 ? { inReplyTo: `<plans${i - 1}@remote.test>`, references: ['<plans0@remote.test>'] } : {}),
+      });
+      ids.push(storedIds(info.response ?? '')[0]!);
+    }
+    const threadId = (await bob.get(`/api/messages/${ids[0]}`)).body.message.threadId;
+    const published: unknown[] = [];
+    const off = server.chitbox.core.events.subscribe('messages.updated', (e) => published.push(e));
+    const tabs = collectEvents(bobSocket, 'email_updated');
+    try {
+      const res = await bob.patch(`/api/threads/${threadId}?folderId=${folders.inbox!.id}`, { isRead: true });
+      expect(res.status).toBe(200);
+      expect(res.body.thread).toMatchObject({ id: threadId, messageCount: 3, unreadCount: 0 });
+      expect(published).toEqual([{
+        userId: expect.any(Number),
+        updates: ids.map((id) => ({ message: expect.objectContaining({ id, threadId, isRead: true }), previousFolderId: folders.inbox!.id })),
+      }]);
+      await expect.poll(() => tabs.length).toBe(3);
+      expect(tabs).toEqual(ids.map((id) => ({
+        id, threadId, folderId: folders.inbox!.id, previousFolderId: folders.inbox!.id, isRead: true, isStarred: false,
+      })));
+      const thread = (await bob.get(`/api/folders/${folders.inbox!.id}/threads`)).body.threads.find((t: { id: number }) => t.id === threadId);
+      expect(thread).toMatchObject({ messageCount: 3, unreadCount: 0 });
+    } finally {
+      off();
+      bobSocket.off('email_updated');
+    }
+  });
+});
+
 describe('DELETE /api/messages/:id', () => {
   it('moves to Trash first', async () => {
     const event = nextEvent(bobSocket, 'email_updated');

@@ -1,8 +1,9 @@
 // The IMAP notifier wakes a user's sessions once for all the events of one
-// turn: a STORE of every message in a 10,000-message folder publishes 10,000
-// message.updated events, and a wake per event had each session read the
-// folder's changes 10,000 times (the server ran out of memory). A change
-// another instance reported (MailboxChanges.changedElsewhere) wakes alike.
+// turn: an EXPUNGE of every message in a 10,000-message folder publishes
+// 10,000 message.deleted events (a STORE once published one event per message
+// too), and a wake per event had each session read the folder's changes
+// 10,000 times (the server ran out of memory). A change another instance
+// reported (MailboxChanges.changedElsewhere) wakes alike.
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
 import { EventBus } from '../../src/core/event-bus.js';
@@ -19,14 +20,14 @@ describe('ImapNotifier', () => {
     const woken = { mine: 0, other: 0 };
     notifier.addListener({ id: 'a', user: { id: 1 } }, () => woken.mine++);
     notifier.addListener({ id: 'b', user: { id: 2 } }, () => woken.other++);
-    const updated = (id: number) => ({ userId: 1, message: { id, userId: 1 } as MessageRecord, previousFolderId: 1 });
+    const updated = (id: number) => ({ userId: 1, updates: [{ message: { id, userId: 1 } as MessageRecord, previousFolderId: 1 }] });
 
-    for (let id = 1; id <= 1000; id++) events.publish('message.updated', updated(id));
+    for (let id = 1; id <= 1000; id++) events.publish('messages.updated', updated(id));
     expect(woken.mine).toBe(0);
     await new Promise((r) => setImmediate(r));
     expect(woken).toEqual({ mine: 1, other: 0 });
 
-    events.publish('message.deleted', { userId: 1, id: 1, threadId: 1, folderId: 1 });
+    for (let id = 1; id <= 1000; id++) events.publish('message.deleted', { userId: 1, id, threadId: 1, folderId: 1 });
     await new Promise((r) => setImmediate(r));
     expect(woken).toEqual({ mine: 2, other: 0 });
 

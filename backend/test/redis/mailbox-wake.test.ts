@@ -43,7 +43,7 @@ describe.skipIf(unavailable !== null)('mailbox changes shared through Redis', ()
     changes.subscribe((userId, origin) => heard.push([userId, origin]));
     return { events, changes, heard, wake: shareMailboxChanges(link, changes, id, log) };
   };
-  const updated = (userId: number, id: number) => ({ userId, message: { id, userId } as MessageRecord, previousFolderId: 1 });
+  const updated = (userId: number, id: number) => ({ userId, updates: [{ message: { id, userId } as MessageRecord, previousFolderId: 1 }] });
   const elsewhere = (i: Instance) => i.heard.filter(([, origin]) => origin === 'elsewhere').map(([userId]) => userId);
   const subscribed = async (link: RedisLink) => {
     const [, count] = (await link.command.pubsub('NUMSUB', `${keyPrefix}:mailbox:changed`)) as [string, number];
@@ -75,7 +75,7 @@ describe.skipIf(unavailable !== null)('mailbox changes shared through Redis', ()
   });
 
   it('publishes a turn\'s changes once, wakes the other instance for those users only, and not itself', async () => {
-    for (let id = 1; id <= 1000; id++) a.events.publish('message.updated', updated(id % 2 ? 7 : 8, id));
+    for (let id = 1; id <= 1000; id++) a.events.publish('messages.updated', updated(id % 2 ? 7 : 8, id));
     a.events.publish('message.deleted', { userId: 9, id: 1, threadId: 1, folderId: 1 });
     await waitFor(() => elsewhere(b).length >= 3, 'B to hear of the changes made on A');
     expect(elsewhere(b).sort()).toEqual([7, 8, 9]);

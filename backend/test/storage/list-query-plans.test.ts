@@ -18,6 +18,7 @@ import { OutboundRepo } from '../../src/storage/prisma/outbound-repo.js';
 import type { PrismaDatabase } from '../../src/storage/prisma/prisma-database.js';
 import { applyMigrations } from '../../src/storage/sqlite/migrate.js';
 import { PLANNED_TABLES, PLANNER_STATS } from '../../src/storage/sqlite/planner-stats.js';
+import { FLAG_SQL } from '../../src/storage/sqlite/flag-changes.js';
 import { SEARCH_HITS_SQL } from '../../src/storage/sqlite/search/search-sql.js';
 
 let dir: string;
@@ -144,6 +145,21 @@ describe('query plans of changes, on the fixed planner statistics', () => {
   it("a thread's messages in one folder (the summary recount): by the thread index, not the folder's", async () => {
     const [plan] = await plansOf(() => client.mailMessage.findMany({ where: { threadId: 7, folderId: 1 }, select: { id: true, isRead: true } }));
     expectIndexed(plan!, 'mail_messages', 'mail_messages_thread_id_created_at_idx');
+  });
+
+  it('a flag change as the SQLite engine sends it (flag-changes.ts): rows by primary key, the recount by the thread index', () => {
+    const plan = (sql: string, ...params: unknown[]) =>
+      (plain.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+    expect(plan(FLAG_SQL.named, '[1,2,3]', 1)).toMatch(/^SEARCH mail_messages USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    expect(plan(FLAG_SQL.setFlags, 1, null, 5, '[1,2,3]')).toMatch(/^SEARCH mail_messages USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    expect(plan(FLAG_SQL.nextModseq, 1)).toMatch(/^SEARCH folders USING INTEGER PRIMARY KEY \(rowid=\?\)$/);
+    expect(plan(FLAG_SQL.addUnread, 1, 1)).toMatch(/^SEARCH folders USING INTEGER PRIMARY KEY \(rowid=\?\)$/);
+    const recount = plan(FLAG_SQL.flagCounts, 7, 1);
+    expect(recount).toMatch(/^SEARCH mail_messages USING INDEX mail_messages_thread_id_created_at_idx \(thread_id=\?\)$/);
+    for (const sql of [FLAG_SQL.summaryCounts, FLAG_SQL.setSummaryCounts]) {
+      const params = sql === FLAG_SQL.summaryCounts ? [1, 7] : [0, 0, 1, 7];
+      expect(plan(sql, ...params)).toMatch(/^SEARCH thread_summaries USING (INDEX sqlite_autoindex_thread_summaries_1|PRIMARY KEY) \(folder_id=\? AND thread_id=\?\)$/);
+    }
   });
 
   it('the rows of search hits: by primary key', () => {

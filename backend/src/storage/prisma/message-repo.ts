@@ -24,6 +24,11 @@ export interface MessageRepoHooks {
   search: MessageStore['search'];
   /** removes the blobs that nothing references any more */
   releaseBlobs(hashes: string[]): Promise<void>;
+  /**
+   * A change of flags alone (no folder), as the engine's own statements;
+   * without it, the portable path below. Same contract as update().
+   */
+  changeFlags?(userId: number, ids: number[], flags: Omit<MessageChange, 'folderId'>): Promise<void>;
 }
 
 const SUMMARY_SELECT = {
@@ -124,6 +129,10 @@ export class MessageRepo implements MessageStore {
    * summaries of every (thread, folder) it touches, in one transaction.
    */
   async update(userId: number, ids: number[], change: MessageChange): Promise<MovedMessage[]> {
+    if (change.folderId === undefined && this.hooks.changeFlags) {
+      await this.hooks.changeFlags(userId, ids, change);
+      return [];
+    }
     return this.db.write(async (tx) => {
       const rows: Array<{ id: number; folderId: number; uid: number; threadId: number }> = [];
       for (const chunk of idChunks(ids)) {

@@ -1,8 +1,9 @@
 // Opens the SQLite database: Prisma on one writer connection (its
 // transactions take exclusive turns on the write lock, see WriteTurns) and one
 // reader connection, so reads never see another request's uncommitted
-// transaction; plus a plain better-sqlite3 connection for the few hot reads
-// that run as prepared statements (sqlite-queries.ts).
+// transaction; plus plain better-sqlite3 connections for the few hot reads
+// that run as prepared statements (sqlite-queries.ts) and for the hot changes
+// (flag-changes.ts), which take the same exclusive turns as Prisma's writes.
 //
 // The SMTP hot path does not go through Prisma: its JS engine compiles every
 // query, which costs more CPU than parsing a small message.
@@ -25,6 +26,13 @@ export type Sqlite = BetterSqlite3.Database;
 export interface SqliteDatabase extends PrismaDatabase {
   /** a connection of its own for prepared-statement reads; sees committed data only */
   readonly hotReader: Sqlite;
+  /**
+   * Runs fn as one synchronous transaction (BEGIN IMMEDIATE ... COMMIT) on a
+   * plain connection of its own, in an exclusive write turn: prepared
+   * statements for the API's hot changes, where Prisma's per-query cost is
+   * most of the work.
+   */
+  writeNow<T>(fn: (db: Sqlite) => T): Promise<T>;
   /** commits a new message's copies (and queue rows) in one transaction, batched with others arriving meanwhile */
   commitDelivery(delivery: DeliveryRows): Promise<CommittedRows>;
   readonly migrations: MigrationResult;
@@ -49,6 +57,10 @@ export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker):
   const writer = await connect({ ...opts, busyTimeoutMs: 0 });
   const reader = await connect(opts);
   const hotReader = new BetterSqlite3(opts.filePath, { timeout: opts.busyTimeoutMs });
+  // Like Prisma's writer: never waits inside SQLite (writeWhenFree retries on timers).
+  const hotWriter = new BetterSqlite3(opts.filePath, { timeout: 0 });
+  hotWriter.pragma('synchronous = FULL');
+  hotWriter.pragma('foreign_keys = ON');
   const turns = new WriteTurns();
   const write: SqliteDatabase['write'] = (fn) =>
     turns.exclusive(() => writeWhenFree(() => writer.$transaction((tx) => fn(tx), { timeout: 60_000, maxWait: 60_000 }), opts.busyTimeoutMs));
@@ -57,6 +69,7 @@ export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker):
     hotReader,
     migrations,
     write,
+    writeNow: (fn) => turns.exclusive(() => writeWhenFree(async () => hotWriter.transaction(fn).immediate(hotWriter), opts.busyTimeoutMs)),
     commitDelivery: (delivery) => turns.shared(() => ingest.commit(delivery)),
     // A database whose write lock is held elsewhere cannot store mail, so it
     // is not healthy even though reads still work (WAL readers are never blocked).
@@ -68,6 +81,7 @@ export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker):
     async close() {
       await turns.drain();
       hotReader.close();
+      hotWriter.close();
       await Promise.all([writer.$disconnect(), reader.$disconnect(), ingest.close()]);
     },
   };

@@ -11,6 +11,7 @@ import { MessageRepo } from '../prisma/message-repo.js';
 import { OutboundRepo } from '../prisma/outbound-repo.js';
 import { UserRepo } from '../prisma/user-repo.js';
 import { WebhookRepo } from '../prisma/webhook-repo.js';
+import { changeFlags } from './flag-changes.js';
 import { IngestWorker } from './ingest-worker/ingest-worker.js';
 import { SqliteSearchIndex } from './search/search-index-repo.js';
 import { SearchRunner } from './search/search-runner.js';
@@ -51,7 +52,11 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailSto
     users: new UserRepo(db, async (email) => queries.findMailbox(email)),
     accounts: new AccountRepo(db, releaseBlobs),
     folders: new FolderRepo(db),
-    messages: new MessageRepo(db, { search: (userId, spec, offset, limit) => searches.search(userId, spec, offset, limit), releaseBlobs }),
+    messages: new MessageRepo(db, {
+      search: (userId, spec, offset, limit) => searches.search(userId, spec, offset, limit),
+      releaseBlobs,
+      changeFlags: (userId, ids, flags) => db.writeNow((w) => changeFlags(w, userId, ids, flags)),
+    }),
     imap: new ImapRepo(db, queries),
     blobs: { read: (sha) => tiers.read(sha), open: (sha) => tiers.open(sha), release: releaseBlobs },
     outbound: new OutboundRepo(db, releaseBlobs),

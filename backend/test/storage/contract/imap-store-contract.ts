@@ -76,6 +76,35 @@ export function describeImapStoreContract(engine: string, open: () => Promise<En
       expect((await store.messages.get(dan.id, first!.id))!.isRead).toBe(false);
     });
 
+    it('changes flags of messages in two folders at once: one new MODSEQ per folder on every message named, the counts recounted', async () => {
+      // An owner of their own: the tests after this one count Dan's folders.
+      const fay = await store.users.create({ email: 'fay@example.test', name: 'Fay', passwordHash: 'h' });
+      const fayInbox = (await store.folders.findByKind(fay.id, 'inbox'))!.id;
+      const archive = (await store.folders.findByKind(fay.id, 'archive'))!.id;
+      const inInbox = (await deliver(fay, fayInbox, 2, { isRead: true })).messages;
+      const inArchive = (await deliver(fay, archive, 2)).messages;
+      const [inboxBefore, archiveBefore] = [(await store.imap.folder(fay.id, fayInbox))!, (await store.imap.folder(fay.id, archive))!];
+      const unread = async (f: number) => (await store.folders.listWithCounts(fay.id)).find((x) => x.id === f)!.unreadCount;
+      const [inboxUnread, archiveUnread] = [await unread(fayInbox), await unread(archive)];
+      const ids = [...inInbox, ...inArchive].map((m) => m.id);
+
+      await store.messages.update(fay.id, ids, { isRead: false });
+      const [inboxAfter, archiveAfter] = [(await store.imap.folder(fay.id, fayInbox))!, (await store.imap.folder(fay.id, archive))!];
+      expect([inboxAfter.highestModseq, archiveAfter.highestModseq]).toEqual([inboxBefore.highestModseq + 1, archiveBefore.highestModseq + 1]);
+      // Already unread in Archive: still raised, as a client's CONDSTORE view of a STORE has it.
+      expect((await store.imap.messages(fay.id, archive, null, archiveBefore.highestModseq)).map((m) => m.id)).toEqual(inArchive.map((m) => m.id));
+      expect((await store.imap.messages(fay.id, fayInbox, null, inboxBefore.highestModseq)).map((m) => [m.id, m.isRead]))
+        .toEqual(inInbox.map((m) => [m.id, false]));
+      expect([await unread(fayInbox), await unread(archive)]).toEqual([inboxUnread + 2, archiveUnread]);
+
+      await store.messages.update(fay.id, [inArchive[0]!.id], { isStarred: true });
+      await store.messages.update(eve.id, ids, { isRead: true });
+      expect((await store.messages.get(fay.id, inArchive[0]!.id))).toMatchObject({ isRead: false, isStarred: true });
+      expect([await unread(fayInbox), await unread(archive)]).toEqual([inboxUnread + 2, archiveUnread]);
+      const thread = (await store.messages.listThreadsInFolder(fay.id, archive, 50, null)).items.find((t) => t.id === inArchive[0]!.threadId);
+      expect(thread).toMatchObject({ messageCount: 1, unreadCount: 1, isStarred: true });
+    });
+
     it('sets, adds and removes flags and keywords, and leaves messages changed since UNCHANGEDSINCE alone', async () => {
       await store.imap.setFlags(dan.id, inbox, [2, 3], { action: 'add', flags: { isAnswered: true, isDeleted: true }, keywords: ['$Forwarded'] });
       await store.imap.setFlags(dan.id, inbox, [3], { action: 'add', flags: {}, keywords: ['$forwarded', 'Work'] });

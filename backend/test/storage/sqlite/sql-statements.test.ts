@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLAG_SQL } from '../../../src/storage/sqlite/flag-changes.js';
 import { DELIVERY_SQL } from '../../../src/storage/sqlite/ingest-worker/delivery-sql.js';
 import { applyMigrations } from '../../../src/storage/sqlite/migrate.js';
 import { SEARCH_INDEX_SQL } from '../../../src/storage/sqlite/search/search-index-repo.js';
@@ -49,6 +50,7 @@ const statements: Array<[string, string]> = [
   ...Object.entries(PROBE_SQL).map(([k, sql]): [string, string] => [`PROBE_SQL.${k}`, sql]),
   ...Object.entries(DELIVERY_SQL).map(([k, sql]): [string, string] => [`DELIVERY_SQL.${k}`, sql]),
   ...Object.entries(SUMMARY_SQL).map(([k, sql]): [string, string] => [`SUMMARY_SQL.${k}`, sql]),
+  ...Object.entries(FLAG_SQL).map(([k, sql]): [string, string] => [`FLAG_SQL.${k}`, sql]),
   ...Object.entries(SEARCH_INDEX_SQL).map(([k, sql]): [string, string] => [`SEARCH_INDEX_SQL.${k}`, sql]),
   ['SEARCH_HITS_SQL', SEARCH_HITS_SQL],
   ...Object.entries(SEARCH_SHAPES).map(([k, spec]): [string, string] => [`searchIdsQuery(${k})`, searchIdsQuery(1, spec, 0, 10).sql]),
@@ -58,7 +60,7 @@ describe('hand-written SQL', () => {
   it('covers every statement group', () => {
     expect(statements.length).toBe(
       Object.keys(READ_SQL).length + Object.keys(PROBE_SQL).length + Object.keys(DELIVERY_SQL).length + Object.keys(SUMMARY_SQL).length
-        + Object.keys(SEARCH_INDEX_SQL).length + 1 + Object.keys(SEARCH_SHAPES).length,
+        + Object.keys(FLAG_SQL).length + Object.keys(SEARCH_INDEX_SQL).length + 1 + Object.keys(SEARCH_SHAPES).length,
     );
   });
 
