@@ -51,7 +51,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailSto
     users: new UserRepo(db, async (email) => queries.findMailbox(email)),
     accounts: new AccountRepo(db, releaseBlobs),
     folders: new FolderRepo(db),
-    messages: new MessageRepo(db, { search: (userId, spec, offset, limit) => searches.search(userId, spec, offset, limit), releaseBlobs }),
+    messages: new MessageRepo(db, { search: (userId, spec, offset, limit) => searches.search(userId, spec, offset, limit), reads: queries, releaseBlobs }),
     imap: new ImapRepo(db, queries),
     blobs: { read: (sha) => tiers.read(sha), open: (sha) => tiers.open(sha), release: releaseBlobs },
     outbound: new OutboundRepo(db, releaseBlobs),
