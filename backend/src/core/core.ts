@@ -29,6 +29,7 @@ import { OutboundWorker, type RelayTransport } from './outbound-queue.js';
 import type { PipelineWatch } from './pipeline-watch.js';
 import type { PresenceRegistry } from './presence.js';
 import * as transfer from './mailbox-transfer.js';
+import { BodyJsonCache, readMessage } from './read-message.js';
 import { RecipientResolver } from './recipients.js';
 import { LocalDomains, type LocalDomainEntry } from './local-domains.js';
 import { RegistrationPolicy } from './registration.js';
@@ -101,6 +102,8 @@ export interface Core {
     getThread: Bound<typeof mailbox.getThread>;
     threadInFolder: Bound<typeof mailbox.threadInFolder>;
     getMessage: Bound<typeof mailbox.getMessage>;
+    /** opening a message: its bodies as JSON text made once and kept (what presentMessageJson takes) */
+    readMessage: Bound<typeof readMessage>;
     getRaw: Bound<typeof mailbox.getRaw>;
     getAttachment: Bound<typeof mailbox.getAttachment>;
     search: Bound<typeof searchMessages>;
@@ -222,6 +225,7 @@ export async function buildCore(deps: CoreDeps, opts: CoreOptions): Promise<Core
       getThread: bind(mailbox.getThread, deps),
       threadInFolder: bind(mailbox.threadInFolder, deps),
       getMessage: bind(mailbox.getMessage, deps),
+      readMessage: bind(readMessage, { ...deps, bodyJson: new BodyJsonCache() }),
       getRaw: bind(mailbox.getRaw, deps),
       getAttachment: bind(mailbox.getAttachment, deps),
       search: bind(searchMessages, deps),

@@ -1,4 +1,5 @@
 // Records -> contract DTOs (../shared/CONTRACT.md). Shared by HTTP and realtime.
+import { createHash } from 'node:crypto';
 import type {
   AttachmentDto, FolderDto, MessageDto, MessageSummaryDto, RecipientStatusDto, SearchResultDto, ThreadSummaryDto, UserDto,
 } from '../contracts/api.js';
@@ -8,6 +9,7 @@ import { resolveCidLinks } from '../mail/sanitize-html.js';
 import type {
   AttachmentRecord, FolderWithCounts, MessageRecord, MessageSummaryRecord, ThreadSummaryRecord, UserRecord,
 } from '../storage/records.js';
+import type { ReadableMessage } from './read-message.js';
 import type { SearchResultRecord } from './search-messages.js';
 
 export const attachmentUrl = (id: number): string => `/api/attachments/${id}`;
@@ -59,6 +61,39 @@ export function presentMessage(m: ServableMessage, recipients?: RecipientStatusD
     attachments: m.attachments.map(presentAttachment),
     quotedRanges: foldsFor(m.rawSha256, m.bodyText),
     ...(recipients ? { recipients } : {}),
+  };
+}
+
+/** A DTO as UTF-8 JSON in pieces (big parts made once and shared), with a digest of those bytes. */
+export interface JsonPieces {
+  pieces: Buffer[];
+  bytes: number;
+  /** sha1 of the bytes' parts, base64: changes whenever the bytes do */
+  digest: string;
+}
+
+/**
+ * Exactly the bytes of `JSON.stringify(presentMessage(m, recipients))`,
+ * without stringifying the bodies again: JSON.stringify of an object is its
+ * members' texts in order, so the members before and after the bodies are
+ * stringified here and the bodies' ready-made text goes between them.
+ */
+export function presentMessageJson(m: ReadableMessage, recipients?: RecipientStatusDto[]): JsonPieces {
+  const before = {
+    ...presentSummary(m), messageId: m.messageId, inReplyTo: m.inReplyTo, to: m.to, cc: m.cc,
+  } satisfies Omit<MessageDto, 'bodyText' | 'bodyHtml' | 'sizeBytes' | 'attachments' | 'quotedRanges' | 'recipients'>;
+  const after = {
+    sizeBytes: m.sizeBytes, attachments: m.attachments.map(presentAttachment), quotedRanges: m.bodies.quotedRanges,
+    ...(recipients ? { recipients } : {}),
+  } satisfies Pick<MessageDto, 'sizeBytes' | 'attachments' | 'quotedRanges' | 'recipients'>;
+  const head = Buffer.from(`${JSON.stringify(before).slice(0, -1)},"bodyText":`);
+  const middle = Buffer.from(',"bodyHtml":');
+  const tail = Buffer.from(`,${JSON.stringify(after).slice(1)}`);
+  const digest = createHash('sha1').update(head).update(m.bodies.digest).update(tail).digest('base64');
+  return {
+    pieces: [head, ...m.bodies.text, middle, ...m.bodies.html, tail],
+    bytes: head.length + middle.length + tail.length + m.bodies.bytes,
+    digest,
   };
 }
 

@@ -22,6 +22,8 @@ import type {
   ImapMessageRecord,
   ImapMessageSource,
   MailboxRecord,
+  MessageBodiesRecord,
+  MessageMetaRecord,
   MessageRecord,
   MessageSummaryRecord,
   OutboundRecord,
@@ -145,6 +147,10 @@ export interface MessageStore {
   /** conversations by their newest message in the folder, keyset-paginated */
   listThreadsInFolder(userId: number, folderId: number, limit: number, cursor: string | null): Promise<Page<ThreadSummaryRecord>>;
   get(userId: number, id: number): Promise<MessageRecord | null>;
+  /** the message without its bodies, read by the engine's own statement: a read of a big message asks for this every time */
+  getMeta(userId: number, id: number): Promise<MessageMetaRecord | null>;
+  /** the bodies alone, for a reader that keeps them (they never change) */
+  getBodies(userId: number, id: number): Promise<MessageBodiesRecord | null>;
   /** those of the messages that are the user's, in no particular order */
   getMany(userId: number, ids: readonly number[]): Promise<MessageRecord[]>;
   /** the thread's messages, oldest first */

@@ -80,20 +80,27 @@ export interface ExportRecord {
   rawSha256: string;
 }
 
-export interface MessageRecord extends MessageSummaryRecord {
+/** A message without its two bodies: what a read needs every time (the bodies never change, and can be kept). */
+export interface MessageMetaRecord extends MessageSummaryRecord {
   messageId: string | null;
   inReplyTo: string | null;
   references: string[];
   to: AddressRecord[];
   cc: AddressRecord[];
-  bodyText: string;
-  /** the HTML part as received: never served without sanitizeHtml */
-  untrustedHtml: string;
   sizeBytes: number;
   rawSha256: string;
   receivedHeader: string;
   attachments: AttachmentRecord[];
 }
+
+/** A message's bodies: multi-megabyte strings for a big mail, the same for as long as the message exists. */
+export interface MessageBodiesRecord {
+  bodyText: string;
+  /** the HTML part as received: never served without sanitizeHtml */
+  untrustedHtml: string;
+}
+
+export interface MessageRecord extends MessageMetaRecord, MessageBodiesRecord {}
 
 export interface ThreadSummaryRecord {
   id: number;

@@ -43,7 +43,10 @@ beforeAll(async () => {
   client.$on('query', (e) => logged.push({ query: e.query, params: e.params }));
   const db: PrismaDatabase = { read: client, write: (fn) => client.$transaction((tx) => fn(tx)) };
   const release = async () => {};
-  messages = new MessageRepo(db, { search: () => Promise.reject(new Error('search has its own plan test')), releaseBlobs: release });
+  const ownStatements = () => Promise.reject(new Error('the engine\'s own statements are not Prisma\'s'));
+  messages = new MessageRepo(db, {
+    search: () => Promise.reject(new Error('search has its own plan test')), reads: { meta: ownStatements, bodies: ownStatements }, releaseBlobs: release,
+  });
   folders = new FolderRepo(db);
   accounts = new AccountRepo(db, release);
   outbound = new OutboundRepo(db, release);

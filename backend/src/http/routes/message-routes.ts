@@ -2,8 +2,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Core } from '../../core/core.js';
-import { presentMessage } from '../../core/presenters.js';
+import { presentMessage, presentMessageJson } from '../../core/presenters.js';
 import { currentUser } from '../auth-middleware.js';
+import { sendJsonPieces } from '../send-json-pieces.js';
 import { sendStream } from '../send-stream.js';
 import { idParam, parseInput } from '../validate.js';
 
@@ -21,9 +22,9 @@ export function messageRoutes(core: Pick<Core, 'mailbox' | 'chat'>): Router {
   r.get('/:id', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');
     const userId = currentUser(req).id;
-    const [message] = await m.servable([await m.getMessage(userId, id)]);
-    const statuses = await core.chat.recipientsOf(userId, [message!]);
-    res.json({ message: presentMessage(message!, statuses.get(message!.id)) });
+    const message = await m.readMessage(userId, id);
+    const statuses = await core.chat.recipientsOf(userId, [message]);
+    await sendJsonPieces(req, res, 'message', presentMessageJson(message, statuses.get(message.id)));
   });
   r.get('/:id/raw', async (req, res) => {
     const { id } = parseInput(idParam, req.params, 'path');

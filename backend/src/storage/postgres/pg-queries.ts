@@ -1,11 +1,13 @@
 // The hand-written reads of the PostgreSQL engine, as named statements on the
-// hot path's pool: what runs per RCPT, and an IMAP folder's listing
+// hot path's pool: what runs per RCPT, opening a message
+// (storage/prisma/message-repo.ts, MessageReads), and an IMAP folder's listing
 // (storage/prisma/imap-repo.ts, ImapListingReads), where a compiled Prisma
 // query would cost more than the work itself; and the health probe. Search
 // has its own module (pg-search.ts).
 import type pg from 'pg';
 import type { ImapListingReads, ImapListingRow, ImapSourceRow, UidRange } from '../prisma/imap-repo.js';
-import type { MailboxRecord } from '../records.js';
+import type { MessageMetaRow, MessageReads } from '../prisma/message-repo.js';
+import type { AttachmentRecord, MailboxRecord, MessageBodiesRecord } from '../records.js';
 
 const IMAP_COLUMNS = 'id, uid, modseq, is_read, is_starred, is_answered, is_draft, is_deleted, keywords, size_bytes, created_at';
 
@@ -23,6 +25,15 @@ export const PG_READ_SQL = {
     WHERE user_id = $1 AND folder_id = $2 AND uid BETWEEN $3 AND $4 AND modseq > $5 ORDER BY uid`,
   imapSources: `SELECT ${IMAP_COLUMNS}, raw_sha256, received_header FROM mail_messages
     WHERE user_id = $1 AND folder_id = $2 AND uid BETWEEN $3 AND $4 AND modseq > $5 ORDER BY uid`,
+  // Opening a message: its row without the bodies, then its attachments; the bodies apart, once (storage/prisma/message-repo.ts).
+  messageMeta: `SELECT id, user_id AS "userId", thread_id AS "threadId", folder_id AS "folderId", from_email AS "fromEmail",
+      from_name AS "fromName", subject, snippet, is_read AS "isRead", is_starred AS "isStarred", has_attachments AS "hasAttachments",
+      sent_at AS "sentAt", created_at AS "createdAt", message_id AS "messageId", in_reply_to AS "inReplyTo", "references",
+      to_json AS "toJson", cc_json AS "ccJson", size_bytes AS "sizeBytes", raw_sha256 AS "rawSha256", received_header AS "receivedHeader"
+    FROM mail_messages WHERE id = $1 AND user_id = $2`,
+  messageAttachments: `SELECT id, message_id AS "messageId", filename, content_type AS "contentType", size, content_id AS "contentId", sha256
+    FROM attachments WHERE message_id = $1 ORDER BY id`,
+  messageBodies: 'SELECT body_text AS "bodyText", body_html AS "untrustedHtml" FROM mail_messages WHERE id = $1 AND user_id = $2',
 } as const;
 
 interface ListingRow {
@@ -31,7 +42,7 @@ interface ListingRow {
 }
 type SourceRow = ListingRow & { raw_sha256: string; received_header: string };
 
-export class PgQueries implements ImapListingReads {
+export class PgQueries implements ImapListingReads, MessageReads {
   constructor(private readonly pool: pg.Pool) {}
 
   async uids(userId: number, folderId: number): Promise<number[]> {
@@ -51,6 +62,23 @@ export class PgQueries implements ImapListingReads {
       name: 'chitbox_imap_sources', text: PG_READ_SQL.imapSources, values: [userId, folderId, uids.from, uids.to, changedSince],
     });
     return rows.map((r) => ({ ...listingRow(r), rawSha256: r.raw_sha256, receivedHeader: r.received_header }));
+  }
+
+  async meta(userId: number, id: number): Promise<{ row: MessageMetaRow; attachments: AttachmentRecord[] } | null> {
+    const { rows } = await this.pool.query<MessageMetaRow>({ name: 'chitbox_message_meta', text: PG_READ_SQL.messageMeta, values: [id, userId] });
+    const row = rows[0];
+    if (!row) return null;
+    const attachments = await this.pool.query<AttachmentRecord>({
+      name: 'chitbox_message_attachments', text: PG_READ_SQL.messageAttachments, values: [id],
+    });
+    return { row, attachments: attachments.rows };
+  }
+
+  async bodies(userId: number, id: number): Promise<MessageBodiesRecord | null> {
+    const { rows } = await this.pool.query<MessageBodiesRecord>({
+      name: 'chitbox_message_bodies', text: PG_READ_SQL.messageBodies, values: [id, userId],
+    });
+    return rows[0] ?? null;
   }
 
   /** The delivery facts for one address: runs for every RCPT, and again at DATA for the quota. */

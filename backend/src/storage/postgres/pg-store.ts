@@ -41,7 +41,7 @@ export async function openPostgresStore(opts: PgStoreOptions): Promise<MailStore
     users: new UserRepo(db, (email) => queries.findMailbox(email)),
     accounts: new AccountRepo(db, releaseBlobs),
     folders: new FolderRepo(db),
-    messages: new MessageRepo(db, { search: (userId, spec, offset, limit) => search.search(userId, spec, offset, limit), releaseBlobs }),
+    messages: new MessageRepo(db, { search: (userId, spec, offset, limit) => search.search(userId, spec, offset, limit), reads: queries, releaseBlobs }),
     blobs: { read: (sha) => blobs.read(sha), open: (sha) => blobs.open(sha), release: releaseBlobs },
     outbound: new OutboundRepo(db, releaseBlobs),
     webhooks: new WebhookRepo(db),

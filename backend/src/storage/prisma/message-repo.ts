@@ -7,6 +7,8 @@ import type {
   AddressRecord,
   ExportRecord,
   AttachmentRecord,
+  MessageBodiesRecord,
+  MessageMetaRecord,
   MessageRecord,
   MessageSummaryRecord,
   Page,
@@ -18,10 +20,35 @@ import { moveInto, nextModseq } from './imap-counters.js';
 import type { PrismaDatabase, Tx } from './prisma-database.js';
 import { refreshSummaries } from './summary-refresh.js';
 
+/** A message's row without its bodies, as an engine's statement reads it, in JS types. */
+export interface MessageMetaRow {
+  id: number; userId: number; threadId: number; folderId: number;
+  fromEmail: string; fromName: string; subject: string; snippet: string;
+  isRead: boolean; isStarred: boolean; hasAttachments: boolean; sentAt: Date; createdAt: Date;
+  messageId: string | null; inReplyTo: string | null;
+  /** JSON text, as stored */
+  references: string; toJson: string; ccJson: string;
+  sizeBytes: number; rawSha256: string; receivedHeader: string;
+}
+
+/**
+ * One message read by the engine's own statements (sqlite-queries.ts,
+ * pg-queries.ts). Opening a message asks for it every time; through Prisma,
+ * a big body crossed the driver adapter on every read, and each query was
+ * compiled anew on the event loop. The bodies are read apart, once, by a
+ * reader that keeps them.
+ */
+export interface MessageReads {
+  /** the owner's message without its bodies, with its attachments by id */
+  meta(userId: number, id: number): Promise<{ row: MessageMetaRow; attachments: AttachmentRecord[] } | null>;
+  bodies(userId: number, id: number): Promise<MessageBodiesRecord | null>;
+}
+
 /** What an engine adds to the portable queries. */
 export interface MessageRepoHooks {
   /** full-text search runs on the engine's own index (FTS5, tsvector): engine SQL */
   search: MessageStore['search'];
+  reads: MessageReads;
   /** removes the blobs that nothing references any more */
   releaseBlobs(hashes: string[]): Promise<void>;
   /**
@@ -62,6 +89,15 @@ export class MessageRepo implements MessageStore {
   async get(userId: number, id: number): Promise<MessageRecord | null> {
     const row = await this.db.read.mailMessage.findFirst({ where: { id, userId }, include: { attachments: true } });
     return row ? toMessage(row) : null;
+  }
+
+  async getMeta(userId: number, id: number): Promise<MessageMetaRecord | null> {
+    const found = await this.hooks.reads.meta(userId, id);
+    return found ? { ...toMeta(found.row), attachments: found.attachments } : null;
+  }
+
+  getBodies(userId: number, id: number): Promise<MessageBodiesRecord | null> {
+    return this.hooks.reads.bodies(userId, id);
   }
 
   async getMany(userId: number, ids: readonly number[]): Promise<MessageRecord[]> {
@@ -191,6 +227,17 @@ function page<T>(rows: T[], limit: number, keyOf: (row: T) => { at: Date; id: nu
 
 function toMessage(row: FullRow): MessageRecord {
   return {
+    ...toMeta(row),
+    bodyText: row.bodyText, untrustedHtml: row.untrustedHtml,
+    attachments: row.attachments.map((a) => ({
+      id: a.id, messageId: a.messageId, filename: a.filename, contentType: a.contentType,
+      size: a.size, contentId: a.contentId, sha256: a.sha256,
+    })),
+  };
+}
+
+function toMeta(row: MessageMetaRow): Omit<MessageMetaRecord, 'attachments'> {
+  return {
     id: row.id, userId: row.userId, threadId: row.threadId, folderId: row.folderId,
     fromEmail: row.fromEmail, fromName: row.fromName, subject: row.subject, snippet: row.snippet,
     isRead: row.isRead, isStarred: row.isStarred, hasAttachments: row.hasAttachments,
@@ -199,12 +246,7 @@ function toMessage(row: FullRow): MessageRecord {
     references: parseJson<string[]>(row.references, []),
     to: parseJson<AddressRecord[]>(row.toJson, []),
     cc: parseJson<AddressRecord[]>(row.ccJson, []),
-    bodyText: row.bodyText, untrustedHtml: row.untrustedHtml, sizeBytes: row.sizeBytes,
-    rawSha256: row.rawSha256, receivedHeader: row.receivedHeader,
-    attachments: row.attachments.map((a) => ({
-      id: a.id, messageId: a.messageId, filename: a.filename, contentType: a.contentType,
-      size: a.size, contentId: a.contentId, sha256: a.sha256,
-    })),
+    sizeBytes: row.sizeBytes, rawSha256: row.rawSha256, receivedHeader: row.receivedHeader,
   };
 }
 

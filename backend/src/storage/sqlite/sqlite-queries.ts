@@ -1,12 +1,14 @@
 // The hand-written SQL of the SQLite engine's reads: prepared statements for
-// what runs per RCPT or per blob read, and for an IMAP folder's listing
+// what runs per RCPT or per blob read, for opening a message
+// (storage/prisma/message-repo.ts, MessageReads), and for an IMAP folder's listing
 // (storage/prisma/imap-repo.ts, ImapListingReads), where a compiled Prisma
 // query would cost more than the work itself. Every statement here and in
 // ingest-worker/delivery-sql.ts is prepared against a freshly migrated
 // database by a test (backend/test/storage/sqlite/sql-statements.test.ts).
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ImapListingReads, ImapListingRow, ImapSourceRow, UidRange } from '../prisma/imap-repo.js';
-import type { MailboxRecord } from '../records.js';
+import type { MessageMetaRow, MessageReads } from '../prisma/message-repo.js';
+import type { AttachmentRecord, MailboxRecord, MessageBodiesRecord } from '../records.js';
 
 const IMAP_COLUMNS = `id, uid, modseq, is_read AS isRead, is_starred AS isStarred, is_answered AS isAnswered, is_draft AS isDraft,
   is_deleted AS isDeleted, keywords, size_bytes AS sizeBytes, created_at AS createdAt`;
@@ -23,6 +25,15 @@ export const READ_SQL = {
     WHERE user_id = ? AND folder_id = ? AND uid BETWEEN ? AND ? AND modseq > ? ORDER BY uid`,
   imapSources: `SELECT ${IMAP_COLUMNS}, raw_sha256 AS rawSha256, received_header AS receivedHeader FROM mail_messages
     WHERE user_id = ? AND folder_id = ? AND uid BETWEEN ? AND ? AND modseq > ? ORDER BY uid`,
+  // Opening a message: its row without the bodies, then its attachments; the bodies apart, once (storage/prisma/message-repo.ts).
+  messageMeta: `SELECT id, user_id AS userId, thread_id AS threadId, folder_id AS folderId, from_email AS fromEmail,
+      from_name AS fromName, subject, snippet, is_read AS isRead, is_starred AS isStarred, has_attachments AS hasAttachments,
+      sent_at AS sentAt, created_at AS createdAt, message_id AS messageId, in_reply_to AS inReplyTo, "references",
+      to_json AS toJson, cc_json AS ccJson, size_bytes AS sizeBytes, raw_sha256 AS rawSha256, received_header AS receivedHeader
+    FROM mail_messages WHERE id = ? AND user_id = ?`,
+  messageAttachments: `SELECT id, message_id AS messageId, filename, content_type AS contentType, size, content_id AS contentId, sha256
+    FROM attachments WHERE message_id = ? ORDER BY id`,
+  messageBodies: 'SELECT body_text AS bodyText, body_html AS untrustedHtml FROM mail_messages WHERE id = ? AND user_id = ?',
 } as const;
 
 /** The health probe: a read of a real table, and the write lock taken and released (WHERE 0 changes nothing). */
@@ -38,13 +49,19 @@ interface ListingRow {
   keywords: string; sizeBytes: number; createdAt: string | number;
 }
 type SourceRow = ListingRow & { rawSha256: string; receivedHeader: string };
+type MetaRow = Omit<MessageMetaRow, 'isRead' | 'isStarred' | 'hasAttachments' | 'sentAt' | 'createdAt'> & {
+  isRead: number; isStarred: number; hasAttachments: number; sentAt: string | number; createdAt: string | number;
+};
 
-export class SqliteQueries implements ImapListingReads {
+export class SqliteQueries implements ImapListingReads, MessageReads {
   private readonly mailbox: Statement;
   private readonly smallBlob: Statement;
   private readonly imapUids: Statement;
   private readonly imapListing: Statement;
   private readonly imapSources: Statement;
+  private readonly messageMeta: Statement;
+  private readonly messageAttachments: Statement;
+  private readonly messageBodies: Statement;
 
   constructor(db: BetterSqlite3.Database) {
     this.mailbox = db.prepare<unknown[], unknown>(READ_SQL.mailbox).safeIntegers(false);
@@ -52,6 +69,25 @@ export class SqliteQueries implements ImapListingReads {
     this.imapUids = db.prepare<unknown[], unknown>(READ_SQL.imapUids).pluck();
     this.imapListing = db.prepare<unknown[], unknown>(READ_SQL.imapListing);
     this.imapSources = db.prepare<unknown[], unknown>(READ_SQL.imapSources);
+    this.messageMeta = db.prepare<unknown[], unknown>(READ_SQL.messageMeta).safeIntegers(false);
+    this.messageAttachments = db.prepare<unknown[], unknown>(READ_SQL.messageAttachments).safeIntegers(false);
+    this.messageBodies = db.prepare<unknown[], unknown>(READ_SQL.messageBodies);
+  }
+
+  async meta(userId: number, id: number): Promise<{ row: MessageMetaRow; attachments: AttachmentRecord[] } | null> {
+    const r = this.messageMeta.get(id, userId) as MetaRow | undefined;
+    if (!r) return null;
+    return {
+      row: {
+        ...r, isRead: r.isRead === 1, isStarred: r.isStarred === 1, hasAttachments: r.hasAttachments === 1,
+        sentAt: new Date(r.sentAt), createdAt: new Date(r.createdAt),
+      },
+      attachments: this.messageAttachments.all(id) as AttachmentRecord[],
+    };
+  }
+
+  async bodies(userId: number, id: number): Promise<MessageBodiesRecord | null> {
+    return (this.messageBodies.get(id, userId) as MessageBodiesRecord | undefined) ?? null;
   }
 
   /** The delivery facts for one address: runs for every RCPT, and again at DATA for the quota. */

@@ -54,6 +54,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailSto
     folders: new FolderRepo(db),
     messages: new MessageRepo(db, {
       search: (userId, spec, offset, limit) => searches.search(userId, spec, offset, limit),
+      reads: queries,
       releaseBlobs,
       changeFlags: (userId, ids, flags) => db.writeNow((w) => changeFlags(w, userId, ids, flags)),
     }),

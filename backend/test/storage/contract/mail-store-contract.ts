@@ -142,6 +142,29 @@ export function describeMailStoreContract(engine: string, open: () => Promise<En
         expect(await store.messages.getAttachment(carol.id, stored!.attachments[1]!.id)).toBeNull();
       });
 
+      it('reads a message without its bodies, and the bodies apart, as get() reads them; owner-scoped', async () => {
+        const carolInbox = (await store.folders.findByKind(carol.id, 'inbox'))!.id;
+        const bodies = { bodyText: 'text "q" \\ 😀\n'.repeat(1000), untrustedHtml: '<p onclick="x()">ünï</p>'.repeat(1000) };
+        const { messages } = await deliver(
+          Buffer.from('Subject: meta\r\n\r\nx\r\n'),
+          [draft(bob, inbox, { ...bodies, messageId: 'meta@remote.test', references: ['a@b'], cc: [{ address: 'c@d.test', name: 'C' }] }), draft(carol, carolInbox)],
+          [attachment(randomBytes(10), 'one.bin'), attachment(randomBytes(20), 'two.bin')],
+        );
+        const id = messages[0]!.id;
+        await store.messages.update(bob.id, [id], { isRead: true, isStarred: true });
+        const whole = await store.messages.get(bob.id, id);
+        const meta = await store.messages.getMeta(bob.id, id);
+        const { bodyText, untrustedHtml, ...rest } = whole!;
+        expect(meta).toEqual(rest);
+        expect(meta!.sentAt).toBeInstanceOf(Date);
+        expect(meta!.attachments.map((a) => a.filename)).toEqual(['one.bin', 'two.bin']);
+        expect(await store.messages.getBodies(bob.id, id)).toEqual({ bodyText, untrustedHtml });
+        expect(bodyText).toBe(bodies.bodyText);
+        expect(await store.messages.getMeta(carol.id, id)).toBeNull();
+        expect(await store.messages.getBodies(carol.id, id)).toBeNull();
+        expect(await store.messages.getMeta(bob.id, id + 1000)).toBeNull();
+      });
+
       it('keeps a big raw message byte for byte', async () => {
         const raw = Buffer.concat([Buffer.from('Subject: big\r\n\r\n'), Buffer.from(randomBytes(BIG * 2).toString('base64'))]);
         const expected = Buffer.from(raw);
