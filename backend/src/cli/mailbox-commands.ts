@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import type { Core } from '../core/core.js';
 import type { ImportReport } from '../core/mailbox-transfer.js';
 import { stringOption, UsageError, type ParsedArgs } from './cli-args.js';
-import { progressBar } from './progress-bar.js';
+import { progressBar, type ProgressTarget } from './progress-bar.js';
 import type { Output } from './user-commands.js';
 
 export const MAILBOX_USAGE = [
@@ -45,25 +45,26 @@ export function checkMailboxCommand(args: ParsedArgs): { command: 'export' | 'im
 
 type MailboxCore = Pick<Core, 'admin' | 'transfer'>;
 
-export async function runMailboxCommand(core: MailboxCore, args: ParsedArgs, out: Output): Promise<number> {
+/** progress: where the bar is drawn (standard error, when a terminal). */
+export async function runMailboxCommand(core: MailboxCore, args: ParsedArgs, out: Output, progress: ProgressTarget): Promise<number> {
   const cmd = checkMailboxCommand(args);
   const account = await core.admin.findAccount(cmd.user);
   const folder = cmd.folder === null ? null : await core.transfer.folderNamed(account.id, cmd.folder);
   if (cmd.command === 'export') {
-    const n = await exportTo(core, account.id, folder?.id ?? null, cmd.format, cmd.path);
+    const n = await exportTo(core, account.id, folder?.id ?? null, cmd.format, cmd.path, progress);
     if (out.json) out.print(JSON.stringify({ exported: n, format: cmd.format, path: cmd.path }));
     else out.print(`Exported ${n} message${n === 1 ? '' : 's'} to ${cmd.path} (${cmd.format})`);
     return 0;
   }
-  const report = await importFrom(core, account.email, folder?.id ?? null, cmd.format, cmd.path);
+  const report = await importFrom(core, account.email, folder?.id ?? null, cmd.format, cmd.path, progress);
   if (out.json) out.print(JSON.stringify(report, null, 2));
   else out.print(describeImport(report));
   return report.failed > 0 || report.problems.some((p) => p.severity === 'skipped') ? 1 : 0;
 }
 
-async function exportTo(core: MailboxCore, userId: number, folderId: number | null, format: 'mbox' | 'maildir', path: string): Promise<number> {
+async function exportTo(core: MailboxCore, userId: number, folderId: number | null, format: 'mbox' | 'maildir', path: string, progress: ProgressTarget): Promise<number> {
   const { total, messages } = await core.transfer.openExport(userId, folderId);
-  const bar = progressBar(process.stderr, 'Exporting');
+  const bar = progressBar(progress, 'Exporting');
   let done = 0;
   const tick = () => bar.update(++done, total);
   try {
@@ -76,11 +77,11 @@ async function exportTo(core: MailboxCore, userId: number, folderId: number | nu
   }
 }
 
-async function importFrom(core: MailboxCore, email: string, folderId: number | null, format: 'mbox' | 'maildir', path: string): Promise<ImportReport> {
+async function importFrom(core: MailboxCore, email: string, folderId: number | null, format: 'mbox' | 'maildir', path: string, progress: ProgressTarget): Promise<ImportReport> {
   const stat = fs.statSync(path, { throwIfNoEntry: false });
   if (format === 'maildir') {
     if (!stat?.isDirectory()) throw new UsageError(`${path} is not a directory`);
-    const bar = progressBar(process.stderr, 'Importing');
+    const bar = progressBar(progress, 'Importing');
     try {
       return await core.transfer.importMailbox(email, folderId, core.transfer.maildirEntries(path), (n) => bar.update(n, null));
     } finally {
@@ -89,7 +90,7 @@ async function importFrom(core: MailboxCore, email: string, folderId: number | n
   }
   if (!stat?.isFile()) throw new UsageError(`${path} is not a file`);
   // By bytes read: how many messages an mbox holds is known only at its end.
-  const bar = progressBar(process.stderr, 'Importing', { unit: 'bytes' });
+  const bar = progressBar(progress, 'Importing', { unit: 'bytes' });
   try {
     return await core.transfer.importMailbox(email, folderId, core.transfer.mboxEntries(readWithProgress(path, stat.size, bar.update)));
   } finally {

@@ -6,7 +6,14 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(opts: { level: string; pretty: boolean; /** 1 stdout (default), 2 stderr */ destination?: 1 | 2 }): Logger {
+export function createLogger(opts: {
+  level: string;
+  pretty: boolean;
+  /** 1 stdout (default), 2 stderr */
+  destination?: 1 | 2;
+  /** JSON lines go here instead of to a file descriptor: a CLI command run inside a test's process collects them */
+  sink?: { write(line: string): unknown };
+}): Logger {
   const options = {
     level: opts.level,
     redact: {
@@ -26,5 +33,5 @@ export function createLogger(opts: { level: string; pretty: boolean; /** 1 stdou
       },
     });
   }
-  return pino(options, pino.destination({ fd: opts.destination ?? 1, sync: true }));
+  return pino(options, opts.sink ?? pino.destination({ fd: opts.destination ?? 1, sync: true }));
 }

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { muttCounts, python, toolMissing } from '../mail/mailbox-formats/mailbox-tools.js';
-import { runCli } from '../ops/ops-helpers.js';
+import { runCliInProcess } from '../ops/ops-helpers.js';
 import { nextEvent, startTestServer, type ApiClient, type TestServer } from '../support/test-server.js';
 
 let server: TestServer;
@@ -22,7 +22,7 @@ let folders: Record<string, number>;
 const subjects = ['Plain note', 'Has From lines', 'With attachment', 'Re: Plain note', 'Grüße aus Köln'];
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const cli = (args: string[]) => runCli(['mailbox', ...args], { DATA_DIR: server.dataDir, MAIL_DOMAINS: 'example.test' });
+const cli = (args: string[]) => runCliInProcess(['mailbox', ...args], { DATA_DIR: server.dataDir, MAIL_DOMAINS: 'example.test' });
 
 interface Summary { id: number; subject: string; isRead: boolean; isStarred: boolean; threadId: number }
 

@@ -1,19 +1,20 @@
 // The seed's command-line forms (CONTRACT.md "Seed forms that must keep
-// working"), run as an operator runs them: the real CLI as a child process on
-// a real database file. Positional passwords, create <username> <email>
-// <password>, a user named by username or email everywhere, and every
-// argument a command does not take refused with usage and exit 2.
+// working"), through the CLI's own runCli and opener on a real database file,
+// in this process (cli-process.test.ts runs the real process). Positional
+// passwords, create <username> <email> <password>, a user named by username
+// or email everywhere, and every argument a command does not take refused
+// with usage and exit 2.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/cli-args.js';
 import { checkUserCommand } from '../../src/cli/user-command-args.js';
-import { runCli } from './ops-helpers.js';
+import { runCliInProcess } from './ops-helpers.js';
 
 let dataDir: string;
 let env: Record<string, string>;
-const cli = (args: string[], stdin?: string) => runCli(['user', ...args], env, stdin);
+const cli = (args: string[], stdin?: string) => runCliInProcess(['user', ...args], env, stdin);
 
 beforeAll(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'chitbox-cli-forms-'));
@@ -96,7 +97,7 @@ describe('arguments a command does not take: exit 2, usage, nothing changed', { 
     }
   });
 
-  // Through the real CLI too, all at once (none of them opens the database).
+  // Through the CLI's runCli too, all at once (none of them opens the database).
   it.concurrent.each(refused)('%j', async (args, message) => {
     const r = await cli(args);
     expect(r.code, r.stderr).toBe(2);

@@ -1,8 +1,11 @@
 // Small helpers for the operations tests: HTTP from a chosen local address,
-// Prometheus text parsing, the CLI as a child process, and bounded waiting.
+// Prometheus text parsing, the CLI as a child process or in this one, and
+// bounded waiting.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
+import { runCli as runCliCommand } from '../../src/cli/cli.js';
+import { cliOpener } from '../../src/cli-open.js';
 import { SmtpLineClient } from '../support/smtp-line-client.js';
 
 export { REPO_ROOT as ROOT } from '../support/child-server.js';
@@ -69,13 +72,23 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `npm run cli -- ...` the way an operator does (without npm's banner). */
-export async function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
+/** The CLI's whole environment: its own only, the database that goes with DATA_DIR. */
+async function cliEnv(env: Record<string, string>): Promise<Record<string, string>> {
   const dbEnv = env.DATA_DIR ? await databaseEnv(env.DATA_DIR) : {};
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', BCRYPT_COST: '4', ...dbEnv, ...env };
+}
+
+/**
+ * Runs `npm run cli -- ...` the way an operator does (without npm's banner).
+ * A process costs a second of CPU loading modules: cli-process.test.ts
+ * covers what only a process shows, the rest use runCliInProcess.
+ */
+export async function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
+  const childEnv = await cliEnv(env);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'backend/src/cli-main.ts'), ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', BCRYPT_COST: '4', ...dbEnv, ...env },
+      env: childEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -90,6 +103,24 @@ export async function runCli(args: string[], env: Record<string, string>, stdin?
     });
     child.stdin.end(stdin ?? '');
   });
+}
+
+/**
+ * The same command in this process: cli-main.ts's runCli and opener on the
+ * environment runCli gives the child, with stdout, stderr (log lines too) and
+ * stdin its own. It opens and closes a core on the same database, as one run
+ * of the CLI does; exit code and output are asserted as for the process.
+ */
+export async function runCliInProcess(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const stderrSink = { write: (text: string) => (stderr += text) };
+  const code = await runCliCommand(args, cliOpener(await cliEnv(env), stderrSink), {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: stderrSink,
+    readStdin: async () => stdin ?? '',
+  });
+  return { code, stdout, stderr };
 }
 
 /** Polls until `check` returns a value (not undefined/false), or throws after timeoutMs. */
