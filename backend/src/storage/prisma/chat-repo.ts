@@ -19,7 +19,14 @@ const MOVES_FROM: Record<DeliveryStatusValue, DeliveryStatusValue[]> = {
 };
 
 export class ChatRepo implements ChatStore {
-  constructor(private readonly db: PrismaDatabase) {}
+  /**
+   * addStatuses: an engine may write first statuses its own way (SQLite: on
+   * its ingest worker); the Prisma transaction here is the portable default.
+   */
+  constructor(
+    private readonly db: PrismaDatabase,
+    readonly addStatuses: ChatStore['addStatuses'] = (rows) => addStatusesWithPrisma(db, rows),
+  ) {}
 
   /** Copies in other mailboxes of the messages of one of the user's threads. */
   async copiesOfThread(userId: number, threadId: number): Promise<SharedCopyRecord[]> {
@@ -43,20 +50,6 @@ export class ChatRepo implements ChatStore {
       JOIN users u ON u.id = b.user_id
       WHERE a.user_id = ${userId} AND a.message_id IS NOT NULL`;
     return rows.map(toCopy);
-  }
-
-  /** Records first statuses (a status already there is kept). */
-  async addStatuses(rows: ReadonlyArray<Omit<DeliveryStatusRecord, 'threadId'>>): Promise<void> {
-    if (rows.length === 0) return;
-    await this.db.write(async (tx) => {
-      for (const r of rows) {
-        await tx.deliveryStatus.upsert({
-          where: { messageId_recipient: { messageId: r.messageId, recipient: r.recipient } },
-          create: { messageId: r.messageId, userId: r.userId, recipient: r.recipient, name: r.name, status: r.status, at: r.at, reason: r.reason },
-          update: {},
-        });
-      }
-    });
   }
 
   /**
@@ -196,4 +189,18 @@ function parseAddresses(json: string): AddressRecord[] {
   } catch {
     return [];
   }
+}
+
+/** Records first statuses (a status already there is kept). */
+async function addStatusesWithPrisma(db: PrismaDatabase, rows: ReadonlyArray<Omit<DeliveryStatusRecord, 'threadId'>>): Promise<void> {
+  if (rows.length === 0) return;
+  await db.write(async (tx) => {
+    for (const r of rows) {
+      await tx.deliveryStatus.upsert({
+        where: { messageId_recipient: { messageId: r.messageId, recipient: r.recipient } },
+        create: { messageId: r.messageId, userId: r.userId, recipient: r.recipient, name: r.name, status: r.status, at: r.at, reason: r.reason },
+        update: {},
+      });
+    }
+  });
 }

@@ -9,13 +9,15 @@
 // query, which costs more CPU than parsing a small message.
 // New messages are committed in batches by the ingest worker thread on a
 // connection of its own (ingest-worker/), in shared turns that alternate with
-// Prisma's exclusive ones.
+// Prisma's exclusive ones; so are a sent message's first delivery statuses,
+// whose commit (and fsync) would otherwise stop this thread's event loop just
+// after the new mail was announced.
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from '@prisma/client';
 import BetterSqlite3 from 'better-sqlite3';
 import type { PrismaDatabase } from '../prisma/prisma-database.js';
 import type { IngestWorker } from './ingest-worker/ingest-worker.js';
-import type { CommittedRows, DeliveryRows } from './ingest-worker/ingest-worker-protocol.js';
+import type { CommittedRows, DeliveryRows, NewStatus } from './ingest-worker/ingest-worker-protocol.js';
 import { applyMigrations, type MigrationResult } from './migrate.js';
 import { PROBE_SQL } from './sqlite-queries.js';
 import { backfillSummaries } from './summary-backfill.js';
@@ -35,6 +37,8 @@ export interface SqliteDatabase extends PrismaDatabase {
   writeNow<T>(fn: (db: Sqlite) => T): Promise<T>;
   /** commits a new message's copies (and queue rows) in one transaction, batched with others arriving meanwhile */
   commitDelivery(delivery: DeliveryRows): Promise<CommittedRows>;
+  /** a sent message's first delivery statuses, committed on the ingest worker (off this thread) */
+  addStatuses(rows: NewStatus[]): Promise<void>;
   readonly migrations: MigrationResult;
   /** a read of a real table and the write lock taken and released */
   probe(): Promise<void>;
@@ -71,6 +75,7 @@ export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker):
     write,
     writeNow: (fn) => turns.exclusive(() => writeWhenFree(async () => hotWriter.transaction(fn).immediate(hotWriter), opts.busyTimeoutMs)),
     commitDelivery: (delivery) => turns.shared(() => ingest.commit(delivery)),
+    addStatuses: (rows) => (rows.length === 0 ? Promise.resolve() : turns.shared(() => ingest.addStatuses(rows))),
     // A database whose write lock is held elsewhere cannot store mail, so it
     // is not healthy even though reads still work (WAL readers are never blocked).
     async probe() {

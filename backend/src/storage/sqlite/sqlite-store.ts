@@ -62,7 +62,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailSto
     blobs: { read: (sha) => tiers.read(sha), open: (sha) => tiers.open(sha), release: releaseBlobs },
     outbound: new OutboundRepo(db, releaseBlobs),
     webhooks: new WebhookRepo(db),
-    chat: new ChatRepo(db),
+    chat: new ChatRepo(db, (rows) => db.addStatuses([...rows])),
     domains: new DomainRepo(db),
     searchIndex: new SqliteSearchIndex(db),
     // One instance, one data directory: the JWT secret is a file there (auth/jwt-secret.ts).

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { insertMessageCopies, type NewMessageCopy } from '../../../src/storage/sqlite/ingest-worker/delivery-sql.js';
+import { insertMessageCopies, insertStatuses, type NewMessageCopy } from '../../../src/storage/sqlite/ingest-worker/delivery-sql.js';
 import { applyMigrations } from '../../../src/storage/sqlite/migrate.js';
 
 let dir: string;
@@ -90,5 +90,19 @@ describe('insertMessageCopies and the search index', () => {
     expect(indexed('vanishing')).toEqual([stored!.id]);
     db.prepare('DELETE FROM mail_messages WHERE id = ?').run(stored!.id);
     expect(indexed('vanishing')).toEqual([]);
+  });
+});
+
+describe('insertStatuses (first delivery statuses, on the ingest worker)', () => {
+  it('keeps a status already there and writes times as Prisma reads them', () => {
+    const [sent] = db.transaction(() => insertMessageCopies(db, [copy('sent', false)], null))();
+    const at = new Date('2026-11-22T10:00:00.123Z');
+    const row = { messageId: sent!.id, userId, recipient: 'carol@example.test', name: 'Carol', status: 'delivered' as const, at, reason: null };
+    db.transaction(() => insertStatuses(db, [row, { ...row, recipient: 'far@remote.test', name: '', status: 'queued' }]))();
+    db.transaction(() => insertStatuses(db, [{ ...row, status: 'queued', name: 'Someone else' }]))();
+    expect(db.prepare(`SELECT recipient, name, status, at, reason FROM delivery_statuses ORDER BY id`).all()).toEqual([
+      { recipient: 'carol@example.test', name: 'Carol', status: 'delivered', at: '2026-11-22T10:00:00.123+00:00', reason: null },
+      { recipient: 'far@remote.test', name: '', status: 'queued', at: '2026-11-22T10:00:00.123+00:00', reason: null },
+    ]);
   });
 });

@@ -5,7 +5,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { threadCandidates, type NewMessageCopy, type NewOutbound, type StoredCopy } from '../../delivery-rows.js';
 import { QuotaExceeded, type SearchText } from '../../mail-store.js';
-import { ACTIVE_OUTBOUND } from '../../records.js';
+import { ACTIVE_OUTBOUND, type DeliveryStatusRecord } from '../../records.js';
 import { messageReceivedData, webhookBody } from '../../webhook-payload.js';
 import { preparedOn } from '../prepared.js';
 import { sqliteTime } from '../sqlite-time.js';
@@ -48,6 +48,9 @@ export const DELIVERY_SQL = {
   newOutbound: `INSERT INTO outbound_queue (user_id, mail_from, recipients, raw_sha256, size_bytes, status, attempts,
       next_attempt_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+  // First statuses only: one already there is kept (later moves are ChatRepo.advance's).
+  newStatus: `INSERT INTO delivery_statuses (message_id, user_id, recipient, name, status, at, reason)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id, recipient) DO NOTHING`,
   newSmallBlob: `INSERT INTO small_blobs (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
   deleteSmallBlob: `DELETE FROM small_blobs WHERE sha256 = ?`,
   blobReferenced: `SELECT 1 FROM mail_messages WHERE raw_sha256 = @sha
@@ -126,6 +129,15 @@ function checkQuota(st: Statements, c: NewMessageCopy): void {
 export function insertSmallBlobs(db: Sqlite, blobs: SmallBlobRow[]): void {
   const st = statements(db);
   for (const b of blobs) st.newSmallBlob.run(b.sha256, b.content.byteLength, b.content);
+}
+
+/** A sent message's first delivery statuses (the chat's ticks). */
+export type NewStatus = Omit<DeliveryStatusRecord, 'threadId'>;
+
+/** Stores first statuses; a recipient's status already there is kept. Call inside a transaction. */
+export function insertStatuses(db: Sqlite, rows: readonly NewStatus[]): void {
+  const st = statements(db);
+  for (const r of rows) st.newStatus.run(r.messageId, r.userId, r.recipient, r.name, r.status, sqliteTime(r.at), r.reason);
 }
 
 export function deleteSmallBlob(db: Sqlite, sha256: string): void {

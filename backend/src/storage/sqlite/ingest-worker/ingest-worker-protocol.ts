@@ -1,8 +1,8 @@
 // Messages between the main thread and the ingest worker thread.
 import type { SearchText } from '../../mail-store.js';
-import type { NewMessageCopy, NewOutbound, SmallBlobRow, StoredCopy } from './delivery-sql.js';
+import type { NewMessageCopy, NewOutbound, NewStatus, SmallBlobRow, StoredCopy } from './delivery-sql.js';
 
-export type { SmallBlobRow };
+export type { NewStatus, SmallBlobRow };
 
 export interface WorkerOptions {
   filePath: string;
@@ -37,6 +37,8 @@ export type IngestRequest =
   | { id: number; kind: 'putBlobs'; blobs: Uint8Array[]; hashes: (string | null)[] }
   /** one transaction for all deliveries; answers CommittedRows[] in order (encodeCommit says why three parts) */
   | { id: number; kind: 'commit'; json: string; texts: string[]; contents: Uint8Array[] }
+  /** a sent message's first delivery statuses, in a transaction of their own */
+  | { id: number; kind: 'addStatuses'; rows: NewStatus[] }
   /** a delivery that will not be committed: unpins its blobs, removes those it created if unneeded */
   | { id: number; kind: 'discard'; pinned: string[]; created: string[] }
   /** removes the blobs no row references and no pending write needs; answers the hashes removed */

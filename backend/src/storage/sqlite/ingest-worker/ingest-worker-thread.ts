@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { serveRequests, workerOptions } from '../../../shared/worker-rpc.js';
 import { BlobFiles, type StoredBlob } from './blob-files.js';
-import { blobReferenced, deleteSmallBlob, insertMessageCopies, insertOutbound, insertSmallBlobs } from './delivery-sql.js';
+import { blobReferenced, deleteSmallBlob, insertMessageCopies, insertOutbound, insertSmallBlobs, insertStatuses, type NewStatus } from './delivery-sql.js';
 import { GroupCommit } from '../../group-commit.js';
 import { decodeCommit, type CommittedRows, type DeliveryRows, type EncodedCommit, type IngestRequest, type WorkerOptions } from './ingest-worker-protocol.js';
 
@@ -48,6 +48,10 @@ function commit(encoded: EncodedCommit): Promise<CommittedRows[]> {
   return Promise.all(deliveries.map((delivery) => groupCommit.submit({ delivery, now })));
 }
 
+function addStatuses(rows: NewStatus[]): void {
+  db.transaction(() => insertStatuses(db, rows)).immediate();
+}
+
 /** All or nothing: when one blob fails, the others this call created go again. */
 async function putBlobs(bytes: Uint8Array[], hashes: (string | null)[]): Promise<StoredBlob[]> {
   const puts = bytes.map((b, i) => blobs.put(b, hashes[i]));
@@ -81,6 +85,8 @@ function handle(request: IngestRequest): unknown {
       return putBlobs(request.blobs, request.hashes);
     case 'commit':
       return commit(request);
+    case 'addStatuses':
+      return addStatuses(request.rows);
     case 'discard':
       return discard(request.pinned, request.created);
     case 'removeBlobs':

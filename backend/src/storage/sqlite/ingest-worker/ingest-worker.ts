@@ -4,7 +4,7 @@
 import { ownsWholeBuffer, siblingModule, WorkerRpc } from '../../../shared/worker-rpc.js';
 import type { BlobInput, StoredBlob } from './blob-files.js';
 import { encodeCommit } from './ingest-worker-protocol.js';
-import type { CommittedRows, DeliveryRows, IngestRequest, WorkerOptions } from './ingest-worker-protocol.js';
+import type { CommittedRows, DeliveryRows, IngestRequest, NewStatus, WorkerOptions } from './ingest-worker-protocol.js';
 
 type Body<K extends IngestRequest['kind']> = Omit<Extract<IngestRequest, { kind: K }>, 'id'>;
 
@@ -47,6 +47,16 @@ export class IngestWorker {
     const { json, texts, contents } = encodeCommit({ now: new Date(), deliveries: [delivery] });
     const [committed] = await this.send<CommittedRows[], 'commit'>({ kind: 'commit', json, texts, contents }, contents.map((c) => c.buffer as ArrayBuffer));
     return committed!;
+  }
+
+  /**
+   * Here rather than on the main thread's Prisma connection: that commit's
+   * fsync would stop the event loop just after the new mail was announced,
+   * holding back the announcement's way out (the inbox server's proxy runs
+   * on that loop too).
+   */
+  addStatuses(rows: NewStatus[]): Promise<void> {
+    return this.send({ kind: 'addStatuses', rows });
   }
 
   discard(pinned: string[], created: string[]): Promise<string[]> {
