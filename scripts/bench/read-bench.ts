@@ -18,18 +18,21 @@
 //            BENCH_PG_URL's server (bench-postgres.ts; dropped after unless --keep)
 //            in bulk (read-seed-pg.ts), after checking on --check N messages
 //            (1000; 0: no check) that the bulk load writes the engine's rows
+//          --pg-database NAME (with --db postgresql: measure again on a database an
+//            earlier --keep run seeded on BENCH_PG_URL's server, kept after; no seed)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { launchChromium } from '../../frontend/e2e/harness/browser.js';
 import { SERVER_ENTRY, startNodeFlags } from '../start-command.js';
-import { createBenchDatabase } from './bench-postgres.js';
+import { BENCH_PG_ADMIN_URL, createBenchDatabase } from './bench-postgres.js';
 import { findFreePort, startChildServer } from './child-server.js';
 import { seedDifferences, seedSnapshot } from './read-seed-check.js';
 import { seedPostgresBulk, seedPostgresThroughEngine } from './read-seed-pg.js';
-import { COMMON_WORD, OPEN_THREAD_SIZE, PHRASE, RARE_WORD, seedInbox, type Seeded } from './read-seed.js';
+import { COMMON_WORD, OPEN_THREAD_SIZE, PHRASE, RARE_WORD, SEED_EMAIL, SEED_PASSWORD, seedInbox, type Seeded } from './read-seed.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const { values: flags } = parseArgs({
@@ -42,10 +45,15 @@ const { values: flags } = parseArgs({
     data: { type: 'string' },
     db: { type: 'string', default: 'sqlite' },
     check: { type: 'string', default: '1000' },
+    'pg-database': { type: 'string' },
   },
 });
 if (!['sqlite', 'postgresql'].includes(flags.db ?? '')) throw new Error(`unknown --db ${flags.db}`);
 const ON_POSTGRES = flags.db === 'postgresql';
+const PG_DATABASE = flags['pg-database'];
+if (PG_DATABASE !== undefined && (!ON_POSTGRES || !/^[a-z_][a-z0-9_]*$/.test(PG_DATABASE))) {
+  throw new Error('--pg-database: with --db postgresql, a database name of lower-case letters, digits and _');
+}
 const CHECK = Number(flags.check);
 const MESSAGES = Number(flags.messages);
 const THREADS = Number(flags.threads ?? Math.max(2, Math.round(MESSAGES / 20)));
@@ -173,6 +181,22 @@ interface SeededRun extends Seeded {
   databaseUrl?: string;
 }
 
+/** What an earlier --keep run seeded in `name`: the seed's user, and the thread of its first message (the one opened). */
+async function keptPostgresSeed(name: string): Promise<SeededRun> {
+  const url = new URL(BENCH_PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  const client = new pg.Client({ connectionString: url.href });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ thread_id: number }>(
+      'SELECT m.thread_id FROM mail_messages m JOIN users u ON u.id = m.user_id WHERE u.email = $1 ORDER BY m.id LIMIT 1', [SEED_EMAIL]);
+    if (!rows[0]) throw new Error(`--pg-database ${name}: no seeded mailbox there`);
+    return { email: SEED_EMAIL, password: SEED_PASSWORD, openThreadId: rows[0].thread_id, seconds: 0, databaseUrl: url.href };
+  } finally {
+    await client.end();
+  }
+}
+
 /** Seeds CHECK messages through the engine and in bulk, each on a fresh database, and fails on any row that differs. */
 async function checkBulkSeed(log: (line: string) => void): Promise<void> {
   const [engineDb, bulkDb] = [await createBenchDatabase(), await createBenchDatabase()];
@@ -191,6 +215,7 @@ async function checkBulkSeed(log: (line: string) => void): Promise<void> {
 async function seed(dataDir: string, load: () => string): Promise<{ seeded: SeededRun; dropDatabase: () => Promise<void> }> {
   const log = (line: string) => console.log(`  ${line}`);
   if (flags.data) return { seeded: JSON.parse(readFileSync(join(dataDir, 'seeded.json'), 'utf8')) as SeededRun, dropDatabase: async () => {} };
+  if (PG_DATABASE) return { seeded: await keptPostgresSeed(PG_DATABASE), dropDatabase: async () => {} };
   let seeded: SeededRun;
   let dropDatabase = async () => {};
   if (ON_POSTGRES) {
@@ -221,7 +246,10 @@ async function main(): Promise<void> {
   try {
     await measure(dataDir, seeded, load);
   } finally {
-    if (flags.keep || flags.data) {
+    if (PG_DATABASE) {
+      rmSync(dataDir, { recursive: true, force: true });
+      console.log(`database ${PG_DATABASE} kept`);
+    } else if (flags.keep || flags.data) {
       console.log(`data kept in ${dataDir}${seeded.databaseUrl ? ` (database ${seeded.databaseUrl})` : ''}`);
     } else {
       rmSync(dataDir, { recursive: true, force: true });

@@ -8,11 +8,17 @@ import type { SearchSpec } from '../mail-store.js';
 /**
  * Matches are ranked among the user's newest this many: ts_rank has to score
  * every candidate, and a common word can match most of a mailbox. Newest by
- * id, as on SQLite (rowid): the index's primary key serves that order, so for
- * a common word the planner walks it backwards and stops at the window,
- * where ordering by created_at made it fetch and sort every match.
+ * id, as on SQLite (rowid), which the index's primary key serves.
  */
 export const PG_RANK_WINDOW = 5000;
+
+/**
+ * How many of the index's newest rows (anyone's) are read in id order before
+ * the GIN index is asked. A word in one message in PG_RECENT_STRETCH /
+ * PG_RANK_WINDOW or more fills the window inside the stretch; a rarer word
+ * or a phrase then costs this stretch plus a GIN lookup of all its matches.
+ */
+export const PG_RECENT_STRETCH = 20_000;
 
 export interface PgQuery {
   text: string;
@@ -25,13 +31,40 @@ export function pgSearchIdsQuery(userId: number, spec: SearchSpec, offset: numbe
   const bind = (v: unknown) => `$${values.push(v)}`;
   const filters = filterSql(spec, bind);
   if (spec.fts5Match !== null && spec.tsquery !== null) {
-    const q = bind(spec.tsquery);
+    const q = `${bind(spec.tsquery)}::tsquery`;
+    const window = bind(PG_RANK_WINDOW);
+    const rank = (tsv: string) => `ts_rank('${TS_RANK_WEIGHTS}', ${tsv}, ${q})`;
+    // The user's row of a message, or none: a lookup by primary key for each
+    // candidate, in the candidates' order (OFFSET 0 keeps PostgreSQL from
+    // turning it into a join it may run as a hash over the whole table).
+    const owned = (id: string) => `CROSS JOIN LATERAL (
+        SELECT m.created_at FROM mail_messages m WHERE m.id = ${id} AND m.user_id = $1${filters} OFFSET 0) m`;
+    // Two steps, so that no estimate of how many messages match decides the
+    // plan (a phrase is estimated as its words together, often ten times too
+    // many): `recent` reads a bounded stretch of the index's newest rows in
+    // id order, where a common word fills the window; only when that leaves
+    // the window short does `matched` ask the GIN index for every match, and
+    // the newest of them make the window. A MATERIALIZED CTE runs only when
+    // read, and is an unordered set: no walk of the primary key can stand in
+    // for the GIN index there.
     return {
-      text: `WITH hits AS (
-        SELECT m.id, m.created_at, ts_rank('${TS_RANK_WEIGHTS}', s.tsv, ${q}::tsquery) AS score
-        FROM message_search s JOIN mail_messages m ON m.id = s.message_id
-        WHERE s.tsv @@ ${q}::tsquery AND m.user_id = $1${filters}
-        ORDER BY s.message_id DESC LIMIT ${bind(PG_RANK_WINDOW)})
+      text: `WITH recent AS MATERIALIZED (
+        SELECT s.message_id AS id, m.created_at, ${rank('s.tsv')} AS score
+        FROM (SELECT message_id, tsv FROM message_search ORDER BY message_id DESC LIMIT ${bind(PG_RECENT_STRETCH)}) s
+        ${owned('s.message_id')}
+        WHERE s.tsv @@ ${q}
+        ORDER BY s.message_id DESC LIMIT ${window}),
+      matched AS MATERIALIZED (SELECT message_id FROM message_search WHERE tsv @@ ${q}),
+      older AS (
+        SELECT x.message_id AS id, m.created_at
+        FROM (SELECT message_id FROM matched ORDER BY message_id DESC) x
+        ${owned('x.message_id')}
+        ORDER BY x.message_id DESC LIMIT ${window}),
+      hits AS (
+        SELECT id, created_at, score FROM recent WHERE (SELECT count(*) FROM recent) = ${window}
+        UNION ALL
+        SELECT id, created_at, (SELECT ${rank('s.tsv')} FROM message_search s WHERE s.message_id = older.id)
+        FROM older WHERE (SELECT count(*) FROM recent) < ${window})
       SELECT id FROM hits ORDER BY score DESC, created_at DESC, id DESC LIMIT ${bind(limit)} OFFSET ${bind(offset)}`,
       values,
     };
