@@ -122,9 +122,11 @@ export class WorkerRpc {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    // execArgv: [] — the entry registers the TypeScript loader itself; inheriting
-    // the parent's --import tsx as well would load it twice.
-    const worker = new Worker(ENTRY, { workerData: { module: this.module.href, data: this.data }, execArgv: [], resourceLimits: this.limits });
+    // Only the parent's --cpu-prof flags are passed on (each thread then writes
+    // its own profile): the entry registers the TypeScript loader itself, and
+    // inheriting the parent's --import tsx as well would load it twice.
+    const execArgv = process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'));
+    const worker = new Worker(ENTRY, { workerData: { module: this.module.href, data: this.data }, execArgv, resourceLimits: this.limits });
     let markStarted!: () => void;
     this.started = new Promise<void>((resolve) => (markStarted = resolve));
     worker.on('message', (replies: WorkerReply<unknown>[] | 'ready') => {

@@ -58,8 +58,18 @@ export function indexTokens(text: string): IndexToken[] {
   return tokens;
 }
 
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const ASCII_SEPARATORS = /[^a-z0-9]+/g;
+const OVERLONG_ASCII_TOKEN = new RegExp(`[a-z0-9]{${MAX_TOKEN_CHARS + 1}}`);
+
 /** What goes into an FTS column: the tokens, separated by single spaces. */
 export function indexText(text: string): string {
+  // Most mail is ASCII, where a token is a run of [A-Za-z0-9] lower-cased:
+  // three passes of native code instead of a match, a test and a string per word.
+  if (ASCII_ONLY.test(text)) {
+    const lower = text.toLowerCase();
+    if (!OVERLONG_ASCII_TOKEN.test(lower)) return lower.replace(ASCII_SEPARATORS, ' ').trim();
+  }
   // The same tokens as indexTokens, without an object per word: this runs on
   // every body at delivery.
   const out: string[] = [];

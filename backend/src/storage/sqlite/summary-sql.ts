@@ -43,10 +43,15 @@ export const SUMMARY_SQL = {
 const statements = preparedOn(SUMMARY_SQL);
 type Statements = ReturnType<typeof statements>;
 
-/** A new message, the newest by id in its thread: its summary and folder counters, incrementally. */
+/**
+ * A new message, the newest by id in its thread: its summary and folder
+ * counters, incrementally. threadSubject: given for a thread this transaction
+ * has just made (its ids are never reused, so it has no summary to read yet);
+ * null to read the thread's.
+ */
 export function summaryAdd(db: Sqlite, m: SummarySource, threadSubject: string | null): void {
   const st = statements(db);
-  const before = readRow(st, m.folderId, m.threadId);
+  const before = threadSubject === null ? readRow(st, m.folderId, m.threadId) : null;
   const subject = threadSubject ?? ((st.threadSubject.get(m.threadId) as { subject: string } | undefined)?.subject ?? '');
   save(st, before, addToSummary(before, subject, m));
 }

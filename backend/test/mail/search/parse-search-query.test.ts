@@ -137,6 +137,18 @@ describe('search tokens', () => {
     expect(queryTokens(long)).toEqual([{ text: 'x'.repeat(64), prefix: false }]);
   });
 
+  it('index ASCII text as the general tokenizer does, long runs included (property)', () => {
+    const ascii = fc.oneof(
+      fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 120 }),
+      fc.array(fc.constantFrom('a', 'Q', '7', ' ', '\t', '\r\n', '_', '-', '.', 'x'.repeat(63), 'Y'.repeat(70)), { maxLength: 12 }).map((p) => p.join('')),
+    );
+    fc.assert(
+      fc.property(ascii, (text) => {
+        expect(indexText(text)).toBe(indexTokens(text).map((t) => t.text).join(' '));
+      }),
+    );
+  });
+
   it('give every query token form the index has (the phrase lines up)', () => {
     const doc = indexText('会議は東京 大阪で').split(' ');
     const q = queryTokens('東京 大阪').map((t) => t.text);

@@ -41,8 +41,7 @@ export const DELIVERY_SQL = {
   indexMessage: `INSERT INTO message_search (rowid, subject, sender, recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)`,
   newAttachment: `INSERT INTO attachments (message_id, user_id, filename, content_type, size, content_id, sha256)
     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  addUsage: `UPDATE users SET used_bytes = used_bytes + ? WHERE id = ?`,
-  usage: `SELECT used_bytes AS usedBytes FROM users WHERE id = ?`,
+  addUsage: `UPDATE users SET used_bytes = used_bytes + ? WHERE id = ? RETURNING used_bytes AS usedBytes`,
   newWebhook: `INSERT INTO webhook_outbox (event, payload, status, attempts, next_attempt_at, created_at)
     VALUES (?, ?, 'pending', 0, ?, ?)`,
   newOutbound: `INSERT INTO outbound_queue (user_id, mail_from, recipients, raw_sha256, size_bytes, status, attempts,
@@ -70,14 +69,15 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[], search
   const st = statements(db);
   const out: StoredCopy[] = [];
   for (const c of copies) {
-    checkQuota(st, c);
+    addUsage(st, c);
     const { threadId, subject } = threadFor(db, st, c);
     const place = st.claimUid.get(c.folderId, c.userId) as { uid: number; modseq: number } | undefined;
     if (!place) throw new Error(`folder ${c.folderId} is not user ${c.userId}'s`);
+    const toJson = JSON.stringify(c.to);
     const id = Number(
       st.newMessage.run(
         c.userId, c.folderId, threadId, c.messageId, c.inReplyTo, JSON.stringify(c.references),
-        c.fromEmail, c.fromName, JSON.stringify(c.to), JSON.stringify(c.cc), c.subject, c.snippet,
+        c.fromEmail, c.fromName, toJson, JSON.stringify(c.cc), c.subject, c.snippet,
         c.bodyText, c.untrustedHtml, c.isRead ? 1 : 0, c.isStarred ? 1 : 0, c.attachments.length > 0 ? 1 : 0,
         sqliteTime(c.sentAt), sqliteTime(c.createdAt), c.receivedHeader, c.rawSha256, c.sizeBytes,
         place.uid, place.modseq, c.isDraft ? 1 : 0,
@@ -89,9 +89,8 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[], search
       id: Number(st.newAttachment.run(id, c.userId, a.filename, a.contentType, a.size, a.contentId, a.sha256).lastInsertRowid),
     }));
     if (searchText) indexMessage(st, id, searchText);
-    // Quota usage and the thread list stay current in the same transaction as the row they count.
-    st.addUsage.run(c.sizeBytes, c.userId);
-    summaryAdd(db, { ...c, id, threadId, toJson: JSON.stringify(c.to), isStarred: c.isStarred ?? false, hasAttachments: attachments.length > 0 }, subject);
+    // The thread list stays current in the same transaction as the row it counts.
+    summaryAdd(db, { ...c, id, threadId, toJson, isStarred: c.isStarred ?? false, hasAttachments: attachments.length > 0 }, subject);
     if (c.queueWebhook) queueMessageReceived(st, c, id, threadId);
     out.push({ id, userId: c.userId, threadId, folderId: c.folderId, uid: place.uid, attachments });
   }
@@ -116,13 +115,13 @@ export function insertOutbound(db: Sqlite, o: NewOutbound, now: Date): number {
   );
 }
 
-// Checked inside the commit, against the usage this same transaction keeps
-// current: two deliveries at once can no longer both squeeze into the last
-// free bytes.
-function checkQuota(st: Statements, c: NewMessageCopy): void {
-  if (c.quotaBytes === null) return;
-  const row = st.usage.get(c.userId) as { usedBytes: number } | undefined;
-  if (row && row.usedBytes + c.sizeBytes > c.quotaBytes) throw new QuotaExceeded(c.mailbox);
+// Counted and checked in one statement, inside the commit, against the usage
+// this same transaction keeps current: two deliveries at once can no longer
+// both squeeze into the last free bytes. Over the quota, the throw rolls the
+// count back with the rest of the transaction.
+function addUsage(st: Statements, c: NewMessageCopy): void {
+  const row = st.addUsage.get(c.sizeBytes, c.userId) as { usedBytes: number } | undefined;
+  if (c.quotaBytes !== null && row && row.usedBytes > c.quotaBytes) throw new QuotaExceeded(c.mailbox);
 }
 
 /** Stores small blobs (an existing one is kept: same name, same bytes). Call inside a transaction. */
