@@ -146,7 +146,7 @@ async function loadRows(client: pg.Client, userId: number, inbox: number, messag
       const uid = folder.uid_next + i;
       const modseq = Number(folder.highest_modseq) + i + 1;
       batch.messages.push(messageRow(c, id, thread.id, rawSha256, uid, modseq));
-      batch.search.push([id, pgSearchRow(searchText(c))]);
+      batch.search.push([id, c.userId, c.createdAt.toISOString(), pgSearchRow(searchText(c))]);
       summaries.set(thread.id, addToSummary(summaries.get(thread.id) ?? null, thread.subject, {
         id, userId, folderId: inbox, threadId: thread.id, fromEmail: text(c.fromEmail), fromName: text(c.fromName),
         toJson: JSON.stringify(c.to), subject: text(c.subject), snippet: text(c.snippet), isRead: c.isRead,
@@ -205,7 +205,7 @@ async function flush(client: pg.Client, userId: number, batch: Buffered): Promis
   const threads = batch.threads.map((t) => [t.id, userId, t.subject, t.createdAt.toISOString(), t.createdAt.toISOString()]);
   await insertColumns(client, 'mail_threads', 'id, user_id, subject, last_message_at, created_at', ['int', 'int', 'text', 'timestamptz', 'timestamptz'], threads);
   await insertColumns(client, 'mail_messages', MESSAGE_COLUMNS, MESSAGE_TYPES, batch.messages);
-  await insertColumns(client, 'message_search', 'message_id, tsv', ['int', 'tsvector'], batch.search);
+  await insertColumns(client, 'message_search', 'message_id, user_id, created_at, tsv', ['int', 'int', 'timestamptz', 'tsvector'], batch.search);
   await insertColumns(client, 'blob_chunks', 'sha256, seq, data', ['text', 'int', 'bytea'], batch.blobs);
 }
 

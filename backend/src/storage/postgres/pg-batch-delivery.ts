@@ -107,7 +107,7 @@ export async function insertBatch(client: pg.ClientBase, batch: PgDeliveryRows[]
       });
       return row;
     });
-    if (tsv !== null) rows.search.push({ id, tsv: text(tsv) });
+    if (tsv !== null) rows.search.push({ id, user_id: c.userId, created_at: c.createdAt, tsv: text(tsv) });
     summaries.add({
       id, userId: c.userId, folderId: c.folderId, threadId, fromEmail: text(c.fromEmail), fromName: text(c.fromName),
       toJson: text(JSON.stringify(c.to)), subject: text(c.subject), snippet: text(c.snippet), isRead: c.isRead,

@@ -76,7 +76,8 @@ export const PG_BATCH_SQL = {
       SELECT * FROM json_to_recordset($4::json) AS x(id int, message_id int, user_id int, filename text, content_type text,
         size int, content_id text, sha256 text)),
     search AS (
-      INSERT INTO message_search (message_id, tsv) SELECT x.id, x.tsv::tsvector FROM json_to_recordset($5::json) AS x(id int, tsv text)),
+      INSERT INTO message_search (message_id, user_id, created_at, tsv)
+      SELECT x.id, x.user_id, x.created_at, x.tsv::tsvector FROM json_to_recordset($5::json) AS x(id int, user_id int, created_at timestamptz, tsv text)),
     summaries AS (
       INSERT INTO thread_summaries (folder_id, thread_id, user_id, subject, last_message_at, last_message_id,
         message_count, unread_count, starred_count, attachment_count, snippet, participants, recipients)

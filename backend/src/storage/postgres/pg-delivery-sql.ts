@@ -102,7 +102,7 @@ async function insertCopy(client: pg.ClientBase, c: NewMessageCopy, tsv: string 
     const r = await run<{ id: number }>(client, 'newAttachment', [id, c.userId, a.filename, a.contentType, a.size, a.contentId, a.sha256]);
     attachments.push({ ...a, messageId: id, id: r.rows[0]!.id });
   }
-  if (tsv !== null) await run(client, 'indexMessage', [id, tsv]);
+  if (tsv !== null) await run(client, 'indexMessage', [id, c.userId, c.createdAt, tsv]);
   // The thread list stays current in the same transaction as the row it counts.
   await pgSummaryAdd(client, { ...c, ...textFields(c), id, threadId, toJson: JSON.stringify(c.to), isStarred: c.isStarred ?? false, hasAttachments }, subject);
   if (c.queueWebhook) {

@@ -13,8 +13,8 @@ import type { SearchSpec } from '../mail-store.js';
 export const PG_RANK_WINDOW = 5000;
 
 /**
- * How many of the index's newest rows (anyone's) are read in id order before
- * the GIN index is asked. A word in one message in PG_RECENT_STRETCH /
+ * How many of the user's newest index rows are read in id order before the
+ * GIN index is asked. A word in one message in PG_RECENT_STRETCH /
  * PG_RANK_WINDOW or more fills the window inside the stretch; a rarer word
  * or a phrase then costs this stretch plus a GIN lookup of all its matches.
  */
@@ -34,31 +34,35 @@ export function pgSearchIdsQuery(userId: number, spec: SearchSpec, offset: numbe
     const q = `${bind(spec.tsquery)}::tsquery`;
     const window = bind(PG_RANK_WINDOW);
     const rank = (tsv: string) => `ts_rank('${TS_RANK_WEIGHTS}', ${tsv}, ${q})`;
-    // The user's row of a message, or none: a lookup by primary key for each
-    // candidate, in the candidates' order (OFFSET 0 keeps PostgreSQL from
-    // turning it into a join it may run as a hash over the whole table).
-    const owned = (id: string) => `CROSS JOIN LATERAL (
-        SELECT m.created_at FROM mail_messages m WHERE m.id = ${id} AND m.user_id = $1${filters} OFFSET 0) m`;
+    // The index row carries its message's owner and arrival time, so only a
+    // filter on what can change (flags, folder, dates sent) reads the
+    // message: a lookup by primary key for each candidate, in the candidates'
+    // order (OFFSET 0 keeps PostgreSQL from turning it into a join it may run
+    // as a hash over the whole table).
+    const kept = (id: string) => filters === '' ? '' : `CROSS JOIN LATERAL (
+        SELECT 1 FROM mail_messages m WHERE m.id = ${id} AND m.user_id = $1${filters} OFFSET 0) m`;
     // Two steps, so that no estimate of how many messages match decides the
     // plan (a phrase is estimated as its words together, often ten times too
-    // many): `recent` reads a bounded stretch of the index's newest rows in
-    // id order, where a common word fills the window; only when that leaves
-    // the window short does `matched` ask the GIN index for every match, and
-    // the newest of them make the window. A MATERIALIZED CTE runs only when
-    // read, and is an unordered set: no walk of the primary key can stand in
-    // for the GIN index there.
+    // many): `recent` reads a bounded stretch of the user's newest index rows
+    // in id order, where a common word fills the window; only when that
+    // leaves the window short does `matched` ask the GIN index for every
+    // match, and the user's newest of them make the window. A MATERIALIZED
+    // CTE runs only when read, and is an unordered set: no walk of a btree
+    // can stand in for the GIN index there; nor is the owner pushed into it,
+    // where a bitmap of the user's whole mailbox could be ANDed with the GIN's.
     return {
       text: `WITH recent AS MATERIALIZED (
-        SELECT s.message_id AS id, m.created_at, ${rank('s.tsv')} AS score
-        FROM (SELECT message_id, tsv FROM message_search ORDER BY message_id DESC LIMIT ${bind(PG_RECENT_STRETCH)}) s
-        ${owned('s.message_id')}
+        SELECT s.message_id AS id, s.created_at, ${rank('s.tsv')} AS score
+        FROM (SELECT message_id, created_at, tsv FROM message_search WHERE user_id = $1
+          ORDER BY message_id DESC LIMIT ${bind(PG_RECENT_STRETCH)}) s
+        ${kept('s.message_id')}
         WHERE s.tsv @@ ${q}
         ORDER BY s.message_id DESC LIMIT ${window}),
-      matched AS MATERIALIZED (SELECT message_id FROM message_search WHERE tsv @@ ${q}),
+      matched AS MATERIALIZED (SELECT message_id, user_id, created_at FROM message_search WHERE tsv @@ ${q}),
       older AS (
-        SELECT x.message_id AS id, m.created_at
-        FROM (SELECT message_id FROM matched ORDER BY message_id DESC) x
-        ${owned('x.message_id')}
+        SELECT x.message_id AS id, x.created_at
+        FROM (SELECT message_id, created_at FROM matched WHERE user_id = $1 ORDER BY message_id DESC) x
+        ${kept('x.message_id')}
         ORDER BY x.message_id DESC LIMIT ${window}),
       hits AS (
         SELECT id, created_at, score FROM recent WHERE (SELECT count(*) FROM recent) = ${window}
@@ -108,7 +112,7 @@ export const PG_SEARCH_SQL = {
       substr(m.body_text, 1, $3) AS "bodyHead",
       (SELECT coalesce(json_agg(a.filename ORDER BY a.id), '[]'::json) FROM attachments a WHERE a.message_id = m.id) AS "attachmentNames"
     FROM mail_messages m WHERE m.user_id = $1 AND m.id = ANY($2::int[])`,
-  index: `INSERT INTO message_search (message_id, tsv) VALUES ($1, $2::tsvector)`,
+  index: `INSERT INTO message_search (message_id, user_id, created_at, tsv) VALUES ($1, $2, $3, $4::tsvector)`,
   // Mail stored before the index existed (or whose delivery had no text): the newest first.
   pending: `SELECT m.id, m.subject, m.from_name AS "fromName", m.from_email AS "fromEmail", m.to_json AS "toJson",
       m.cc_json AS "ccJson", m.body_text AS "bodyText",
@@ -116,7 +120,7 @@ export const PG_SEARCH_SQL = {
     FROM mail_messages m WHERE NOT EXISTS (SELECT 1 FROM message_search s WHERE s.message_id = m.id)
     ORDER BY m.id DESC LIMIT $1`,
   // A message deleted since it was read is not indexed (its trigger already ran).
-  backfill: `INSERT INTO message_search (message_id, tsv)
-    SELECT $1, $2::tsvector WHERE EXISTS (SELECT 1 FROM mail_messages WHERE id = $1)
+  backfill: `INSERT INTO message_search (message_id, user_id, created_at, tsv)
+    SELECT m.id, m.user_id, m.created_at, $2::tsvector FROM mail_messages m WHERE m.id = $1
     ON CONFLICT (message_id) DO NOTHING`,
 } as const;
