@@ -11,6 +11,7 @@
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { ATTACKS, bigHtmlMessage, type AttackName, type AttackTarget } from '../../backend/test/support/attacks.js';
 import { sendMail, SmtpLineClient } from '../../backend/test/support/smtp-line-client.js';
 import { buildChitbox, startChitbox } from './bench-targets.js';
@@ -50,20 +51,37 @@ async function legitMessage(smtpPort: number, i: number): Promise<number> {
   }
 }
 
-/** Asks /health every 50 ms until stopped; the latency of each answer (a failed one counts as Infinity). */
+/**
+ * Asks /health every 50 ms until stopped; the latency of each answer (a failed
+ * one counts as Infinity). It asks from a thread of its own, so what the
+ * attack's clients do in this process (reading megabytes) does not delay the
+ * answers it times.
+ */
 function sampleHealth(baseUrl: string): { stop: () => Promise<number[]> } {
-  const samples: number[] = [];
-  let stopped = false;
-  const done = (async () => {
-    while (!stopped) {
-      const started = performance.now();
-      const ok = await fetch(`${baseUrl}/health`).then((r) => r.status === 200, () => false);
-      samples.push(ok ? performance.now() - started : Infinity);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  })();
-  return { stop: async () => ((stopped = true), await done, samples) };
+  const worker = new Worker(HEALTH_SAMPLER, { eval: true, workerData: { url: `${baseUrl}/health` } });
+  const samples = new Promise<number[]>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return { stop: async () => (worker.postMessage('stop'), await samples.finally(() => worker.terminate())) };
 }
+
+const HEALTH_SAMPLER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { performance } = require('node:perf_hooks');
+let stopped = false;
+parentPort.once('message', () => (stopped = true));
+(async () => {
+  const samples = [];
+  while (!stopped) {
+    const started = performance.now();
+    const ok = await fetch(workerData.url).then((r) => r.arrayBuffer().then(() => r.status === 200), () => false);
+    samples.push(ok ? performance.now() - started : Infinity);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  parentPort.postMessage(samples);
+})();
+`;
 
 async function bigHtmlFor(smtpPort: number, baseUrl: string, token: string): Promise<number> {
   const c = await SmtpLineClient.connect(smtpPort);
