@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { jsonStringPieces } from '../../src/shared/json-text.js';
+import { loopTurnsDuring } from '../support/loop-turns.js';
 
 const joined = (pieces: Buffer[]) => Buffer.concat(pieces).toString('utf8');
 
@@ -32,15 +33,7 @@ describe('jsonStringPieces', () => {
   });
 
   it('lets the event loop turn between slices', async () => {
-    let turns = 0;
-    let done = false;
-    const spin = () => {
-      turns++;
-      if (!done) setImmediate(spin);
-    };
-    setImmediate(spin);
-    await jsonStringPieces('x'.repeat(10_000), { sliceChars: 1_000 });
-    done = true;
+    const { turns } = await loopTurnsDuring(() => jsonStringPieces('x'.repeat(10_000), { sliceChars: 1_000 }));
     expect(turns).toBeGreaterThanOrEqual(5);
   });
 });
