@@ -75,6 +75,12 @@ export async function openPgDatabase(opts: PgDatabaseOptions): Promise<PgDatabas
   const migrations = await migrate(opts.url);
   const connection = { connectionString: opts.url, max: opts.poolSize, statement_timeout: opts.statementTimeoutMs };
   const pool = new pg.Pool(connection);
+  // An idle connection that PostgreSQL ends (a restart, a failover, an
+  // administrator) is an 'error' on the pool, which with no listener would
+  // end the process. The pool drops that connection by itself and opens a new
+  // one when next asked; if PostgreSQL is really gone, that query fails and
+  // says so (451 for mail, /health's database "down").
+  pool.on('error', () => {});
   const PrismaClientPg = postgresPrismaClient();
   const prisma = new PrismaClientPg({ adapter: new PrismaPg(connection) });
   await prisma.$connect();

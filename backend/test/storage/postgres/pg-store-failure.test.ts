@@ -97,3 +97,21 @@ describe.each([
     expect(await blobStored(sha256(attachment))).toBe(true);
   });
 });
+
+describe('PostgreSQL ending the server\'s connections (a restart, an administrator)', () => {
+  it('keeps the server up, and the next mail is stored on new connections', async () => {
+    expect(await send(message(1_000).raw)).toMatch(/^250 /);
+    const ended = await withClient(db.url, async (c) => (await c.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+    )).rowCount);
+    expect(ended).toBeGreaterThan(0);
+    // The pooled connections hear of it while idle; an 'error' nobody listened to would end the process here.
+    const before = await counts();
+    let reply = await send(message(1_000).raw);
+    // A connection the pool handed out before it heard may fail this one delivery: 451, never a lost 250.
+    if (reply.startsWith('451 ')) reply = await send(message(1_000).raw);
+    expect(reply).toMatch(/^250 /);
+    expect((await counts()).messages).toBe(before.messages! + 1);
+  });
+});
