@@ -2,10 +2,9 @@
 // JsonPieces) as res.json would send it, without joining the pieces into
 // one string first: the same bytes, Content-Type and Content-Length, a weak
 // ETag and a 304 for a client that has those bytes already.
-import { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import type { JsonPieces } from '../core/presenters.js';
-import { sendStream } from './send-stream.js';
+import { sendPieces } from './send-stream.js';
 
 /** `{"<member>": <json>}` */
 export async function sendJsonPieces(req: Request, res: Response, member: string, json: JsonPieces): Promise<void> {
@@ -20,5 +19,5 @@ export async function sendJsonPieces(req: Request, res: Response, member: string
     return;
   }
   res.set('Content-Length', String(bytes));
-  await sendStream(res, Readable.from([open, ...json.pieces, close]));
+  await sendPieces(res, [open, ...json.pieces, close]);
 }

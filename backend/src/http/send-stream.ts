@@ -13,3 +13,29 @@ export async function sendStream(res: Response, body: Readable): Promise<void> {
     res.destroy();
   }
 }
+
+/**
+ * Sends bytes already in memory, as fast as the reader takes them. No stream
+ * pipeline: each pipeline ends by aborting its own AbortController, and that
+ * DOMException's stack was a visible share of the event loop when one big
+ * message was read in a loop. A reader that hangs up just ends the writing.
+ */
+export async function sendPieces(res: Response, pieces: readonly Buffer[]): Promise<void> {
+  for (const piece of pieces) {
+    if (res.destroyed) return;
+    if (!res.write(piece)) await drainedOrClosed(res);
+  }
+  if (!res.destroyed) res.end();
+}
+
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

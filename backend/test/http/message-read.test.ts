@@ -2,6 +2,7 @@
 // answer is still exactly what res.json gave (the same bytes as the thread's
 // copy of the message, Content-Length, a weak ETag and its 304), and only
 // the owner gets it.
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { request, sendRaw } from '../ops/ops-helpers.js';
 import { startTestServer, type ApiClient, type TestServer } from '../support/test-server.js';
@@ -90,5 +91,23 @@ describe('GET /api/messages/:id', () => {
     const other = await server.api((await server.register('other@example.test')).token).get(`/api/messages/${id}`);
     expect(other.status).toBe(404);
     expect(other.bytes.toString()).not.toContain('bold');
+  });
+
+  it('keeps serving after readers hang up in the middle of the bytes', async () => {
+    const expected = (await api.get(`/api/messages/${id}`)).bytes;
+    const hangUps = Array.from({ length: 20 }, () => new Promise<number>((resolve, reject) => {
+      const req = http.get(`${server.baseUrl}/api/messages/${id}`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
+        // The first bytes in, then gone: the rest is still being written.
+        res.once('data', () => {
+          req.destroy();
+          resolve(res.statusCode!);
+        });
+      });
+      req.on('error', reject);
+    }));
+    expect(await Promise.all(hangUps)).toEqual(Array(20).fill(200));
+    const after = await api.get(`/api/messages/${id}`);
+    expect(after.status).toBe(200);
+    expect(after.bytes.equals(expected)).toBe(true);
   });
 });

@@ -7,7 +7,8 @@
 import type pg from 'pg';
 import type { ImapListingReads, ImapListingRow, ImapSourceRow, UidRange } from '../prisma/imap-repo.js';
 import type { MessageMetaRow, MessageReads } from '../prisma/message-repo.js';
-import type { AttachmentRecord, MailboxRecord, MessageBodiesRecord } from '../records.js';
+import { toUser, type UserReads, type UserRow } from '../prisma/user-repo.js';
+import type { AttachmentRecord, DeliveryStatusRecord, MailboxRecord, MessageBodiesRecord, UserRecord } from '../records.js';
 
 const IMAP_COLUMNS = 'id, uid, modseq, is_read, is_starred, is_answered, is_draft, is_deleted, keywords, size_bytes, created_at';
 
@@ -34,6 +35,13 @@ export const PG_READ_SQL = {
   messageAttachments: `SELECT id, message_id AS "messageId", filename, content_type AS "contentType", size, content_id AS "contentId", sha256
     FROM attachments WHERE message_id = $1 ORDER BY id`,
   messageBodies: 'SELECT body_text AS "bodyText", body_html AS "untrustedHtml" FROM mail_messages WHERE id = $1 AND user_id = $2',
+  // Every API request's token check.
+  userById: `SELECT id, email, name, password_hash AS "passwordHash", role, enabled, token_version AS "tokenVersion", created_at AS "createdAt"
+    FROM users WHERE id = $1`,
+  // The read ticks of messages opened.
+  deliveryStatuses: `SELECT d.message_id AS "messageId", m.thread_id AS "threadId", d.user_id AS "userId", d.recipient, d.name, d.status, d.at, d.reason
+    FROM delivery_statuses d JOIN mail_messages m ON m.id = d.message_id
+    WHERE d.message_id = ANY($1::int[]) AND d.user_id = $2 ORDER BY d.id`,
 } as const;
 
 interface ListingRow {
@@ -42,7 +50,7 @@ interface ListingRow {
 }
 type SourceRow = ListingRow & { raw_sha256: string; received_header: string };
 
-export class PgQueries implements ImapListingReads, MessageReads {
+export class PgQueries implements ImapListingReads, MessageReads, UserReads {
   constructor(private readonly pool: pg.Pool) {}
 
   async uids(userId: number, folderId: number): Promise<number[]> {
@@ -79,6 +87,18 @@ export class PgQueries implements ImapListingReads, MessageReads {
       name: 'chitbox_message_bodies', text: PG_READ_SQL.messageBodies, values: [id, userId],
     });
     return rows[0] ?? null;
+  }
+
+  async findById(id: number): Promise<UserRecord | null> {
+    const { rows } = await this.pool.query<UserRow>({ name: 'chitbox_user_by_id', text: PG_READ_SQL.userById, values: [id] });
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async statusRows(userId: number, messageIds: readonly number[]): Promise<DeliveryStatusRecord[]> {
+    const { rows } = await this.pool.query<DeliveryStatusRecord>({
+      name: 'chitbox_delivery_statuses', text: PG_READ_SQL.deliveryStatuses, values: [messageIds, userId],
+    });
+    return rows;
   }
 
   /** The delivery facts for one address: runs for every RCPT, and again at DATA for the quota. */

@@ -18,15 +18,36 @@ const MOVES_FROM: Record<DeliveryStatusValue, DeliveryStatusValue[]> = {
   read: ['queued', 'delivered', 'relayed'],
 };
 
-export class ChatRepo implements ChatStore {
+/** What an engine may do its own way. */
+export interface ChatRepoHooks {
+  /** first statuses written its own way (SQLite: on its ingest worker) */
+  addStatuses: ChatStore['addStatuses'];
   /**
-   * addStatuses: an engine may write first statuses its own way (SQLite: on
-   * its ingest worker); the Prisma transaction here is the portable default.
+   * The user's statuses of these messages, oldest first, by the engine's own
+   * statement: opening a message or a thread asks for them every time.
    */
+  statusRows(userId: number, messageIds: readonly number[]): Promise<DeliveryStatusRecord[]>;
+}
+
+export class ChatRepo implements ChatStore {
+  readonly addStatuses: ChatStore['addStatuses'];
+  private readonly statusRows: (userId: number, messageIds: readonly number[]) => Promise<DeliveryStatusRecord[]>;
+
+  /** `hooks`: the engine's own ways; what it leaves out is the portable Prisma query. */
   constructor(
     private readonly db: PrismaDatabase,
-    readonly addStatuses: ChatStore['addStatuses'] = (rows) => addStatusesWithPrisma(db, rows),
-  ) {}
+    hooks: Partial<ChatRepoHooks> = {},
+  ) {
+    this.addStatuses = hooks.addStatuses ?? ((rows) => addStatusesWithPrisma(db, rows));
+    this.statusRows = hooks.statusRows ?? (async (userId, messageIds) => {
+      const rows = await db.read.deliveryStatus.findMany({
+        where: { userId, messageId: { in: [...messageIds] } },
+        orderBy: { id: 'asc' },
+        include: { message: { select: { threadId: true } } },
+      });
+      return rows.map(toStatus);
+    });
+  }
 
   /** Copies in other mailboxes of the messages of one of the user's threads. */
   async copiesOfThread(userId: number, threadId: number): Promise<SharedCopyRecord[]> {
@@ -89,15 +110,10 @@ export class ChatRepo implements ChatStore {
   async statusesOf(userId: number, messageIds: readonly number[]): Promise<Map<number, DeliveryStatusRecord[]>> {
     const out = new Map<number, DeliveryStatusRecord[]>();
     if (messageIds.length === 0) return out;
-    const rows = await this.db.read.deliveryStatus.findMany({
-      where: { userId, messageId: { in: [...messageIds] } },
-      orderBy: { id: 'asc' },
-      include: { message: { select: { threadId: true } } },
-    });
-    for (const row of rows) {
-      const list = out.get(row.messageId) ?? [];
-      list.push(toStatus(row));
-      out.set(row.messageId, list);
+    for (const status of await this.statusRows(userId, messageIds)) {
+      const list = out.get(status.messageId) ?? [];
+      list.push(status);
+      out.set(status.messageId, list);
     }
     return out;
   }

@@ -13,23 +13,39 @@ export const SYSTEM_FOLDERS: ReadonlyArray<{ name: string; kind: FolderKind }> =
   { name: 'Archive', kind: 'archive' },
 ];
 
-type UserRow = {
+export type UserRow = {
   id: number; email: string; name: string | null; passwordHash: string; role: string; enabled: boolean; tokenVersion: number; createdAt: Date;
 };
 // Field by field: a row carries more (username, quota, usage) than a UserRecord is.
-const toUser = ({ id, email, name, passwordHash, role, enabled, tokenVersion, createdAt }: UserRow): UserRecord => ({
+export const toUser = ({ id, email, name, passwordHash, role, enabled, tokenVersion, createdAt }: UserRow): UserRecord => ({
   id, email, name, passwordHash, role: role === 'admin' ? 'admin' : 'user', enabled, tokenVersion, createdAt,
 });
 
+/**
+ * The user reads an engine may answer with its own prepared statements:
+ * findMailbox runs at every RCPT, findById at every API request (the token
+ * check), where a compiled Prisma query costs more than the work itself.
+ */
+export interface UserReads {
+  findMailbox(email: string): Promise<MailboxRecord | null>;
+  findById(id: number): Promise<UserRecord | null>;
+}
+
 export class UserRepo implements UserStore {
-  /**
-   * findMailbox: an engine may answer it with its own prepared statement (it
-   * runs at every RCPT); the Prisma query here is the portable default.
-   */
+  readonly findMailbox: UserReads['findMailbox'];
+  readonly findById: UserReads['findById'];
+
+  /** `reads`: the engine's own; what it leaves out is the portable Prisma query. */
   constructor(
     private readonly db: PrismaDatabase,
-    readonly findMailbox: (email: string) => Promise<MailboxRecord | null> = (email) => findMailboxWithPrisma(db, email),
-  ) {}
+    reads: Partial<UserReads> = {},
+  ) {
+    this.findMailbox = reads.findMailbox?.bind(reads) ?? ((email) => findMailboxWithPrisma(db, email));
+    this.findById = reads.findById?.bind(reads) ?? (async (id) => {
+      const u = await db.read.user.findUnique({ where: { id } });
+      return u ? toUser(u) : null;
+    });
+  }
 
   async create(input: { email: string; username?: string | null; name: string | null; passwordHash: string; role?: 'user' | 'admin' }): Promise<UserRecord> {
     try {
@@ -54,11 +70,6 @@ export class UserRepo implements UserStore {
 
   async findByEmail(email: string): Promise<UserRecord | null> {
     const u = await this.db.read.user.findUnique({ where: { email } });
-    return u ? toUser(u) : null;
-  }
-
-  async findById(id: number): Promise<UserRecord | null> {
-    const u = await this.db.read.user.findUnique({ where: { id } });
     return u ? toUser(u) : null;
   }
 

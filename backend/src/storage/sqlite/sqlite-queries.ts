@@ -8,7 +8,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ImapListingReads, ImapListingRow, ImapSourceRow, UidRange } from '../prisma/imap-repo.js';
 import type { MessageMetaRow, MessageReads } from '../prisma/message-repo.js';
-import type { AttachmentRecord, MailboxRecord, MessageBodiesRecord } from '../records.js';
+import { toUser, type UserReads, type UserRow as PrismaUserRow } from '../prisma/user-repo.js';
+import type { AttachmentRecord, DeliveryStatusRecord, MailboxRecord, MessageBodiesRecord, UserRecord } from '../records.js';
 
 const IMAP_COLUMNS = `id, uid, modseq, is_read AS isRead, is_starred AS isStarred, is_answered AS isAnswered, is_draft AS isDraft,
   is_deleted AS isDeleted, keywords, size_bytes AS sizeBytes, created_at AS createdAt`;
@@ -34,6 +35,13 @@ export const READ_SQL = {
   messageAttachments: `SELECT id, message_id AS messageId, filename, content_type AS contentType, size, content_id AS contentId, sha256
     FROM attachments WHERE message_id = ? ORDER BY id`,
   messageBodies: 'SELECT body_text AS bodyText, body_html AS untrustedHtml FROM mail_messages WHERE id = ? AND user_id = ?',
+  // Every API request's token check.
+  userById: `SELECT id, email, name, password_hash AS passwordHash, role, enabled, token_version AS tokenVersion, created_at AS createdAt
+    FROM users WHERE id = ?`,
+  // The read ticks of messages opened: their ids as one JSON array, so one statement serves any number.
+  deliveryStatuses: `SELECT d.message_id AS messageId, m.thread_id AS threadId, d.user_id AS userId, d.recipient, d.name, d.status, d.at, d.reason
+    FROM delivery_statuses d JOIN mail_messages m ON m.id = d.message_id
+    WHERE d.message_id IN (SELECT value FROM json_each(?)) AND d.user_id = ? ORDER BY d.id`,
 } as const;
 
 /** The health probe: a read of a real table, and the write lock taken and released (WHERE 0 changes nothing). */
@@ -53,7 +61,10 @@ type MetaRow = Omit<MessageMetaRow, 'isRead' | 'isStarred' | 'hasAttachments' | 
   isRead: number; isStarred: number; hasAttachments: number; sentAt: string | number; createdAt: string | number;
 };
 
-export class SqliteQueries implements ImapListingReads, MessageReads {
+type UserRow = Omit<PrismaUserRow, 'enabled' | 'createdAt'> & { enabled: number; createdAt: string | number };
+type StatusRow = Omit<DeliveryStatusRecord, 'at'> & { at: string | number };
+
+export class SqliteQueries implements ImapListingReads, MessageReads, UserReads {
   private readonly mailbox: Statement;
   private readonly smallBlob: Statement;
   private readonly imapUids: Statement;
@@ -62,6 +73,8 @@ export class SqliteQueries implements ImapListingReads, MessageReads {
   private readonly messageMeta: Statement;
   private readonly messageAttachments: Statement;
   private readonly messageBodies: Statement;
+  private readonly userById: Statement;
+  private readonly deliveryStatuses: Statement;
 
   constructor(db: BetterSqlite3.Database) {
     this.mailbox = db.prepare<unknown[], unknown>(READ_SQL.mailbox).safeIntegers(false);
@@ -72,6 +85,8 @@ export class SqliteQueries implements ImapListingReads, MessageReads {
     this.messageMeta = db.prepare<unknown[], unknown>(READ_SQL.messageMeta).safeIntegers(false);
     this.messageAttachments = db.prepare<unknown[], unknown>(READ_SQL.messageAttachments).safeIntegers(false);
     this.messageBodies = db.prepare<unknown[], unknown>(READ_SQL.messageBodies);
+    this.userById = db.prepare<unknown[], unknown>(READ_SQL.userById).safeIntegers(false);
+    this.deliveryStatuses = db.prepare<unknown[], unknown>(READ_SQL.deliveryStatuses).safeIntegers(false);
   }
 
   async meta(userId: number, id: number): Promise<{ row: MessageMetaRow; attachments: AttachmentRecord[] } | null> {
@@ -90,8 +105,18 @@ export class SqliteQueries implements ImapListingReads, MessageReads {
     return (this.messageBodies.get(id, userId) as MessageBodiesRecord | undefined) ?? null;
   }
 
+  async findById(id: number): Promise<UserRecord | null> {
+    const r = this.userById.get(id) as UserRow | undefined;
+    return r ? toUser({ ...r, enabled: r.enabled === 1, createdAt: new Date(r.createdAt) }) : null;
+  }
+
+  async statusRows(userId: number, messageIds: readonly number[]): Promise<DeliveryStatusRecord[]> {
+    const rows = this.deliveryStatuses.all(JSON.stringify(messageIds), userId) as StatusRow[];
+    return rows.map((r) => ({ ...r, at: new Date(r.at) }));
+  }
+
   /** The delivery facts for one address: runs for every RCPT, and again at DATA for the quota. */
-  findMailbox(email: string): MailboxRecord | null {
+  async findMailbox(email: string): Promise<MailboxRecord | null> {
     const r = this.mailbox.get(email) as
       | { id: number; email: string; enabled: number; quotaMb: number | null; usedBytes: number; inboxFolderId: number }
       | undefined;

@@ -49,7 +49,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailSto
     engine: 'sqlite',
     migrationsApplied: db.migrations.applied,
     orphanBlobsRemoved: orphansRemoved,
-    users: new UserRepo(db, async (email) => queries.findMailbox(email)),
+    users: new UserRepo(db, queries),
     accounts: new AccountRepo(db, releaseBlobs),
     folders: new FolderRepo(db),
     messages: new MessageRepo(db, {
@@ -62,7 +62,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailSto
     blobs: { read: (sha) => tiers.read(sha), open: (sha) => tiers.open(sha), release: releaseBlobs },
     outbound: new OutboundRepo(db, releaseBlobs),
     webhooks: new WebhookRepo(db),
-    chat: new ChatRepo(db, (rows) => db.addStatuses([...rows])),
+    chat: new ChatRepo(db, { addStatuses: (rows) => db.addStatuses([...rows]), statusRows: (userId, ids) => queries.statusRows(userId, ids) }),
     domains: new DomainRepo(db),
     searchIndex: new SqliteSearchIndex(db),
     // One instance, one data directory: the JWT secret is a file there (auth/jwt-secret.ts).
