@@ -31,12 +31,11 @@ export class PgSearch {
   async search(userId: number, spec: SearchSpec, offset: number, limit: number): Promise<{ hits: SearchHitRecord[]; more: boolean }> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN READ ONLY');
-      // SET LOCAL takes no parameters; the number is ours, not the user's.
-      await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(this.timeoutMs))}`);
-      // The search's plan is costed on the full GIN path it may skip, often
-      // past jit_above_cost; compiling it would take longer than running it.
-      await client.query('SET LOCAL jit = off');
+      // One round trip for the three. SET LOCAL takes no parameters; the
+      // number is ours, not the user's. The search's plan is costed on the
+      // full GIN path it may skip, often past jit_above_cost; compiling it
+      // would take longer than running it.
+      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.floor(this.timeoutMs))}; SET LOCAL jit = off`);
       const query = pgSearchIdsQuery(userId, spec, offset, limit + 1);
       const ids = (await client.query<{ id: number }>(query.text, query.values)).rows.map((r) => r.id);
       const more = ids.length > limit;
