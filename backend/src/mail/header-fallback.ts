@@ -24,7 +24,7 @@ export function parseHeaderBlock(raw: Buffer, parseError: string): ParsedMessage
     }
   };
   const fromHeader = decode(headers.get('from'));
-  const addr = /<([^<>]+)>/.exec(fromHeader)?.[1] ?? /[^\s<>"]+@[^\s<>"]+/.exec(fromHeader)?.[0] ?? '';
+  const addr = /<([^<>]+)>/.exec(fromHeader)?.[1] ?? bareAddress(fromHeader);
   const date = headers.get('date') ? new Date(headers.get('date')!) : null;
   const ids = (v: string | undefined) => (v?.match(/<[^<>\s]+>/g) ?? []).map((s) => s.slice(1, -1));
   return {
@@ -41,4 +41,19 @@ export function parseHeaderBlock(raw: Buffer, parseError: string): ParsedMessage
     attachments: scanAttachments(raw),
     parseError,
   };
+}
+
+/**
+ * The first run of characters other than blanks, <, > and " that holds an @
+ * with something on each side: what /[^\s<>"]+@[^\s<>"]+/ matches, in linear
+ * time. That regex backtracks over every start in a long run without an @,
+ * and this runs on the event loop for mail the parser refused (a From header
+ * of a megabyte of letters stopped every delivery).
+ */
+export function bareAddress(header: string): string {
+  for (const run of header.split(/[\s<>"]+/)) {
+    const at = run.indexOf('@', 1);
+    if (at !== -1 && at < run.length - 1) return run;
+  }
+  return '';
 }

@@ -36,12 +36,36 @@ export function scanAttachments(raw: Buffer): ParsedAttachment[] {
 function* partsOf(text: string, boundaries: Set<string>): Generator<string> {
   if (boundaries.size === 0) return;
   let start = -1;
-  const delimiter = /^--(.+?)(--)?[ \t]*\r?$/gm;
-  for (let m = delimiter.exec(text); m; m = delimiter.exec(text)) {
-    if (!boundaries.has(m[1]!)) continue;
-    if (start >= 0) yield text.slice(start, m.index);
-    start = m.index + m[0].length + 1;
+  const lineEnd = /\r\n|[\n\r\u2028\u2029]/g;
+  for (let at = 0; at <= text.length;) {
+    const m = lineEnd.exec(text);
+    const end = m ? m.index : text.length;
+    const name = delimiterName(text, at, end);
+    if (name !== null && boundaries.has(name)) {
+      if (start >= 0) yield text.slice(start, at);
+      start = m ? end + m[0].length : text.length;
+    }
+    if (!m) break;
+    at = end + m[0].length;
   }
+}
+
+/**
+ * The boundary a delimiter line names: text[at, end) is "--name", maybe
+ * "--" after it, then blanks. What /^--(.+?)(--)?[ \t]*$/m captured, in
+ * linear time: that regex backtracked over every length of the name before a
+ * long run of blanks, quadratic in one hostile line, on the event loop.
+ */
+export function delimiterName(text: string, at: number, end: number): string | null {
+  if (!text.startsWith('--', at)) return null;
+  const first = at + 2;
+  if (end === first) return null;
+  let name = end;
+  while (name > first && (text.charCodeAt(name - 1) === 0x20 || text.charCodeAt(name - 1) === 0x09)) name--;
+  // The name is at least one character (a blank, if that is all there is); a closing "--" after it is not part of it.
+  if (name === first) return text.slice(first, first + 1);
+  if (name - first > 2 && text.startsWith('--', name - 2)) name -= 2;
+  return text.slice(first, name);
 }
 
 function attachmentOf(part: string): ParsedAttachment | null {

@@ -75,6 +75,30 @@ export const HOSTILE_CASES: HostileCase[] = [
     build: () => crlf([`Subject: ${'x'.repeat(1_200_000)}`, '', 'body']),
   },
   {
+    name: 'huge-from-without-at',
+    why: 'a refused message (1.2 MiB header) whose From is a run of letters with no @: quadratic for a naive address regex in the fallback',
+    build: () => crlf([`From: ${'a'.repeat(1_200_000)}`, 'Subject: no address', '', 'body']),
+  },
+  {
+    name: 'long-blank-delimiter-line',
+    why: 'a refused message whose multipart has a "--" line with a megabyte of blanks: quadratic for a naive delimiter regex in the fallback',
+    build: () =>
+      crlf([
+        `X-Padding: ${'p'.repeat(1_100_000)}`,
+        'Subject: blanks',
+        'Content-Type: multipart/mixed; boundary=D',
+        '',
+        `--D${' '.repeat(1_000_000)}x`,
+        '--D',
+        'Content-Type: application/octet-stream',
+        'Content-Disposition: attachment; filename=kept.bin',
+        'Content-Transfer-Encoding: base64',
+        '',
+        'aGVsbG8=',
+        '--D--',
+      ]),
+  },
+  {
     name: 'unclosed-boundary',
     why: 'a multipart whose closing boundary never comes',
     build: () => crlf(['Subject: open', 'Content-Type: multipart/mixed; boundary=Q', '', '--Q', 'Content-Type: text/plain', '', 'never closed']),
