@@ -1,6 +1,6 @@
-// sendPieces hands a big answer to the socket a piece per turn of the event
+// sendPieces hands a big answer to the socket 64 KiB per turn of the event
 // loop: other requests (/health among them) are served between the pieces,
-// however fast the reader takes them.
+// however fast the reader takes them; a small answer goes out at once.
 import { Writable } from 'node:stream';
 import type { Response } from 'express';
 import { describe, expect, it } from 'vitest';
@@ -37,9 +37,19 @@ describe('sendPieces', () => {
     expect(Buffer.concat(received).equals(Buffer.concat(pieces))).toBe(true);
   });
 
+  it('writes a small answer without waiting for a turn', async () => {
+    const { res, received } = fastReader();
+    const pieces = [Buffer.from('{"message":'), Buffer.alloc(1024, 0x61), Buffer.from('}')];
+    let turned = false;
+    setImmediate(() => (turned = true));
+    await sendPieces(res, pieces);
+    expect(turned).toBe(false);
+    expect(Buffer.concat(received).equals(Buffer.concat(pieces))).toBe(true);
+  });
+
   it('stops writing when the reader has gone', async () => {
     const { res, received } = fastReader();
-    const pieces = Array.from({ length: 10 }, () => Buffer.alloc(1024, 1));
+    const pieces = Array.from({ length: 10 }, () => Buffer.alloc(64 * 1024, 1));
     const sent = sendPieces(res, pieces);
     res.destroy();
     await sent;
