@@ -2,6 +2,7 @@
 // with the same decoders mailparser uses, keep the body as plain text, and
 // list the attachments a scan of the MIME structure finds (mime-scan.ts).
 import libmime from 'libmime';
+import { headerFields } from './header-line.js';
 import { scanAttachments } from './mime-scan.js';
 import type { ParsedMessage } from './parsed-message.js';
 
@@ -11,9 +12,8 @@ export function parseHeaderBlock(raw: Buffer, parseError: string): ParsedMessage
   const headerText = split >= 0 ? text.slice(0, split) : text;
   const body = split >= 0 ? text.slice(split).replace(/^\s+/, '') : '';
   const headers = new Map<string, string>();
-  for (const line of headerText.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
-    const m = /^([^:\s]+)\s*:\s*(.*)$/.exec(line);
-    if (m && !headers.has(m[1]!.toLowerCase())) headers.set(m[1]!.toLowerCase(), m[2]!);
+  for (const { name, value } of headerFields(headerText)) {
+    if (!headers.has(name.toLowerCase())) headers.set(name.toLowerCase(), value);
   }
   const decode = (v: string | undefined): string => {
     if (!v) return '';

@@ -5,6 +5,7 @@
 // Linear in the message, bounded in parts; never throws.
 import { createHash } from 'node:crypto';
 import libmime from 'libmime';
+import { headerFields } from './header-line.js';
 import type { ParsedAttachment } from './parsed-message.js';
 
 /** At most this many attachments are listed (the raw message keeps the rest). */
@@ -72,10 +73,7 @@ function attachmentOf(part: string): ParsedAttachment | null {
   const split = part.search(/\r?\n\r?\n/);
   if (split < 0) return null;
   const headers = new Map<string, string>();
-  for (const line of part.slice(0, split).replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
-    const m = /^([^:\s]+)\s*:\s*(.*)$/.exec(line);
-    if (m) headers.set(m[1]!.toLowerCase(), m[2]!);
-  }
+  for (const { name, value } of headerFields(part.slice(0, split))) headers.set(name.toLowerCase(), value);
   const type = headers.get('content-type') ?? 'text/plain';
   const disposition = headers.get('content-disposition') ?? '';
   if (/^\s*multipart\//i.test(type)) return null;

@@ -148,6 +148,22 @@ describe('parseHeaderBlock (the fallback when the parser gives up)', () => {
 });
 
 describe('stripBrackets', () => {
+  it('gives what the regexes gave, for any id (property)', () => {
+    const old = (id: string) => id.trim().replace(/^<+/, '').replace(/>+$/, '').trim() || null;
+    const char = fc.constantFrom('<', '>', ' ', 'a', '@');
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 12 }).map((cs) => cs.join('')), (id) => {
+        expect(stripBrackets(id)).toBe(old(id));
+      }),
+      { numRuns: 3000, seed: 13 },
+    );
+  });
+
+  it('reads an id of a megabyte of ">" before a letter (/>+$/ took hours)', () => {
+    const id = `${'>'.repeat(1_000_000)}x`;
+    expect(stripBrackets(id)).toBe(id);
+  });
+
   it('removes angle brackets and blanks', () => {
     expect(stripBrackets(' <<a@b>> ')).toBe('a@b');
     expect(stripBrackets('<>')).toBeNull();

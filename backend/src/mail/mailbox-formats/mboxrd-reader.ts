@@ -19,10 +19,18 @@ export interface MboxReadOptions {
   maxMessageBytes?: number;
 }
 
+// The sender is empty or ends in a character that is neither a blank nor a
+// line break: the shortest sender the lazy (.*?) took ends so anyway, and
+// without that, every length of the sender was tried against a long run of
+// blanks ("From ", a megabyte of blanks, "x": quadratic, on the event loop
+// of an import). A line holding a line break never matches (no part of the
+// pattern takes one); parseFromLine says so first, since the tail's .* would
+// otherwise run to that break once per date in the line.
 const FROM_LINE = new RegExp(
-  '^From (.*?) +((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) +(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\\d{1,2}) +'
+  '^From ((?:.*?[^ \\n\\r\\u2028\\u2029])?) +((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) +(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\\d{1,2}) +'
     + '(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?: +(?:[A-Z]{3,5}|[+-]\\d{4}))? +(\\d{4}))(?: .*)?$',
 );
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const FROM_ = Buffer.from('From ');
 const LF = 0x0a;
@@ -193,6 +201,7 @@ export class MboxrdParser {
 
 /** The sender and date of a From_ line, or null when the line is not one. */
 export function parseFromLine(line: string): { envelopeFrom: string | null; receivedAt: Date | null } | null {
+  if (LINE_BREAK.test(line)) return null;
   const m = FROM_LINE.exec(line);
   if (!m) return null;
   const [, sender, , month, day, hh, mm, ss, year] = m;

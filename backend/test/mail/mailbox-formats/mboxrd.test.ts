@@ -112,6 +112,37 @@ describe('mboxrd round trip', () => {
   });
 });
 
+describe('From_ lines read in time linear in the line', () => {
+  // The pattern before it stopped trying every length of the sender: same answers, checked against it.
+  const OLD_FROM_LINE = new RegExp(
+    '^From (.*?) +((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) +(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\\d{1,2}) +'
+      + '(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?: +(?:[A-Z]{3,5}|[+-]\\d{4}))? +(\\d{4}))(?: .*)?$',
+  );
+
+  it('parses every line as the old pattern did (property)', () => {
+    const token = fc.constantFrom('From ', ' ', '  ', 'a@b', 'x', 'Mon', 'Jan', '1', '12', '00:00', ':59', '2026', 'UTC', '+0100', '\r', '\n', '\u2028');
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 14 }).map((ts) => `From ${ts.join('')}`), (line) => {
+        const m = OLD_FROM_LINE.exec(line);
+        const parsed = parseFromLine(line);
+        expect(parsed === null).toBe(m === null);
+        if (m && parsed) expect(parsed.envelopeFrom).toBe(m[1] && m[1] !== 'MAILER-DAEMON' ? m[1] : null);
+      }),
+      { numRuns: 5000, seed: 17 },
+    );
+    expect(parseFromLine('From bob@x.test  Mon Jan  1 00:00:00 2026')?.envelopeFrom).toBe('bob@x.test');
+  });
+
+  it('refuses hostile lines of a megabyte at once (the old pattern took hours on each)', () => {
+    const lines = [
+      `From ${' '.repeat(1_000_000)}x`,
+      `From x Mon Jan 1 ${' '.repeat(1_000_000)}x`,
+      `From x ${'Mon Jan 1 00:00 2026 '.repeat(50_000)}\rx`,
+    ];
+    for (const line of lines) expect(parseFromLine(line)).toBeNull();
+  });
+});
+
 describe('mboxrd import of damaged input: what it can, and a report with line numbers', () => {
   it('reports text before the first message, unquoted From lines, empty messages and a missing final newline', () => {
     const text = [
