@@ -45,7 +45,8 @@ export class ClamdClient {
     const limits = { connectTimeoutMs: this.options.connectTimeoutMs, timeoutMs: this.options.timeoutMs, maxReplyBytes: MAX_REPLY_BYTES };
     const bytes = await exchange('clamav', this.options, limits, send, signal);
     // z-commands answer NUL-terminated; n-commands newline-terminated.
-    return bytes.toString('latin1').replace(/[\0\n]+$/, '');
+    // Only the run that ends the answer: without the lookbehind every start inside a long run is tried.
+    return bytes.toString('latin1').replace(/(?<![\0\n])[\0\n]+$/, '');
   }
 }
 

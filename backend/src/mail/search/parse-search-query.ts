@@ -112,7 +112,8 @@ function* lex(text: string): Generator<Lexeme> {
 
 /** `word*` asks for a prefix. */
 function starred(word: string): { value: string; prefix: boolean } {
-  const value = word.replace(/\*+$/, '');
+  // The lookbehind starts the match only at the run's first star: linear in a long run of stars.
+  const value = word.replace(/(?<!\*)\*+$/, '');
   return { value, prefix: value.length > 0 && value.length < word.length };
 }
 
