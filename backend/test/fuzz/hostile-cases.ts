@@ -29,6 +29,20 @@ export const inlineRfc822AfterPreamble = (): Buffer =>
     'Content-Type: message/rfc822',
   ]);
 
+/** A multipart whose first "--D" line holds a megabyte of blanks before a letter, then one real attachment: kept.bin, "hello". */
+export const blankDelimiterMultipart = (): string[] => [
+  'Content-Type: multipart/mixed; boundary=D',
+  '',
+  `--D${' '.repeat(1_000_000)}x`,
+  '--D',
+  'Content-Type: application/octet-stream',
+  'Content-Disposition: attachment; filename=kept.bin',
+  'Content-Transfer-Encoding: base64',
+  '',
+  'aGVsbG8=',
+  '--D--',
+];
+
 const nested = (depth: number): string[] => {
   const lines: string[] = [];
   for (let i = 0; i < depth; i++) lines.push(`Content-Type: multipart/mixed; boundary=n${i}`, '', `--n${i}`);
@@ -82,21 +96,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   {
     name: 'long-blank-delimiter-line',
     why: 'a refused message whose multipart has a "--" line with a megabyte of blanks: quadratic for a naive delimiter regex in the fallback',
-    build: () =>
-      crlf([
-        `X-Padding: ${'p'.repeat(1_100_000)}`,
-        'Subject: blanks',
-        'Content-Type: multipart/mixed; boundary=D',
-        '',
-        `--D${' '.repeat(1_000_000)}x`,
-        '--D',
-        'Content-Type: application/octet-stream',
-        'Content-Disposition: attachment; filename=kept.bin',
-        'Content-Transfer-Encoding: base64',
-        '',
-        'aGVsbG8=',
-        '--D--',
-      ]),
+    build: () => crlf([`X-Padding: ${'p'.repeat(1_100_000)}`, 'Subject: blanks', ...blankDelimiterMultipart()]),
   },
   {
     name: 'unclosed-boundary',

@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { delimiterName, scanAttachments } from '../../src/mail/mime-scan.js';
+import { blankDelimiterMultipart } from '../fuzz/hostile-cases.js';
 
 const crlf = (lines: string[]) => Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1');
 
@@ -20,19 +21,7 @@ describe('scanAttachments', () => {
   });
 
   it('finds the attachment after a "--" line of a megabyte of blanks', () => {
-    const raw = crlf([
-      'Content-Type: multipart/mixed; boundary=D',
-      '',
-      `--D${' '.repeat(1_000_000)}x`,
-      '--D',
-      'Content-Type: application/octet-stream',
-      'Content-Disposition: attachment; filename=kept.bin',
-      'Content-Transfer-Encoding: base64',
-      '',
-      'aGVsbG8=',
-      '--D--',
-    ]);
-    const found = scanAttachments(raw);
+    const found = scanAttachments(crlf(blankDelimiterMultipart()));
     expect(found.map((a) => [a.filename, a.content.toString()])).toEqual([['kept.bin', 'hello']]);
   });
 
