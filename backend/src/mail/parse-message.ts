@@ -105,15 +105,9 @@ export function addressList(value: AddressObject | AddressObject[] | undefined):
 
 export function stripBrackets(id: string | undefined | null): string | null {
   if (!id) return null;
-  const trimmed = withoutTrailing(id.trim().replace(/^<+/, ''), 0x3e).trim();
+  // The lookbehind starts the match only at the run's first ">": />+$/ tried every start inside a long run, quadratic in it.
+  const trimmed = id.trim().replace(/^<+/, '').replace(/(?<!>)>+$/, '').trim();
   return trimmed || null;
-}
-
-/** s without the run of one character at its end. A loop: />+$/ tries every start inside a long run of ">" not at the end, quadratic in it. */
-function withoutTrailing(s: string, code: number): string {
-  let end = s.length;
-  while (end > 0 && s.charCodeAt(end - 1) === code) end--;
-  return s.slice(0, end);
 }
 
 function idList(value: string | string[] | undefined): string[] {
