@@ -2,7 +2,7 @@
 // take turns under the advisory lock (one applies, the other finds the work
 // done), a database that is not ChitBox's is refused, and the catalog's
 // `name`-typed columns that stop Prisma Migrate through @prisma/adapter-pg
-// are read without trouble.
+// are read without trouble. Blob bytes are compressed with lz4, not pglz.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -84,6 +84,26 @@ describe('PostgreSQL migration runner', () => {
       // reltuples is -1 until a table is first analyzed (PostgreSQL 14 and later).
       const { rows } = await c.query<{ reltuples: number }>(`SELECT reltuples FROM pg_class WHERE relname = 'message_search'`);
       expect(rows[0]!.reltuples).toBeGreaterThanOrEqual(0);
+    });
+  });
+
+  it('stores blob bytes with lz4 (or, on a server without it, uncompressed), never with pglz', async () => {
+    const db = await fresh();
+    await withClient(db.url, async (c) => {
+      await applyPgMigrations(c);
+      const { rows } = await c.query<{ compression: string; storage: string }>(
+        `SELECT attcompression AS compression, attstorage AS storage FROM pg_attribute
+         WHERE attrelid = 'blob_chunks'::regclass AND attname = 'data'`,
+      );
+      expect(rows).toHaveLength(1);
+      // 'l': lz4; 'e': EXTERNAL, out of line and never compressed. The default ('' and 'x') would try pglz.
+      expect(rows[0]!.compression === 'l' || rows[0]!.storage === 'e').toBe(true);
+      // The server here is built with lz4 (Debian's is), so the fallback is not what ran.
+      expect(rows[0]).toEqual({ compression: 'l', storage: 'x' });
+      // A chunk written now is stored with it.
+      await c.query(`INSERT INTO blob_chunks (sha256, seq, data) VALUES ('t', 0, convert_to(repeat('compressible text ', 20000), 'UTF8'))`);
+      const method = await c.query<{ m: string }>(`SELECT pg_column_compression(data) AS m FROM blob_chunks WHERE sha256 = 't'`);
+      expect(method.rows[0]!.m).toBe('lz4');
     });
   });
 
