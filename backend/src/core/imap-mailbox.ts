@@ -2,6 +2,7 @@
 // the web inbox show. Every change goes through the store's commit and is
 // then published on the event bus, which is how the web inbox, the other
 // IMAP sessions (IDLE) and the chat learn of it.
+import { toCrlf } from '../mail/line-endings.js';
 import { conflict, notFound, tooLarge } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
 import { isQuotaExceeded, type FlagChange, type MailStore } from '../storage/mail-store.js';
@@ -141,7 +142,12 @@ export class ImapMailbox {
     return doomed.map((m) => m.uid);
   }
 
-  /** APPEND: stored as the client gave it (no Received: line), quota applied, announced to the web and IDLE. */
+  /**
+   * APPEND: stored as the client gave it, but with CRLF line ends (a message
+   * is RFC 5322's, as over SMTP: a client on Unix may send bare LFs, and
+   * FETCH must then serve what RFC822.SIZE counts); no Received: line, quota
+   * applied, announced to the web and IDLE.
+   */
   async append(
     userId: number, toPath: string, raw: Buffer, flags: { isRead: boolean; isStarred: boolean; isDraft: boolean }, at: Date | null,
   ): Promise<{ uidValidity: number; uid: number }> {
@@ -150,7 +156,7 @@ export class ImapMailbox {
     if (!user) throw notFound('user');
     const recipient = await this.deps.recipients.resolveLocal(user.email);
     const stored = await ingestMessage(this.deps, {
-      raw, trace: null, receivedAt: at ?? undefined, enforceQuota: true,
+      raw: toCrlf(raw), trace: null, receivedAt: at ?? undefined, enforceQuota: true,
       targets: [{ recipient, folderId: target.id, source: 'appended', flags }],
     });
     return { uidValidity: target.id, uid: stored.uids[0]! };

@@ -1,7 +1,7 @@
 // The IMAP session's rules, over raw TCP: SMTP AUTH's (cleartext only over
 // TLS or from loopback, the third failure ends the connection, disabled
 // accounts refused), STARTTLS with SMTP's certificate and its reload, and
-// LITERAL+ (RFC 7888). Then UIDVALIDITY and UIDs across a restart of the
+// LITERAL+ (RFC 7888), APPEND's line ends made CRLF. Then UIDVALIDITY and UIDs across a restart of the
 // real entry point.
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -84,6 +84,20 @@ describe('IMAP sessions', () => {
     expect(fetched.join('\n')).toMatch(/\* 1 EXISTS/);
     const body = await c.command('FETCH 1 BODY.PEEK[]');
     expect(body.join('\r\n')).toContain('{5+}\r\nnot a literal');
+  });
+
+  it('stores an APPENDed message with bare LF line ends as CRLF, and its size is what FETCH then serves', async () => {
+    const c = await connect();
+    expect((await c.command(`LOGIN hal@example.test "${PASSWORD}"`)).at(-1)).toMatch(/^t\d+ OK/);
+    const sent = 'Subject: bare line ends\nX-Note: from a Unix client\n\nline one\nline two\r\nline three\n';
+    const stored = 'Subject: bare line ends\r\nX-Note: from a Unix client\r\n\r\nline one\r\nline two\r\nline three\r\n';
+    const from = c.lines.length;
+    c.write(`a3 APPEND Archive {${Buffer.byteLength(sent)}+}\r\n${sent}\r\n`);
+    expect(await c.waitFor((l) => l.startsWith('a3 '), from)).toMatch(/^a3 OK \[APPENDUID \d+ \d+\]/);
+    await c.command('EXAMINE Archive');
+    const fetched = (await c.command('FETCH 1 (RFC822.SIZE BODY.PEEK[])')).join('\r\n');
+    expect(fetched).toContain(`RFC822.SIZE ${Buffer.byteLength(stored)}`);
+    expect(fetched).toContain(`{${Buffer.byteLength(stored)}}\r\n${stored}`);
   });
 });
 
