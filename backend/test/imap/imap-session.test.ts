@@ -1,8 +1,8 @@
 // The IMAP session's rules, over raw TCP: SMTP AUTH's (cleartext only over
 // TLS or from loopback, the third failure ends the connection, disabled
-// accounts refused), STARTTLS with SMTP's certificate and its reload, and
-// LITERAL+ (RFC 7888), APPEND's line ends made CRLF. Then UIDVALIDITY and UIDs across a restart of the
-// real entry point.
+// accounts refused), STARTTLS with SMTP's certificate and its reload,
+// LITERAL+ (RFC 7888), and APPEND's line ends made CRLF. Then UIDVALIDITY
+// and UIDs across a restart of the real entry point.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,10 +1,9 @@
 -- Written by hand (Prisma does not model a column's compression): message and
 -- attachment bytes are compressed with lz4 instead of PostgreSQL's default
 -- pglz. Most of those bytes are base64 or already compressed, which pglz
--- tries to shrink and cannot: on the bench's 1 MB messages it spent about 4 ms
--- of a backend's CPU per message for nothing, where lz4 costs a fraction and
--- still shrinks the text parts. A server built without lz4 stores the bytes
--- uncompressed instead. Only new values are affected; stored ones stay as they are.
+-- works hard on and cannot shrink; lz4 costs a fraction of that and still
+-- shrinks text. A server built without lz4 stores the bytes uncompressed
+-- instead. Only new values are affected; stored ones stay as they are.
 DO $$
 BEGIN
   ALTER TABLE "blob_chunks" ALTER COLUMN "data" SET COMPRESSION lz4;
