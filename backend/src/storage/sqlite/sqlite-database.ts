@@ -16,6 +16,7 @@ import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from '@prisma/client';
 import BetterSqlite3 from 'better-sqlite3';
 import type { PrismaDatabase } from '../prisma/prisma-database.js';
+import { NO_CHECKPOINTS } from './checkpoints.js';
 import type { IngestWorker } from './ingest-worker/ingest-worker.js';
 import type { CommittedRows, DeliveryRows, NewStatus } from './ingest-worker/ingest-worker-protocol.js';
 import { applyMigrations, type MigrationResult } from './migrate.js';
@@ -65,6 +66,8 @@ export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker):
   const hotWriter = new BetterSqlite3(opts.filePath, { timeout: 0 });
   hotWriter.pragma('synchronous = FULL');
   hotWriter.pragma('foreign_keys = ON');
+  hotWriter.pragma(NO_CHECKPOINTS);
+  await ingest.ready();
   const turns = new WriteTurns();
   const write: SqliteDatabase['write'] = (fn) =>
     turns.exclusive(() => writeWhenFree(() => writer.$transaction((tx) => fn(tx), { timeout: 60_000, maxWait: 60_000 }), opts.busyTimeoutMs));
@@ -122,5 +125,7 @@ async function connect(opts: DatabaseOptions): Promise<PrismaClient> {
   await prisma.$queryRawUnsafe('PRAGMA synchronous = FULL');
   await prisma.$queryRawUnsafe('PRAGMA foreign_keys = ON');
   await prisma.$queryRawUnsafe(`PRAGMA busy_timeout = ${opts.busyTimeoutMs}`);
+  // On the event loop: the ingest thread checkpoints (checkpoints.ts).
+  await prisma.$queryRawUnsafe(`PRAGMA ${NO_CHECKPOINTS}`);
   return prisma;
 }

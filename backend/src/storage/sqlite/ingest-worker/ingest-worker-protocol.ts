@@ -9,6 +9,8 @@ export interface WorkerOptions {
   busyTimeoutMs: number;
   /** the blob store's root directory (DATA_DIR/blobs) */
   blobRoot: string;
+  /** default CHECKPOINT_EVERY_MS (checkpoints.ts); tests make it short */
+  checkpointEveryMs?: number;
 }
 
 export interface DeliveryRows {

@@ -10,12 +10,17 @@ import { serveRequests, workerOptions } from '../../../shared/worker-rpc.js';
 import { BlobFiles, type StoredBlob } from './blob-files.js';
 import { blobReferenced, deleteSmallBlob, insertMessageCopies, insertOutbound, insertSmallBlobs, insertStatuses, type NewStatus } from './delivery-sql.js';
 import { GroupCommit } from '../../group-commit.js';
+import { CHECKPOINT_EVERY_MS, CHECKPOINT_PAGES } from '../checkpoints.js';
 import { decodeCommit, type CommittedRows, type DeliveryRows, type EncodedCommit, type IngestRequest, type WorkerOptions } from './ingest-worker-protocol.js';
 
 const options = workerOptions<WorkerOptions>();
 const db = new Database(options.filePath, { timeout: options.busyTimeoutMs });
 db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
+// This thread checkpoints for every connection (checkpoints.ts).
+db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
+const checkpoints = setInterval(checkpoint, options.checkpointEveryMs ?? CHECKPOINT_EVERY_MS);
+checkpoints.unref();
 const blobs = new BlobFiles(options.blobRoot);
 const referenced = (sha: string) => blobReferenced(db, sha);
 
@@ -79,6 +84,15 @@ function removeUnneeded(hashes: string[]): string[] {
   return removed;
 }
 
+/** PASSIVE: copies what it can without waiting; a checkpoint already running elsewhere (the CLI's) is no error. */
+function checkpoint(): void {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // The next one catches up.
+  }
+}
+
 function handle(request: IngestRequest): unknown {
   switch (request.kind) {
     case 'putBlobs':
@@ -96,6 +110,7 @@ function handle(request: IngestRequest): unknown {
 
 serveRequests(parentPort!, (message) => message as IngestRequest, handle, {
   onClose: () => {
+    clearInterval(checkpoints);
     blobs.close();
     db.close();
   },

@@ -67,6 +67,11 @@ export class IngestWorker {
     return this.send({ kind: 'removeBlobs', hashes });
   }
 
+  /** Starts the thread now rather than at the first delivery: it also checkpoints the main thread's writes. */
+  ready(): Promise<void> {
+    return this.rpc.ready();
+  }
+
   close(): Promise<void> {
     return this.rpc.close();
   }
