@@ -82,6 +82,20 @@ export type BenchDatabase = 'sqlite' | 'postgresql';
  * database: SQLite in the data directory, or a fresh PostgreSQL database (bench-postgres.ts).
  */
 export async function startChitbox(repoRoot: string, extraEnv: Record<string, string> = {}, database: BenchDatabase = 'sqlite'): Promise<BenchTarget> {
+  // A port found free can be taken before ChitBox binds it (the load client's
+  // own connections draw from the same ephemeral range): try fresh ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startChitboxOnce(repoRoot, extraEnv, database);
+    } catch (error) {
+      if (attempt >= PORT_ATTEMPTS || !/is already in use/.test(String(error))) throw error;
+    }
+  }
+}
+
+const PORT_ATTEMPTS = 3;
+
+async function startChitboxOnce(repoRoot: string, extraEnv: Record<string, string>, database: BenchDatabase): Promise<BenchTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chitbox-bench-data-'));
   liveDataDirs.add(dataDir);
   const [apiPort, smtpPort, frontendPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
