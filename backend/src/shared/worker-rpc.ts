@@ -6,6 +6,7 @@
 // answers) made during one turn cross as one message. Each postMessage wakes
 // the other thread with a system call, and with twenty SMTP sessions one
 // postMessage per stored blob was the main thread's largest single cost.
+import { setFlagsFromString } from 'node:v8';
 import { Worker, workerData as currentWorkerData, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 
 export type WorkerReply<T> = { id: number; ok: true; value: T } | { id: number; ok: false; error: { message: string; code: string | null } };
@@ -126,6 +127,7 @@ export class WorkerRpc {
     // its own profile): the entry registers the TypeScript loader itself, and
     // inheriting the parent's --import tsx as well would load it twice.
     const execArgv = process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'));
+    useOwnYoungGeneration();
     const worker = new Worker(ENTRY, { workerData: { module: this.module.href, data: this.data }, execArgv, resourceLimits: this.limits });
     let markStarted!: () => void;
     this.started = new Promise<void>((resolve) => (markStarted = resolve));
@@ -153,6 +155,17 @@ export class WorkerRpc {
     this.worker = worker;
     return worker;
   }
+}
+
+/**
+ * `--max-semi-space-size` on the command line sizes the main thread's young
+ * generation, but V8 would apply it to every isolate created later too,
+ * overriding each worker's `maxYoungGenerationSizeMb`. Clearing it once the
+ * main isolate exists lets each worker size its own: the parse thread needs
+ * a larger one than the main thread can afford (parse-pool.ts).
+ */
+function useOwnYoungGeneration(): void {
+  setFlagsFromString('--max-semi-space-size=0');
 }
 
 /** Can `bytes` move to another thread without taking anything else with it? */

@@ -1,10 +1,11 @@
 // A worker for the WorkerRpc tests: echoes, fails, or dies on request.
+import { getHeapSpaceStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { serveRequests, workerOptions } from '../../src/shared/worker-rpc.js';
 
 interface Request {
   id: number;
-  action: 'echo' | 'fail' | 'die' | 'batchSize' | 'unsendable' | 'hang';
+  action: 'echo' | 'fail' | 'die' | 'batchSize' | 'unsendable' | 'hang' | 'youngGeneration';
   value?: unknown;
 }
 
@@ -23,8 +24,19 @@ serveRequests(
     if (request.action === 'die') process.exit(3);
     if (request.action === 'hang') return new Promise(() => undefined);
     if (request.action === 'batchSize') return lastBatchSize;
+    if (request.action === 'youngGeneration') return grownNewSpaceBytes();
     if (request.action === 'unsendable') return () => 'a function cannot be cloned';
     if (request.action === 'fail') throw Object.assign(new Error('asked to fail'), { code: 'E_ASKED' });
     return `${prefix}${String(request.value)}`;
   },
 );
+
+/** Allocates objects that survive a few scavenges, so V8 grows the new space to its limit; answers its size. */
+function grownNewSpaceBytes(): number {
+  let kept: object[] = [];
+  for (let i = 0; i < 3_000_000; i++) {
+    kept.push({ i });
+    if (kept.length > 200_000) kept = [];
+  }
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_size;
+}
