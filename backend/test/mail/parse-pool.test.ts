@@ -26,3 +26,21 @@ describe('ParsePool', () => {
     expect((await pool.parse(Buffer.from('Subject: after\r\n\r\nx\r\n'))).subject).toBe('after');
   });
 });
+
+describe('ParsePool with two threads', () => {
+  const routed = new ParsePool({ workers: 2, timeoutMs: 5000, threadModule: new URL('../support/thread-report-parse-thread.ts', import.meta.url) });
+  afterAll(() => routed.close());
+  const report = async (bytes: number) =>
+    JSON.parse((await routed.parse(Buffer.alloc(bytes, 'a'))).subject) as { threadId: number; newSpaceBytes: number };
+
+  it('parses big and small mail on different threads, small mail with the larger young generation', async () => {
+    const big = await report(300 * 1024);
+    const small = await report(4 * 1024);
+    expect(small.threadId).not.toBe(big.threadId);
+    expect((await report(1024)).threadId).toBe(small.threadId);
+    expect((await report(1024 * 1024)).threadId).toBe(big.threadId);
+    // 16 MB semi-spaces against 8 MB: a new space of up to 32 MB against 16 MB.
+    expect(small.newSpaceBytes).toBeGreaterThan(16 * 1024 * 1024);
+    expect(big.newSpaceBytes).toBeLessThanOrEqual(16 * 1024 * 1024);
+  });
+});
