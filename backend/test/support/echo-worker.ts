@@ -1,7 +1,7 @@
 // A worker for the WorkerRpc tests: echoes, fails, or dies on request.
-import { getHeapSpaceStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { serveRequests, workerOptions } from '../../src/shared/worker-rpc.js';
+import { grownNewSpaceBytes } from './grow-new-space.js';
 
 interface Request {
   id: number;
@@ -30,13 +30,3 @@ serveRequests(
     return `${prefix}${String(request.value)}`;
   },
 );
-
-/** Allocates objects that survive a few scavenges, so V8 grows the new space to its limit; answers its size. */
-function grownNewSpaceBytes(): number {
-  let kept: object[] = [];
-  for (let i = 0; i < 3_000_000; i++) {
-    kept.push({ i });
-    if (kept.length > 200_000) kept = [];
-  }
-  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_size;
-}

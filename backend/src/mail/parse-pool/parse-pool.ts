@@ -85,7 +85,10 @@ export class ParsePool implements MessageParser {
     }));
   }
 
-  /** Starts the first thread now, so the first message does not wait for it (small mail's waits once, under a deadline that excludes it). */
+  /**
+   * Starts the first thread (big mail's) now. Small mail's starts with the
+   * first small message; a parse's deadline never counts a thread's start-up.
+   */
   async start(): Promise<void> {
     await this.slots[0]!.rpc.ready();
   }
