@@ -69,10 +69,15 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
       child.kill('SIGKILL');
       reject(new Error(`${options.name} ${why}\n--- stdout ---\n${stdout.slice(-2000)}\n--- stderr ---\n${stderr}`));
     }
+    // The ready line is looked for in what came since the last piece's end, not
+    // in the kept start: a child run with diagnostics (--trace-gc) may print
+    // more than that before it is ready.
+    let recent = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       // Keep reading stdout after ready, or a chatty child blocks on a full pipe.
       if (stdout.length < STDERR_KEEP_CHARS) stdout += chunk;
-      if (stdout.includes(options.readyLine)) {
+      recent = recent.slice(-options.readyLine.length) + chunk;
+      if (recent.includes(options.readyLine)) {
         clearTimeout(timer);
         resolve();
       }
