@@ -128,7 +128,7 @@ export class WorkerRpc {
     // inheriting the parent's --import tsx as well would load it twice.
     const execArgv = process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'));
     useOwnYoungGeneration();
-    const worker = new Worker(ENTRY, { workerData: { module: this.module.href, data: this.data }, execArgv, resourceLimits: this.limits });
+    const worker = new Worker(ENTRY, { workerData: { module: this.module.href, data: this.data }, execArgv, resourceLimits: { maxYoungGenerationSizeMb: DEFAULT_YOUNG_GENERATION_MB, ...this.limits } });
     let markStarted!: () => void;
     this.started = new Promise<void>((resolve) => (markStarted = resolve));
     worker.on('message', (replies: WorkerReply<unknown>[] | 'ready') => {
@@ -158,11 +158,18 @@ export class WorkerRpc {
 }
 
 /**
+ * A worker's young generation unless it asks for another: the 8 MB
+ * semi-space `npm start` gives the main thread. V8's own default would
+ * reserve tens of MB that a thread allocating little never needs.
+ */
+const DEFAULT_YOUNG_GENERATION_MB = 24;
+
+/**
  * `--max-semi-space-size` on the command line sizes the main thread's young
  * generation, but V8 would apply it to every isolate created later too,
  * overriding each worker's `maxYoungGenerationSizeMb`. Clearing it once the
- * main isolate exists lets each worker size its own: the parse thread needs
- * a larger one than the main thread can afford (parse-pool.ts).
+ * main isolate exists lets each worker size its own: small mail's parse
+ * thread needs a larger one than the main thread can afford (parse-pool.ts).
  */
 function useOwnYoungGeneration(): void {
   setFlagsFromString('--max-semi-space-size=0');

@@ -52,10 +52,11 @@ const BIG_MESSAGE_BYTES = 256 * 1024;
 // A parse holds a few times its message in memory; the old-generation cap
 // ends a thread that a hostile message drives past it (the message is then
 // retried, and finally gets header fields) instead of the process. The young
-// generations: 8 MB semi-spaces for big mail (and for all mail when there is
-// one thread), 16 MB for small mail. With 8 MB, a 10,000-message run of 4 KB
-// mail gave the parse thread 32 full collections, with 16 MB four or five.
-const BIG_MAIL_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 24 };
+// generations: a worker's default (8 MB semi-spaces, worker-rpc.ts) for big
+// mail, and for all mail when there is one thread; 16 MB for small mail. With
+// 8 MB, a 10,000-message run of 4 KB mail gave the parse thread 32 full
+// collections, with 16 MB four or five.
+const BIG_MAIL_LIMITS = { maxOldGenerationSizeMb: 512 };
 const SMALL_MAIL_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 48 };
 // A thread lost under a parse (another message's deadline, a crash) is retried
 // elsewhere; a message that keeps losing threads gets header fields.

@@ -32,7 +32,7 @@ export class WorkerHtmlSanitizer implements HtmlSanitizer {
   private readonly pending = new Map<string, Promise<string>>();
 
   constructor(private readonly opts: HtmlSanitizerOptions) {
-    this.rpc = new WorkerRpc(siblingModule('sanitize-thread', import.meta.url), {}, { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 24 });
+    this.rpc = new WorkerRpc(siblingModule('sanitize-thread', import.meta.url), {}, { maxOldGenerationSizeMb: 512 });
     this.cache = new LruCache(opts.cacheChars ?? 32 * 1024 * 1024, (s) => s.length);
   }
 

@@ -12,10 +12,7 @@ export class IngestWorker {
   private readonly rpc: WorkerRpc;
 
   constructor(options: WorkerOptions) {
-    // The main thread's young generation (8 MB semi-space): this thread
-    // allocates little beyond the rows of a batch, and V8's default would
-    // reserve tens of MB it never needs.
-    this.rpc = new WorkerRpc(siblingModule('ingest-worker-thread', import.meta.url), options, { maxYoungGenerationSizeMb: 24 });
+    this.rpc = new WorkerRpc(siblingModule('ingest-worker-thread', import.meta.url), options);
   }
 
   /**

@@ -20,7 +20,7 @@ export class SearchRunner {
     private readonly timeoutMs: number,
     module: URL = siblingModule('search-thread', import.meta.url),
   ) {
-    this.rpc = new WorkerRpc(module, options, { maxYoungGenerationSizeMb: 24 });
+    this.rpc = new WorkerRpc(module, options);
   }
 
   search(userId: number, spec: SearchSpec, offset: number, limit: number): Promise<SearchAnswer> {
