@@ -1,7 +1,9 @@
-// Indexes the mail stored before the search index existed, newest first (the
-// mail people search for), in small transactions between the server's other
-// work. The tokenizer is ours (mail/search/), so this cannot be SQL in the
-// migration. New mail never waits for it: deliveries index their own.
+// Indexes the mail stored before the search index existed, and new mail whose
+// entries an earlier process lost before indexing them (a crash between a
+// delivery and its index batch), newest first (the mail people search for),
+// in small transactions between the server's other work. The tokenizer is
+// ours (mail/search/), so this cannot be SQL in a migration. New mail never
+// waits for it: the store indexes what it delivers.
 import { indexedDocument, searchDocument } from '../mail/search/search-document.js';
 import type { Logger } from '../shared/logger.js';
 import type { SearchIndexStore } from '../storage/mail-store.js';

@@ -20,6 +20,7 @@ import { NO_CHECKPOINTS } from './checkpoints.js';
 import type { IngestWorker } from './ingest-worker/ingest-worker.js';
 import type { CommittedRows, DeliveryRows, NewStatus } from './ingest-worker/ingest-worker-protocol.js';
 import { applyMigrations, type MigrationResult } from './migrate.js';
+import { SearchFlush } from './search-flush.js';
 import { PROBE_SQL } from './sqlite-queries.js';
 import { backfillSummaries } from './summary-backfill.js';
 import { WriteTurns } from './write-turns.js';
@@ -40,6 +41,8 @@ export interface SqliteDatabase extends PrismaDatabase {
   commitDelivery(delivery: DeliveryRows): Promise<CommittedRows>;
   /** a sent message's first delivery statuses, committed on the ingest worker (off this thread) */
   addStatuses(rows: NewStatus[]): Promise<void>;
+  /** resolves once every message committed so far is in the search index (search-flush.ts) */
+  flushSearchIndex(): Promise<void>;
   readonly migrations: MigrationResult;
   /** a read of a real table and the write lock taken and released */
   probe(): Promise<void>;
@@ -69,6 +72,9 @@ export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker):
   hotWriter.pragma(NO_CHECKPOINTS);
   await ingest.ready();
   const turns = new WriteTurns();
+  // A timed flush that fails leaves the entries waiting: the next flush tries
+  // again, and a search's own flush reports the failure to it.
+  const searchFlush = new SearchFlush(() => turns.shared(() => ingest.flushSearch()), () => undefined);
   const write: SqliteDatabase['write'] = (fn) =>
     turns.exclusive(() => writeWhenFree(() => writer.$transaction((tx) => fn(tx), { timeout: 60_000, maxWait: 60_000 }), opts.busyTimeoutMs));
   return {
@@ -77,7 +83,12 @@ export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker):
     migrations,
     write,
     writeNow: (fn) => turns.exclusive(() => writeWhenFree(async () => hotWriter.transaction(fn).immediate(hotWriter), opts.busyTimeoutMs)),
-    commitDelivery: (delivery) => turns.shared(() => ingest.commit(delivery)),
+    commitDelivery: (delivery) => {
+      const committed = turns.shared(() => ingest.commit(delivery));
+      if (delivery.searchText) searchFlush.soon();
+      return committed;
+    },
+    flushSearchIndex: () => searchFlush.now(),
     addStatuses: (rows) => (rows.length === 0 ? Promise.resolve() : turns.shared(() => ingest.addStatuses(rows))),
     // A database whose write lock is held elsewhere cannot store mail, so it
     // is not healthy even though reads still work (WAL readers are never blocked).
@@ -87,6 +98,8 @@ export async function openDatabase(opts: DatabaseOptions, ingest: IngestWorker):
       await write((tx) => tx.$executeRawUnsafe(PROBE_SQL.writeLock));
     },
     async close() {
+      // The ingest thread indexes what still waits as it closes.
+      searchFlush.cancel();
       await turns.drain();
       hotReader.close();
       hotWriter.close();

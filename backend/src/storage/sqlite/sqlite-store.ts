@@ -53,7 +53,11 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailSto
     accounts: new AccountRepo(db, releaseBlobs),
     folders: new FolderRepo(db),
     messages: new MessageRepo(db, {
-      search: (userId, spec, offset, limit) => searches.search(userId, spec, offset, limit),
+      // Words are looked up in the index: the mail acknowledged so far goes into it first.
+      search: async (userId, spec, offset, limit) => {
+        if (spec.fts5Match !== null || spec.fts5Exclude !== null) await db.flushSearchIndex();
+        return searches.search(userId, spec, offset, limit);
+      },
       reads: queries,
       releaseBlobs,
       changeFlags: (userId, ids, flags) => db.writeNow((w) => changeFlags(w, userId, ids, flags)),

@@ -43,7 +43,7 @@ const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}
 
 describe('insertMessageCopies and the webhook outbox', () => {
   it('writes the message.received row with the message, naming its id and thread, without its body', () => {
-    const [stored] = db.transaction(() => insertMessageCopies(db, [copy('hello', true)], null))();
+    const [stored] = db.transaction(() => insertMessageCopies(db, [copy('hello', true)]))();
     const rows = db.prepare(`SELECT event, payload, status, attempts FROM webhook_outbox`).all() as Array<{ event: string; payload: string; status: string; attempts: number }>;
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ event: 'message.received', status: 'pending', attempts: 0 });
@@ -57,7 +57,7 @@ describe('insertMessageCopies and the webhook outbox', () => {
   });
 
   it('writes no row for a copy that does not ask for one', () => {
-    db.transaction(() => insertMessageCopies(db, [copy('quiet', false)], null))();
+    db.transaction(() => insertMessageCopies(db, [copy('quiet', false)]))();
     expect(count('mail_messages')).toBe(1);
     expect(count('webhook_outbox')).toBe(0);
   });
@@ -65,37 +65,18 @@ describe('insertMessageCopies and the webhook outbox', () => {
   it('leaves neither the message nor its outbox row when the transaction fails', () => {
     expect(() =>
       db.transaction(() => {
-        insertMessageCopies(db, [copy('doomed', true)], TEXT);
+        insertMessageCopies(db, [copy('doomed', true)]);
         throw new Error('the commit fails after the inserts');
       })(),
     ).toThrow('the commit fails');
     expect(count('mail_messages')).toBe(0);
     expect(count('webhook_outbox')).toBe(0);
-    expect(indexed('doomed')).toEqual([]);
-  });
-});
-
-const TEXT = { subject: 'doomed', sender: 'alice alice remote test', recipients: 'bob example test', body: 'secret body', attachments: '' };
-const indexed = (word: string) =>
-  (db.prepare('SELECT rowid AS id FROM message_search WHERE message_search MATCH ?').all(`"${word}"`) as Array<{ id: number }>).map((r) => r.id);
-
-describe('insertMessageCopies and the search index', () => {
-  it('indexes every copy in the same transaction, under its own id', () => {
-    const stored = db.transaction(() => insertMessageCopies(db, [copy('one', false), copy('two', false)], { ...TEXT, subject: 'shared' }))();
-    expect(indexed('shared').sort()).toEqual(stored.map((c) => c.id).sort());
-  });
-
-  it('takes a deleted message out of the index with its row (the trigger)', () => {
-    const [stored] = db.transaction(() => insertMessageCopies(db, [copy('gone', false)], { ...TEXT, subject: 'vanishing' }))();
-    expect(indexed('vanishing')).toEqual([stored!.id]);
-    db.prepare('DELETE FROM mail_messages WHERE id = ?').run(stored!.id);
-    expect(indexed('vanishing')).toEqual([]);
   });
 });
 
 describe('insertStatuses (first delivery statuses, on the ingest worker)', () => {
   it('keeps a status already there and writes times as Prisma reads them', () => {
-    const [sent] = db.transaction(() => insertMessageCopies(db, [copy('sent', false)], null))();
+    const [sent] = db.transaction(() => insertMessageCopies(db, [copy('sent', false)]))();
     const at = new Date('2026-11-22T10:00:00.123Z');
     const row = { messageId: sent!.id, userId, recipient: 'carol@example.test', name: 'Carol', status: 'delivered' as const, at, reason: null };
     db.transaction(() => insertStatuses(db, [row, { ...row, recipient: 'far@remote.test', name: '', status: 'queued' }]))();

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLAG_SQL } from '../../../src/storage/sqlite/flag-changes.js';
 import { DELIVERY_SQL } from '../../../src/storage/sqlite/ingest-worker/delivery-sql.js';
 import { applyMigrations } from '../../../src/storage/sqlite/migrate.js';
+import { SEARCH_QUEUE_SQL } from '../../../src/storage/sqlite/ingest-worker/search-index-queue.js';
 import { SEARCH_INDEX_SQL } from '../../../src/storage/sqlite/search/search-index-repo.js';
 import { SEARCH_HITS_SQL, searchIdsQuery } from '../../../src/storage/sqlite/search/search-sql.js';
 import { PROBE_SQL, READ_SQL } from '../../../src/storage/sqlite/sqlite-queries.js';
@@ -52,6 +53,7 @@ const statements: Array<[string, string]> = [
   ...Object.entries(SUMMARY_SQL).map(([k, sql]): [string, string] => [`SUMMARY_SQL.${k}`, sql]),
   ...Object.entries(FLAG_SQL).map(([k, sql]): [string, string] => [`FLAG_SQL.${k}`, sql]),
   ...Object.entries(SEARCH_INDEX_SQL).map(([k, sql]): [string, string] => [`SEARCH_INDEX_SQL.${k}`, sql]),
+  ...Object.entries(SEARCH_QUEUE_SQL).map(([k, sql]): [string, string] => [`SEARCH_QUEUE_SQL.${k}`, sql]),
   ['SEARCH_HITS_SQL', SEARCH_HITS_SQL],
   ...Object.entries(SEARCH_SHAPES).map(([k, spec]): [string, string] => [`searchIdsQuery(${k})`, searchIdsQuery(1, spec, 0, 10).sql]),
 ];
@@ -60,7 +62,7 @@ describe('hand-written SQL', () => {
   it('covers every statement group', () => {
     expect(statements.length).toBe(
       Object.keys(READ_SQL).length + Object.keys(PROBE_SQL).length + Object.keys(DELIVERY_SQL).length + Object.keys(SUMMARY_SQL).length
-        + Object.keys(FLAG_SQL).length + Object.keys(SEARCH_INDEX_SQL).length + 1 + Object.keys(SEARCH_SHAPES).length,
+        + Object.keys(FLAG_SQL).length + Object.keys(SEARCH_INDEX_SQL).length + Object.keys(SEARCH_QUEUE_SQL).length + 1 + Object.keys(SEARCH_SHAPES).length,
     );
   });
 

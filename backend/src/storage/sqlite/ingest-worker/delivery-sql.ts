@@ -4,7 +4,7 @@
 // microseconds of CPU per row, instead of a compiled Prisma query per row.
 import type BetterSqlite3 from 'better-sqlite3';
 import { threadCandidates, type NewMessageCopy, type NewOutbound, type StoredCopy } from '../../delivery-rows.js';
-import { QuotaExceeded, type SearchText } from '../../mail-store.js';
+import { QuotaExceeded } from '../../mail-store.js';
 import { ACTIVE_OUTBOUND, type DeliveryStatusRecord } from '../../records.js';
 import { messageReceivedData, webhookBody } from '../../webhook-payload.js';
 import { preparedOn } from '../prepared.js';
@@ -37,8 +37,6 @@ export const DELIVERY_SQL = {
       from_email, from_name, to_json, cc_json, subject, snippet, body_text, body_html, is_read, is_starred,
       has_attachments, sent_at, created_at, received_header, raw_sha256, size_bytes, uid, modseq, is_draft)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  // Columns as in the search migration (mail/search/fts5-search.ts FTS5_COLUMNS).
-  indexMessage: `INSERT INTO message_search (rowid, subject, sender, recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)`,
   newAttachment: `INSERT INTO attachments (message_id, user_id, filename, content_type, size, content_id, sha256)
     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   addUsage: `UPDATE users SET used_bytes = used_bytes + ? WHERE id = ? RETURNING used_bytes AS usedBytes`,
@@ -63,9 +61,10 @@ type Statements = ReturnType<typeof statements>;
 
 /**
  * Inserts copies in order; each lands in the thread it replies to, or a new
- * one, and is indexed for search with `searchText`. Call inside a transaction.
+ * one. Call inside a transaction. (Their search entries are the caller's:
+ * search-index-queue.ts.)
  */
-export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[], searchText: SearchText | null): StoredCopy[] {
+export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[]): StoredCopy[] {
   const st = statements(db);
   const out: StoredCopy[] = [];
   for (const c of copies) {
@@ -88,17 +87,12 @@ export function insertMessageCopies(db: Sqlite, copies: NewMessageCopy[], search
       messageId: id,
       id: Number(st.newAttachment.run(id, c.userId, a.filename, a.contentType, a.size, a.contentId, a.sha256).lastInsertRowid),
     }));
-    if (searchText) indexMessage(st, id, searchText);
     // The thread list stays current in the same transaction as the row it counts.
     summaryAdd(db, { ...c, id, threadId, toJson, isStarred: c.isStarred ?? false, hasAttachments: attachments.length > 0 }, subject);
     if (c.queueWebhook) queueMessageReceived(st, c, id, threadId);
     out.push({ id, userId: c.userId, threadId, folderId: c.folderId, uid: place.uid, attachments });
   }
   return out;
-}
-
-function indexMessage(st: Statements, id: number, t: SearchText): void {
-  st.indexMessage.run(id, t.subject, t.sender, t.recipients, t.body, t.attachments);
 }
 
 function queueMessageReceived(st: Statements, c: NewMessageCopy, id: number, threadId: number): void {

@@ -20,7 +20,7 @@ export interface DeliveryRows {
   outbound?: NewOutbound | null;
   /** blobs pinned by putBlobs for this delivery, released once it is committed */
   pinned?: string[];
-  /** indexed for every copy, in the same transaction */
+  /** every copy's search entry, indexed in a later batch (search-index-queue.ts) */
   searchText?: SearchText | null;
 }
 
@@ -44,7 +44,9 @@ export type IngestRequest =
   /** a delivery that will not be committed: unpins its blobs, removes those it created if unneeded */
   | { id: number; kind: 'discard'; pinned: string[]; created: string[] }
   /** removes the blobs no row references and no pending write needs; answers the hashes removed */
-  | { id: number; kind: 'removeBlobs'; hashes: string[] };
+  | { id: number; kind: 'removeBlobs'; hashes: string[] }
+  /** indexes for search every delivered copy not indexed yet (search-index-queue.ts) */
+  | { id: number; kind: 'flushSearch' };
 
 // A commit body crosses threads as JSON, which clones far faster than the
 // objects. The copies' long texts travel beside it, each cloned as it is: one

@@ -1,7 +1,8 @@
 // Runs in a worker thread: writes blobs and commits batches of deliveries on
-// its own SQLite connection. The syncs these need (a blob's fdatasync and
-// directory fsync, the WAL fsync of a commit) wait here, not on the thread
-// serving SMTP, HTTP and sockets. This thread is also the only one that
+// its own SQLite connection, and their search entries in larger batches
+// behind them (search-index-queue.ts). The syncs these need (a blob's
+// fdatasync and directory fsync, the WAL fsync of a commit) wait here, not on
+// the thread serving SMTP, HTTP and sockets. This thread is also the only one that
 // creates or removes blob files, so the pins that keep a blob alive between
 // its write and its commit need no locking.
 import { parentPort } from 'node:worker_threads';
@@ -10,6 +11,7 @@ import { serveRequests, workerOptions } from '../../../shared/worker-rpc.js';
 import { BlobFiles, type StoredBlob } from './blob-files.js';
 import { blobReferenced, deleteSmallBlob, insertMessageCopies, insertOutbound, insertSmallBlobs, insertStatuses, type NewStatus } from './delivery-sql.js';
 import { GroupCommit } from '../../group-commit.js';
+import { SearchIndexQueue } from './search-index-queue.js';
 import { CHECKPOINT_EVERY_MS, CHECKPOINT_PAGES } from '../checkpoints.js';
 import { decodeCommit, type CommittedRows, type DeliveryRows, type EncodedCommit, type IngestRequest, type WorkerOptions } from './ingest-worker-protocol.js';
 
@@ -22,6 +24,9 @@ db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
 const checkpoints = setInterval(checkpoint, options.checkpointEveryMs ?? CHECKPOINT_EVERY_MS);
 checkpoints.unref();
 const blobs = new BlobFiles(options.blobRoot);
+const search = new SearchIndexQueue(db);
+// Before the first delivery: what an earlier process left unindexed goes to the search backfill.
+search.markLeftovers();
 const referenced = (sha: string) => blobReferenced(db, sha);
 
 interface DatedDelivery {
@@ -31,17 +36,16 @@ interface DatedDelivery {
 
 /** One transaction for a batch; the rows reference their blobs then, so the pins have done their job. */
 function commitAll(batch: DatedDelivery[]): CommittedRows[] {
-  const committed = db
-    .transaction(() =>
-      batch.map(({ delivery: d, now }) => {
-        insertSmallBlobs(db, d.smallBlobs ?? []);
-        return {
-          copies: insertMessageCopies(db, d.copies, d.searchText ?? null),
-          outboundId: d.outbound ? insertOutbound(db, d.outbound, now) : null,
-        };
-      }),
-    )
-    .immediate();
+  const committed = search.inTransaction(() => {
+    const rows = batch.map(({ delivery: d, now }) => {
+      insertSmallBlobs(db, d.smallBlobs ?? []);
+      const copies = insertMessageCopies(db, d.copies);
+      if (d.searchText) search.add(copies.map((c) => c.id), d.searchText);
+      return { copies, outboundId: d.outbound ? insertOutbound(db, d.outbound, now) : null };
+    });
+    search.indexIfFull();
+    return rows;
+  });
   for (const { delivery } of batch) delivery.pinned?.forEach((sha) => blobs.unpin(sha));
   return committed;
 }
@@ -93,6 +97,15 @@ function checkpoint(): void {
   }
 }
 
+/** What fails to be indexed now stays named in search_pending: the next start indexes it. */
+function flushSearchOnClose(): void {
+  try {
+    search.flush();
+  } catch {
+    // A leftover at the next start (search-index-queue.ts).
+  }
+}
+
 function handle(request: IngestRequest): unknown {
   switch (request.kind) {
     case 'putBlobs':
@@ -105,12 +118,15 @@ function handle(request: IngestRequest): unknown {
       return discard(request.pinned, request.created);
     case 'removeBlobs':
       return removeUnneeded(request.hashes);
+    case 'flushSearch':
+      return search.flush();
   }
 }
 
 serveRequests(parentPort!, (message) => message as IngestRequest, handle, {
   onClose: () => {
     clearInterval(checkpoints);
+    flushSearchOnClose();
     blobs.close();
     db.close();
   },

@@ -65,6 +65,11 @@ export class IngestWorker {
     return this.send({ kind: 'removeBlobs', hashes });
   }
 
+  /** Resolves once every copy committed so far is in the search index. */
+  flushSearch(): Promise<void> {
+    return this.send({ kind: 'flushSearch' });
+  }
+
   /** Starts the thread now rather than at the first delivery: it also checkpoints the main thread's writes. */
   ready(): Promise<void> {
     return this.rpc.ready();

@@ -1,0 +1,147 @@
+// The search entries of new mail, indexed in batches behind the deliveries,
+// on a real, migrated SQLite file: a rollback leaves nothing, a message
+// deleted first is not indexed, and what a crash leaves waiting becomes a
+// leftover for the backfill (test/http/search-leftovers.test.ts).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { insertMessageCopies, type NewMessageCopy } from '../../../src/storage/sqlite/ingest-worker/delivery-sql.js';
+import { SEARCH_BATCH_ENTRIES, SearchIndexQueue } from '../../../src/storage/sqlite/ingest-worker/search-index-queue.js';
+import { applyMigrations } from '../../../src/storage/sqlite/migrate.js';
+
+let dir: string;
+let file: string;
+let db: Database.Database;
+let userId: number;
+let inboxId: number;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chitbox-search-queue-'));
+  file = path.join(dir, 'chitbox.db');
+  applyMigrations(file);
+  db = new Database(file);
+  userId = Number(db.prepare(`INSERT INTO users (email, password_hash) VALUES ('bob@example.test', 'x')`).run().lastInsertRowid);
+  inboxId = Number(db.prepare(`INSERT INTO folders (user_id, name, kind) VALUES (?, 'Inbox', 'inbox')`).run(userId).lastInsertRowid);
+});
+
+afterEach(() => {
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function copy(subject: string, bodyText = 'plain body'): NewMessageCopy {
+  const at = new Date('2026-11-22T10:00:00Z');
+  return {
+    userId, folderId: inboxId, messageId: `${subject}@remote.test`, inReplyTo: null, references: [],
+    fromEmail: 'alice@remote.test', fromName: 'Alice', to: [{ address: 'bob@example.test', name: '' }], cc: [],
+    subject, snippet: bodyText, bodyText, untrustedHtml: '', isRead: false, sentAt: at, createdAt: at,
+    receivedHeader: '', rawSha256: 'a'.repeat(64), sizeBytes: 100, quotaBytes: null,
+    mailbox: 'bob@example.test', queueWebhook: false, attachments: [],
+  };
+}
+
+const text = (subject: string) => ({ subject, sender: 'alice alice remote test', recipients: 'bob example test', body: 'plain body', attachments: '' });
+
+/** Delivers copies in one transaction, as the ingest thread does; returns their ids. */
+function deliver(queue: SearchIndexQueue, subjects: string[], opts: { fail?: boolean } = {}): number[] {
+  return queue.inTransaction(() => {
+    const ids = subjects.map((s) => {
+      const [stored] = insertMessageCopies(db, [copy(s)]);
+      queue.add([stored!.id], text(s));
+      return stored!.id;
+    });
+    queue.indexIfFull();
+    if (opts.fail) throw new Error('the commit fails after the inserts');
+    return ids;
+  });
+}
+
+const indexed = (word: string) =>
+  (db.prepare('SELECT rowid AS id FROM message_search WHERE message_search MATCH ?').all(`"${word}"`) as Array<{ id: number }>).map((r) => r.id);
+const named = () => (db.prepare('SELECT message_id AS id FROM search_pending ORDER BY message_id').all() as Array<{ id: number }>).map((r) => r.id);
+
+describe('SearchIndexQueue', () => {
+  it('names a delivered copy in search_pending, and indexes it in the next batch', () => {
+    const queue = new SearchIndexQueue(db);
+    const [id] = deliver(queue, ['waiting']);
+    expect(indexed('waiting')).toEqual([]);
+    expect(named()).toEqual([id]);
+    queue.flush();
+    expect(indexed('waiting')).toEqual([id]);
+    expect(named()).toEqual([]);
+    expect(queue.size).toBe(0);
+  });
+
+  it('keeps nothing of a delivery whose transaction rolled back', () => {
+    const queue = new SearchIndexQueue(db);
+    expect(() => deliver(queue, ['doomed'], { fail: true })).toThrow('the commit fails');
+    expect(queue.size).toBe(0);
+    expect(named()).toEqual([]);
+    queue.flush();
+    expect(indexed('doomed')).toEqual([]);
+  });
+
+  it('keeps waiting entries when a transaction that indexed them rolls back', () => {
+    const queue = new SearchIndexQueue(db);
+    const [first] = deliver(queue, ['earlier']);
+    expect(() => queue.inTransaction(() => {
+      queue.indexAll();
+      throw new Error('rolled back');
+    })).toThrow('rolled back');
+    expect(indexed('earlier')).toEqual([]);
+    queue.flush();
+    expect(indexed('earlier')).toEqual([first]);
+  });
+
+  it('indexes everything in the delivery that fills the batch', () => {
+    const queue = new SearchIndexQueue(db);
+    const subjects = Array.from({ length: SEARCH_BATCH_ENTRIES }, (_, i) => `bulk${i}`);
+    deliver(queue, subjects.slice(0, -1));
+    expect(indexed('bulk0')).toEqual([]);
+    const [last] = deliver(queue, subjects.slice(-1));
+    expect(indexed(`bulk${SEARCH_BATCH_ENTRIES - 1}`)).toEqual([last]);
+    expect(indexed('bulk0')).toHaveLength(1);
+    expect(named()).toEqual([]);
+    expect(queue.size).toBe(0);
+  });
+
+  it('does not index a message deleted before its batch', () => {
+    const queue = new SearchIndexQueue(db);
+    const [id] = deliver(queue, ['fleeting']);
+    db.prepare('DELETE FROM mail_messages WHERE id = ?').run(id);
+    queue.flush();
+    expect(indexed('fleeting')).toEqual([]);
+    expect(named()).toEqual([]);
+  });
+
+  it('takes an indexed message out with its row (the trigger)', () => {
+    const queue = new SearchIndexQueue(db);
+    const [id] = deliver(queue, ['vanishing']);
+    queue.flush();
+    expect(indexed('vanishing')).toEqual([id]);
+    db.prepare('DELETE FROM mail_messages WHERE id = ?').run(id);
+    expect(indexed('vanishing')).toEqual([]);
+  });
+
+  it('at start, makes the names an earlier process left leftovers, and only those', () => {
+    const lost = new SearchIndexQueue(db);
+    const [kept, gone] = deliver(lost, ['survivor', 'casualty']);
+    db.prepare('DELETE FROM mail_messages WHERE id = ?').run(gone);
+    // The thread died here; a new one starts on the same file.
+    db.close();
+    db = new Database(file);
+    const queue = new SearchIndexQueue(db);
+    expect(queue.markLeftovers()).toBe(1);
+    const [fresh] = deliver(queue, ['newcomer']);
+    expect(db.prepare('SELECT message_id AS id, leftover FROM search_pending ORDER BY message_id').all()).toEqual([
+      { id: kept, leftover: 1 }, { id: fresh, leftover: 0 },
+    ]);
+    queue.flush();
+    expect(indexed('newcomer')).toEqual([fresh]);
+    // The backfill's (search-index-repo.ts), not this queue's.
+    expect(indexed('survivor')).toEqual([]);
+    expect(named()).toEqual([kept]);
+  });
+});
