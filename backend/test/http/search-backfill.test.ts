@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dbRows, dbRun } from '../support/db-peek.js';
-import { startTestServer, type ApiClient, type TestServer } from '../support/test-server.js';
+import { searchSubjects, until } from '../support/search-helpers.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const MIGRATION = '20261208010000_search_index';
 let dataDir: string;
@@ -18,20 +19,6 @@ afterAll(async () => {
   await server?.stop();
   await fs.rm(dataDir, { recursive: true, force: true });
 });
-
-async function subjects(api: ApiClient, q: string): Promise<string[]> {
-  const res = await api.get(`/api/search?q=${encodeURIComponent(q)}`);
-  expect(res.status).toBe(200);
-  return res.body.messages.map((m: { subject: string }) => m.subject).sort();
-}
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 // It drops SQLite's FTS5 objects to make mail older than the index; PostgreSQL's
 // backfill (PgSearchIndex) has no such test yet.
@@ -59,9 +46,9 @@ describe.skipIf(onPostgres)('search index backfill', { timeout: 180_000 }, () =>
     expect(server.chitbox.store.migrationsApplied).toEqual([MIGRATION]);
     const bob = server.api(token);
     await server.mailer().sendMail({ from: 'new@remote.test', to: 'bob@example.test', subject: 'New porcupine', text: 'fresh' });
-    expect(await subjects(bob, 'subject:porcupine')).toEqual(['New porcupine']);
+    expect(await searchSubjects(bob, 'subject:porcupine')).toEqual(['New porcupine']);
 
-    const all = await until(() => subjects(bob, 'porcupine'), (found) => found.length === 4);
+    const all = await until(() => searchSubjects(bob, 'porcupine'), (found) => found.length === 4);
     expect(all).toEqual(['New porcupine', 'Old 107', 'Old 207', 'Old 7']);
     await until(async () => dbRows(dataDir, 'SELECT * FROM search_backfill'), (rows) => rows.length === 0);
     expect((await dbRows<{ n: number }>(dataDir, `SELECT count(*) AS n FROM mail_messages WHERE id NOT IN (SELECT rowid FROM message_search)`))[0]!.n).toBe(0);

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dbRows, dbRun } from '../support/db-peek.js';
-import { startTestServer, type ApiClient, type TestServer } from '../support/test-server.js';
+import { searchSubjects, until } from '../support/search-helpers.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
 
 let dataDir: string;
 let server: TestServer | null = null;
@@ -17,20 +18,6 @@ afterAll(async () => {
   await server?.stop();
   if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
 });
-
-async function subjects(api: ApiClient, q: string): Promise<string[]> {
-  const res = await api.get(`/api/search?q=${encodeURIComponent(q)}`);
-  expect(res.status).toBe(200);
-  return res.body.messages.map((m: { subject: string }) => m.subject).sort();
-}
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const indexedIds = async (word: string) =>
   (await dbRows<{ id: number }>(dataDir, `SELECT rowid AS id FROM message_search WHERE message_search MATCH ?`, `"${word}"`)).map((r) => r.id);
@@ -47,7 +34,7 @@ describe.skipIf(onPostgres)('search entries written behind the deliveries', { ti
     await mailer.sendMail({ from: 'a@remote.test', to: 'bob@example.test', subject: 'Kept porcupine', text: 'quills' });
     await mailer.sendMail({ from: 'b@remote.test', to: 'bob@example.test', subject: 'Lost porcupine', text: 'more quills' });
     // Well inside the moment new entries wait for company (search-flush.ts).
-    expect(await subjects(server.api(token), 'porcupine')).toEqual(['Kept porcupine', 'Lost porcupine']);
+    expect(await searchSubjects(server.api(token), 'porcupine')).toEqual(['Kept porcupine', 'Lost porcupine']);
     await server.stop();
     server = null;
 
@@ -59,7 +46,7 @@ describe.skipIf(onPostgres)('search entries written behind the deliveries', { ti
 
     server = await startTestServer({}, dataDir);
     const bob = server.api(token);
-    expect(await until(() => subjects(bob, 'quills'), (found) => found.length === 2)).toEqual(['Kept porcupine', 'Lost porcupine']);
+    expect(await until(() => searchSubjects(bob, 'quills'), (found) => found.length === 2)).toEqual(['Kept porcupine', 'Lost porcupine']);
     expect(await indexedIds('lost')).toEqual([lost!.id]);
     await until(() => dbRows(dataDir, 'SELECT * FROM search_pending'), (rows) => rows.length === 0);
   });

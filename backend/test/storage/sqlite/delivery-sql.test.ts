@@ -1,43 +1,24 @@
 // insertMessageCopies on a real, migrated SQLite file: a copy that asks for a
 // message.received webhook gets its outbox row in the same transaction, so
 // the row exists exactly when the message does (a transactional outbox).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertMessageCopies, insertStatuses, type NewMessageCopy } from '../../../src/storage/sqlite/ingest-worker/delivery-sql.js';
-import { applyMigrations } from '../../../src/storage/sqlite/migrate.js';
+import { inboxCopy, openSqliteMailbox, removeSqliteMailbox, type SqliteMailbox } from '../../support/sqlite-mailbox.js';
 
-let dir: string;
+let box: SqliteMailbox;
 let db: Database.Database;
 let userId: number;
 let inboxId: number;
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chitbox-store-'));
-  const file = path.join(dir, 'chitbox.db');
-  applyMigrations(file);
-  db = new Database(file);
-  userId = Number(db.prepare(`INSERT INTO users (email, password_hash) VALUES ('bob@example.test', 'x')`).run().lastInsertRowid);
-  inboxId = Number(db.prepare(`INSERT INTO folders (user_id, name, kind) VALUES (?, 'Inbox', 'inbox')`).run(userId).lastInsertRowid);
+  box = openSqliteMailbox();
+  ({ db, userId, inboxId } = box);
 });
 
-afterEach(() => {
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => removeSqliteMailbox(box));
 
-function copy(subject: string, queueWebhook: boolean): NewMessageCopy {
-  const at = new Date('2026-11-22T10:00:00Z');
-  return {
-    userId, folderId: inboxId, messageId: `${subject}@remote.test`, inReplyTo: null, references: [],
-    fromEmail: 'alice@remote.test', fromName: 'Alice', to: [{ address: 'bob@example.test', name: '' }], cc: [],
-    subject, snippet: 'secret body', bodyText: 'secret body', untrustedHtml: '', isRead: false, sentAt: at, createdAt: at,
-    receivedHeader: 'Received: from test', rawSha256: 'a'.repeat(64), sizeBytes: 1234, quotaBytes: null,
-    mailbox: 'bob@example.test', queueWebhook, attachments: [],
-  };
-}
+const copy = (subject: string, queueWebhook: boolean): NewMessageCopy => inboxCopy(box, subject, { queueWebhook });
 
 const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 

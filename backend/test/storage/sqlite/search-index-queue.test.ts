@@ -2,45 +2,26 @@
 // on a real, migrated SQLite file: a rollback leaves nothing, a message
 // deleted first is not indexed, and what a crash leaves waiting becomes a
 // leftover for the backfill (test/http/search-leftovers.test.ts).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertMessageCopies, type NewMessageCopy } from '../../../src/storage/sqlite/ingest-worker/delivery-sql.js';
 import { SEARCH_BATCH_ENTRIES, SearchIndexQueue } from '../../../src/storage/sqlite/ingest-worker/search-index-queue.js';
-import { applyMigrations } from '../../../src/storage/sqlite/migrate.js';
+import { inboxCopy, openSqliteMailbox, removeSqliteMailbox, type SqliteMailbox } from '../../support/sqlite-mailbox.js';
 
-let dir: string;
-let file: string;
+let box: SqliteMailbox;
 let db: Database.Database;
-let userId: number;
-let inboxId: number;
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chitbox-search-queue-'));
-  file = path.join(dir, 'chitbox.db');
-  applyMigrations(file);
-  db = new Database(file);
-  userId = Number(db.prepare(`INSERT INTO users (email, password_hash) VALUES ('bob@example.test', 'x')`).run().lastInsertRowid);
-  inboxId = Number(db.prepare(`INSERT INTO folders (user_id, name, kind) VALUES (?, 'Inbox', 'inbox')`).run(userId).lastInsertRowid);
+  box = openSqliteMailbox();
+  db = box.db;
 });
 
 afterEach(() => {
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  box.db = db;
+  removeSqliteMailbox(box);
 });
 
-function copy(subject: string, bodyText = 'plain body'): NewMessageCopy {
-  const at = new Date('2026-11-22T10:00:00Z');
-  return {
-    userId, folderId: inboxId, messageId: `${subject}@remote.test`, inReplyTo: null, references: [],
-    fromEmail: 'alice@remote.test', fromName: 'Alice', to: [{ address: 'bob@example.test', name: '' }], cc: [],
-    subject, snippet: bodyText, bodyText, untrustedHtml: '', isRead: false, sentAt: at, createdAt: at,
-    receivedHeader: '', rawSha256: 'a'.repeat(64), sizeBytes: 100, quotaBytes: null,
-    mailbox: 'bob@example.test', queueWebhook: false, attachments: [],
-  };
-}
+const copy = (subject: string): NewMessageCopy => inboxCopy(box, subject, { bodyText: 'plain body', snippet: 'plain body', receivedHeader: '', sizeBytes: 100 });
 
 const text = (subject: string) => ({ subject, sender: 'alice alice remote test', recipients: 'bob example test', body: 'plain body', attachments: '' });
 
@@ -131,7 +112,7 @@ describe('SearchIndexQueue', () => {
     db.prepare('DELETE FROM mail_messages WHERE id = ?').run(gone);
     // The thread died here; a new one starts on the same file.
     db.close();
-    db = new Database(file);
+    db = new Database(box.file);
     const queue = new SearchIndexQueue(db);
     expect(queue.markLeftovers()).toBe(1);
     const [fresh] = deliver(queue, ['newcomer']);
