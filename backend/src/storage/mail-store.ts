@@ -233,7 +233,7 @@ export interface UnindexedMessage {
   attachmentNames: string[];
 }
 
-/** The search index outside deliveries (which index their own messages): the backfill of older mail. */
+/** The search index outside deliveries: the backfill of older mail, and of new mail whose entries an engine lost before writing them. */
 export interface SearchIndexStore {
   /** up to `limit` of the newest messages not indexed yet; empty when all are */
   pending(limit: number): Promise<UnindexedMessage[]>;
