@@ -33,7 +33,6 @@ function deliver(queue: SearchIndexQueue, subjects: string[], opts: { fail?: boo
       queue.add([stored!.id], text(s));
       return stored!.id;
     });
-    queue.indexIfFull();
     if (opts.fail) throw new Error('the commit fails after the inserts');
     return ids;
   });
@@ -76,16 +75,18 @@ describe('SearchIndexQueue', () => {
     expect(indexed('earlier')).toEqual([first]);
   });
 
-  it('indexes everything in the delivery that fills the batch', () => {
+  it('is full at SEARCH_BATCH_ENTRIES waiting entries, and a flush writes them all', () => {
     const queue = new SearchIndexQueue(db);
     const subjects = Array.from({ length: SEARCH_BATCH_ENTRIES }, (_, i) => `bulk${i}`);
     deliver(queue, subjects.slice(0, -1));
-    expect(indexed('bulk0')).toEqual([]);
+    expect(queue.full).toBe(false);
     const [last] = deliver(queue, subjects.slice(-1));
+    expect(queue.full).toBe(true);
+    queue.flush();
     expect(indexed(`bulk${SEARCH_BATCH_ENTRIES - 1}`)).toEqual([last]);
     expect(indexed('bulk0')).toHaveLength(1);
     expect(named()).toEqual([]);
-    expect(queue.size).toBe(0);
+    expect(queue.full).toBe(false);
   });
 
   it('does not index a message deleted before its batch', () => {

@@ -36,17 +36,17 @@ interface DatedDelivery {
 
 /** One transaction for a batch; the rows reference their blobs then, so the pins have done their job. */
 function commitAll(batch: DatedDelivery[]): CommittedRows[] {
-  const committed = search.inTransaction(() => {
-    const rows = batch.map(({ delivery: d, now }) => {
+  const committed = search.inTransaction(() =>
+    batch.map(({ delivery: d, now }) => {
       insertSmallBlobs(db, d.smallBlobs ?? []);
       const copies = insertMessageCopies(db, d.copies);
       if (d.searchText) search.add(copies.map((c) => c.id), d.searchText);
       return { copies, outboundId: d.outbound ? insertOutbound(db, d.outbound, now) : null };
-    });
-    search.indexIfFull();
-    return rows;
-  });
+    }),
+  );
   for (const { delivery } of batch) delivery.pinned?.forEach((sha) => blobs.unpin(sha));
+  // Still inside the main thread's write turn for this batch: it ends with the answer.
+  if (search.full) writeSearchBatch();
   return committed;
 }
 
@@ -97,12 +97,12 @@ function checkpoint(): void {
   }
 }
 
-/** What fails to be indexed now stays named in search_pending: the next start indexes it. */
-function flushSearchOnClose(): void {
+/** The deliveries are committed whatever happens here: entries not written keep waiting, and their names stay for the next start. */
+function writeSearchBatch(): void {
   try {
     search.flush();
   } catch {
-    // A leftover at the next start (search-index-queue.ts).
+    // The next flush tries again; a search's own flush reports the failure.
   }
 }
 
@@ -126,7 +126,7 @@ function handle(request: IngestRequest): unknown {
 serveRequests(parentPort!, (message) => message as IngestRequest, handle, {
   onClose: () => {
     clearInterval(checkpoints);
-    flushSearchOnClose();
+    writeSearchBatch();
     blobs.close();
     db.close();
   },

@@ -4,8 +4,10 @@
 // messages cost the ingest thread more than the rest of their rows. Here a
 // delivery only names its copies in search_pending (one small row each, in
 // its own transaction); their entries wait in memory and are indexed a few
-// hundred at a time: when enough wait, when the main thread asks (before any
-// search, and a moment after the last delivery), and when the thread closes.
+// hundred at a time, in a transaction of their own (an entry that cannot be
+// written never fails a delivery): when enough wait, when the main thread asks
+// (before any search, and a moment after the last delivery), and when the
+// thread closes.
 // After a crash, the names left in search_pending become leftovers at the
 // next start, which the core's search backfill indexes from the stored rows
 // (search-index-repo.ts): no committed message stays out of the index.
@@ -15,7 +17,7 @@ import { preparedOn } from '../prepared.js';
 
 type Sqlite = BetterSqlite3.Database;
 
-/** Past this many waiting entries, or characters of them, the next delivery indexes them all. */
+/** Past this many waiting entries, or characters of them, they are written after the next delivery. */
 export const SEARCH_BATCH_ENTRIES = 512;
 export const SEARCH_BATCH_CHARS = 8 * 1024 * 1024;
 
@@ -54,9 +56,9 @@ export class SearchIndexQueue {
     }
   }
 
-  /** Inside a transaction: indexes every waiting entry once enough wait. */
-  indexIfFull(): void {
-    if (this.size >= SEARCH_BATCH_ENTRIES || this.waitingChars + stagedChars(this.staged) >= SEARCH_BATCH_CHARS) this.indexAll();
+  /** Enough entries wait for a batch: the thread writes it after the delivery's commit. */
+  get full(): boolean {
+    return this.size >= SEARCH_BATCH_ENTRIES || this.waitingChars + stagedChars(this.staged) >= SEARCH_BATCH_CHARS;
   }
 
   /** Inside a transaction: indexes every waiting entry, this transaction's too. */
