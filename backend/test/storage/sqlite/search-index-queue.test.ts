@@ -63,13 +63,16 @@ describe('SearchIndexQueue', () => {
     expect(indexed('doomed')).toEqual([]);
   });
 
-  it('keeps waiting entries when a transaction that indexed them rolls back', () => {
+  it('keeps waiting entries when their batch cannot be written', () => {
     const queue = new SearchIndexQueue(db);
     const [first] = deliver(queue, ['earlier']);
-    expect(() => queue.inTransaction(() => {
-      queue.indexAll();
-      throw new Error('rolled back');
-    })).toThrow('rolled back');
+    // Another writer holds the lock, and this connection does not wait for it.
+    const other = new Database(box.file);
+    other.prepare('BEGIN IMMEDIATE').run();
+    db.pragma('busy_timeout = 0');
+    expect(() => queue.flush()).toThrow(/locked|busy/i);
+    other.prepare('ROLLBACK').run();
+    other.close();
     expect(indexed('earlier')).toEqual([]);
     queue.flush();
     expect(indexed('earlier')).toEqual([first]);

@@ -36,10 +36,8 @@ export class SearchIndexQueue {
   /** committed copies whose entries are not indexed yet */
   private waiting = new Map<number, SearchText>();
   private waitingChars = 0;
-  /** added by the transaction in progress; dropped if it rolls back */
+  /** added by the delivery transaction in progress; dropped if it rolls back */
   private staged: Array<[number, SearchText]> = [];
-  /** the transaction in progress indexed everything */
-  private flushedInTransaction = false;
 
   constructor(private readonly db: Sqlite) {}
 
@@ -58,54 +56,37 @@ export class SearchIndexQueue {
 
   /** Enough entries wait for a batch: the thread writes it after the delivery's commit. */
   get full(): boolean {
-    return this.size >= SEARCH_BATCH_ENTRIES || this.waitingChars + stagedChars(this.staged) >= SEARCH_BATCH_CHARS;
+    return this.waiting.size >= SEARCH_BATCH_ENTRIES || this.waitingChars >= SEARCH_BATCH_CHARS;
   }
 
-  /** Inside a transaction: indexes every waiting entry, this transaction's too. */
-  indexAll(): void {
-    const st = statements(this.db);
-    for (const [id, t] of [...this.waiting, ...this.staged]) {
-      st.index.run(id, t.subject, t.sender, t.recipients, t.body, t.attachments, id);
-      st.unname.run(id);
-    }
-    this.flushedInTransaction = true;
-  }
-
-  /** Its own transaction: indexes every waiting entry now (the main thread's request, closing). */
+  /** Its own transaction: indexes every waiting entry now. If it fails, they keep waiting. */
   flush(): void {
-    if (this.size === 0) return;
-    this.inTransaction(() => this.indexAll());
+    if (this.waiting.size === 0) return;
+    const st = statements(this.db);
+    this.db.transaction(() => {
+      for (const [id, t] of this.waiting) {
+        st.index.run(id, t.subject, t.sender, t.recipients, t.body, t.attachments, id);
+        st.unname.run(id);
+      }
+    }).immediate();
+    this.waiting.clear();
+    this.waitingChars = 0;
   }
 
-  /** The transaction that add() and indexAll() ran in committed. */
-  committed(): void {
-    if (this.flushedInTransaction) {
-      this.waiting.clear();
-      this.waitingChars = 0;
-    } else {
-      for (const [id, text] of this.staged) this.waiting.set(id, text);
-      this.waitingChars += stagedChars(this.staged);
-    }
-    this.staged = [];
-    this.flushedInTransaction = false;
-  }
-
-  /** It rolled back: nothing it added or indexed happened. */
-  rolledBack(): void {
-    this.staged = [];
-    this.flushedInTransaction = false;
-  }
-
-  /** Runs fn in an immediate transaction, keeping the queue in step with its outcome. */
+  /** Runs a delivery's transaction: what it add()s waits once it commits, and is forgotten if it rolls back. */
   inTransaction<T>(fn: () => T): T {
     let out: T;
     try {
       out = this.db.transaction(fn).immediate();
     } catch (err) {
-      this.rolledBack();
+      this.staged = [];
       throw err;
     }
-    this.committed();
+    for (const [id, text] of this.staged) {
+      this.waiting.set(id, text);
+      this.waitingChars += text.subject.length + text.sender.length + text.recipients.length + text.body.length + text.attachments.length;
+    }
+    this.staged = [];
     return out;
   }
 
@@ -116,10 +97,4 @@ export class SearchIndexQueue {
   markLeftovers(): number {
     return statements(this.db).markLeftovers.run().changes;
   }
-}
-
-function stagedChars(staged: ReadonlyArray<[number, SearchText]>): number {
-  let chars = 0;
-  for (const [, t] of staged) chars += t.subject.length + t.sender.length + t.recipients.length + t.body.length + t.attachments.length;
-  return chars;
 }
