@@ -96,8 +96,9 @@ export function formatReport(report: BenchReport): string {
       comparison.maxRssMb !== undefined && rss !== undefined
         ? ` (< ${comparison.maxRssMb}: ${rss < comparison.maxRssMb ? 'met' : 'MISSED'})`
         : '';
+    // Three decimals: a ratio just under its target (0.4988) must not print as the target.
     lines.push(
-      `| ${comparison.name} | ${fixed(subjectRate)} | ${fixed(baselineRate)} | ${fixed(ratio, 2)} | ≥ ${comparison.minRatio}: ${verdict} | ${fixed(rss, 0)}${rssVerdict} | ${fixed(peakRss(comparison.baseline), 0)} | ${failureCount(comparison.subject)} / ${failureCount(comparison.baseline)} |`,
+      `| ${comparison.name} | ${fixed(subjectRate)} | ${fixed(baselineRate)} | ${fixed(ratio, 3)} | ≥ ${comparison.minRatio}: ${verdict} | ${fixed(rss, 0)}${rssVerdict} | ${fixed(peakRss(comparison.baseline), 0)} | ${failureCount(comparison.subject)} / ${failureCount(comparison.baseline)} |`,
     );
   }
   lines.push('');

@@ -11,6 +11,7 @@ import type { EventBus } from './event-bus.js';
 import { createFolder, deleteFolder, renameFolder } from './folders.js';
 import { findByPath, toImapFolder, type ImapFolder } from './imap-folders.js';
 import { ingestMessage, type IngestDeps } from './ingest-message.js';
+import { indexStoredMessages } from './search-backfill.js';
 import type { MailIntake } from './mail-intake.js';
 import type { Metrics } from './metrics.js';
 import type { RecipientResolver } from './recipients.js';
@@ -115,6 +116,8 @@ export class ImapMailbox {
       if (isQuotaExceeded(err)) throw tooLarge('quota_exceeded', (err as Error).message);
       throw err;
     });
+    // Before the OK: a search right after it finds the copies too.
+    await indexStoredMessages(this.deps.store.searchIndex, mapping.map((m) => m.id), this.deps.log);
     const committedAt = process.hrtime.bigint();
     for (const message of await this.deps.store.messages.getMany(userId, mapping.map((m) => m.id))) {
       this.deps.events.publish('message.stored', { message, source: 'appended', committedAt });

@@ -3,10 +3,12 @@
 // delivery and its index batch), newest first (the mail people search for),
 // in small transactions between the server's other work. The tokenizer is
 // ours (mail/search/), so this cannot be SQL in a migration. New mail never
-// waits for it: the store indexes what it delivers.
+// waits for it: the store indexes what it delivers. Copies made outside a
+// delivery (IMAP COPY) are indexed by indexStoredMessages just after their
+// commit.
 import { indexedDocument, searchDocument } from '../mail/search/search-document.js';
 import type { Logger } from '../shared/logger.js';
-import type { SearchIndexStore } from '../storage/mail-store.js';
+import type { SearchIndexStore, SearchText, UnindexedMessage } from '../storage/mail-store.js';
 
 export interface SearchBackfill {
   /** resolves when the backfill is done or stopped */
@@ -24,7 +26,7 @@ export function startSearchBackfill(index: SearchIndexStore, log: Logger): Searc
       if (stopped) return indexed;
       const pending = await index.pending(BATCH);
       if (pending.length === 0) break;
-      await index.add(pending.map((m) => ({ id: m.id, text: indexedDocument(searchDocument(m)) })));
+      await index.add(pending.map(entryOf));
       indexed += pending.length;
       // Let SMTP, HTTP and sockets run between batches.
       await new Promise((resolve) => setImmediate(resolve));
@@ -42,4 +44,24 @@ export function startSearchBackfill(index: SearchIndexStore, log: Logger): Searc
       await done;
     },
   };
+}
+
+/**
+ * Indexes messages stored outside a delivery, in batches between the server's
+ * other work. A failure leaves them for the next start's backfill.
+ */
+export async function indexStoredMessages(index: SearchIndexStore, ids: readonly number[], log: Logger): Promise<void> {
+  try {
+    for (let i = 0; i < ids.length; i += BATCH) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      const messages = await index.messages(ids.slice(i, i + BATCH));
+      await index.add(messages.map(entryOf));
+    }
+  } catch (err) {
+    log.error({ err, messages: ids.length }, 'search index: indexing copied mail failed; it is indexed at the next start');
+  }
+}
+
+function entryOf(m: UnindexedMessage): { id: number; text: SearchText } {
+  return { id: m.id, text: indexedDocument(searchDocument(m)) };
 }

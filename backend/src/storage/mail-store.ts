@@ -237,7 +237,12 @@ export interface UnindexedMessage {
 export interface SearchIndexStore {
   /** up to `limit` of the newest messages not indexed yet; empty when all are */
   pending(limit: number): Promise<UnindexedMessage[]>;
-  /** indexes these (a message deleted meanwhile is skipped); every id is below those still pending after them */
+  /** these messages' searchable fields (those still stored), to index messages stored outside a delivery (an IMAP COPY) */
+  messages(ids: readonly number[]): Promise<UnindexedMessage[]>;
+  /**
+   * indexes these (a message deleted meanwhile is skipped); entries from
+   * `pending` come batch after batch, each id below those still pending after them
+   */
   add(entries: ReadonlyArray<{ id: number; text: SearchText }>): Promise<void>;
 }
 
@@ -276,7 +281,12 @@ export interface ImapStore {
   setFlags(
     userId: number, folderId: number, uids: readonly number[], change: FlagChange,
   ): Promise<{ changed: ImapMessageRecord[]; conflicts: number[] }>;
-  /** copies into another of the user's folders, new UIDs there; QuotaExceeded past quotaBytes (null: none) */
+  /**
+   * copies into another of the user's folders, new UIDs there; QuotaExceeded
+   * past quotaBytes (null: none). The copies are not in the search index yet:
+   * the caller indexes them (SearchIndexStore), and a copy whose entry died
+   * with the process is indexed at the next start.
+   */
   copy(userId: number, folderId: number, uids: readonly number[], toFolderId: number, quota: { bytes: number | null; mailbox: string }): Promise<UidMapping[]>;
 }
 

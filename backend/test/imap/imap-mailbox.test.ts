@@ -110,6 +110,9 @@ describe('IMAP with imaplib', () => {
     expect(text(left[0])).toBe('1 4 5');
     const archive = (await api.get(`/api/folders/${await folderId('archive')}/messages`)).body.messages;
     expect(archive.map((m: { subject: string }) => m.subject)).toEqual(['second']);
+    // The copy is in the search index as soon as COPY answers.
+    const found = (await api.get('/api/search?q=second')).body.messages;
+    expect(found.map((m: { folderId: number }) => m.folderId).sort()).toEqual([await folderId('inbox'), await folderId('archive')].sort());
   });
 
   it('APPENDs to Sent and Drafts without sending; the draft shows in the API\'s Drafts', async () => {

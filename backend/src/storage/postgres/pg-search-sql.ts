@@ -103,6 +103,11 @@ function filterSql(spec: SearchSpec, bind: (v: unknown) => string): string {
   return sql;
 }
 
+/** What of a stored message (m) its index entry is made from. */
+const UNINDEXED_COLUMNS = `m.id, m.subject, m.from_name AS "fromName", m.from_email AS "fromEmail", m.to_json AS "toJson",
+      m.cc_json AS "ccJson", m.body_text AS "bodyText",
+      (SELECT coalesce(json_agg(a.filename ORDER BY a.id), '[]'::json) FROM attachments a WHERE a.message_id = m.id) AS "attachmentNames"`;
+
 export const PG_SEARCH_SQL = {
   /** The rows of search hits, with what highlighting needs. */
   hits: `SELECT m.id, m.user_id AS "userId", m.thread_id AS "threadId", m.folder_id AS "folderId",
@@ -114,11 +119,11 @@ export const PG_SEARCH_SQL = {
     FROM mail_messages m WHERE m.user_id = $1 AND m.id = ANY($2::int[])`,
   index: `INSERT INTO message_search (message_id, user_id, created_at, tsv) VALUES ($1, $2, $3, $4::tsvector)`,
   // Mail stored before the index existed (or whose delivery had no text): the newest first.
-  pending: `SELECT m.id, m.subject, m.from_name AS "fromName", m.from_email AS "fromEmail", m.to_json AS "toJson",
-      m.cc_json AS "ccJson", m.body_text AS "bodyText",
-      (SELECT coalesce(json_agg(a.filename ORDER BY a.id), '[]'::json) FROM attachments a WHERE a.message_id = m.id) AS "attachmentNames"
+  pending: `SELECT ${UNINDEXED_COLUMNS}
     FROM mail_messages m WHERE NOT EXISTS (SELECT 1 FROM message_search s WHERE s.message_id = m.id)
     ORDER BY m.id DESC LIMIT $1`,
+  messages: `SELECT ${UNINDEXED_COLUMNS}
+    FROM mail_messages m WHERE m.id = ANY($1::int[]) ORDER BY m.id`,
   // A message deleted since it was read is not indexed (its trigger already ran).
   backfill: `INSERT INTO message_search (message_id, user_id, created_at, tsv)
     SELECT m.id, m.user_id, m.created_at, $2::tsvector FROM mail_messages m WHERE m.id = $1

@@ -77,11 +77,13 @@ export class PgSearchIndex implements SearchIndexStore {
 
   async pending(limit: number): Promise<UnindexedMessage[]> {
     const { rows } = await this.pool.query<PendingRow>(PG_SEARCH_SQL.pending, [limit]);
-    return rows.map((r) => ({
-      id: r.id, subject: r.subject, fromName: r.fromName, fromEmail: r.fromEmail,
-      to: json<AddressRecord[]>(r.toJson, []), cc: json<AddressRecord[]>(r.ccJson, []),
-      bodyText: r.bodyText, attachmentNames: r.attachmentNames,
-    }));
+    return rows.map(unindexedMessage);
+  }
+
+  async messages(ids: readonly number[]): Promise<UnindexedMessage[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.pool.query<PendingRow>(PG_SEARCH_SQL.messages, [ids]);
+    return rows.map(unindexedMessage);
   }
 
   async add(entries: ReadonlyArray<{ id: number; text: SearchText }>): Promise<void> {
@@ -98,6 +100,14 @@ export class PgSearchIndex implements SearchIndexStore {
       client.release();
     }
   }
+}
+
+function unindexedMessage(r: PendingRow): UnindexedMessage {
+  return {
+    id: r.id, subject: r.subject, fromName: r.fromName, fromEmail: r.fromEmail,
+    to: json<AddressRecord[]>(r.toJson, []), cc: json<AddressRecord[]>(r.ccJson, []),
+    bodyText: r.bodyText, attachmentNames: r.attachmentNames,
+  };
 }
 
 function json<T>(text: string, fallback: T): T {

@@ -47,10 +47,15 @@ export interface ImapListingReads {
 type BooleanFlag = keyof Omit<ImapFlagsRecord, 'keywords'>;
 const BOOLEAN_FLAGS: readonly BooleanFlag[] = ['isRead', 'isStarred', 'isAnswered', 'isDraft', 'isDeleted'];
 
+/** An engine's own step in a COPY's transaction, given the copies' ids. */
+export type CopiedHook = (tx: Tx, ids: number[]) => Promise<unknown>;
+
 export class ImapRepo implements ImapStore {
+  /** copied: SQLite names the copies for its search index there (search-index-repo.ts) */
   constructor(
     private readonly db: PrismaDatabase,
     private readonly reads: ImapListingReads,
+    private readonly copied: CopiedHook = async () => undefined,
   ) {}
 
   async folder(userId: number, folderId: number): Promise<ImapFolderRecord | null> {
@@ -127,6 +132,7 @@ export class ImapRepo implements ImapStore {
         out.push({ id: copy.id, sourceUid: uid, uid: claimed.firstUid + i });
       }
       await refreshThreadsOf(tx, out.map((m) => m.id));
+      await this.copied(tx, out.map((m) => m.id));
       return out;
     });
   }

@@ -13,7 +13,7 @@ import { UserRepo } from '../prisma/user-repo.js';
 import { WebhookRepo } from '../prisma/webhook-repo.js';
 import { changeFlags } from './flag-changes.js';
 import { IngestWorker } from './ingest-worker/ingest-worker.js';
-import { SqliteSearchIndex } from './search/search-index-repo.js';
+import { SEARCH_INDEX_SQL, SqliteSearchIndex } from './search/search-index-repo.js';
 import { SearchRunner } from './search/search-runner.js';
 import { SqliteDelivery } from './sqlite-delivery.js';
 import { openDatabase } from './sqlite-database.js';
@@ -62,7 +62,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<MailSto
       releaseBlobs,
       changeFlags: (userId, ids, flags) => db.writeNow((w) => changeFlags(w, userId, ids, flags)),
     }),
-    imap: new ImapRepo(db, queries),
+    imap: new ImapRepo(db, queries, (tx, ids) => tx.$executeRawUnsafe(SEARCH_INDEX_SQL.copied, JSON.stringify(ids))),
     blobs: { read: (sha) => tiers.read(sha), open: (sha) => tiers.open(sha), release: releaseBlobs },
     outbound: new OutboundRepo(db, releaseBlobs),
     webhooks: new WebhookRepo(db),

@@ -141,6 +141,18 @@ export function describeImapStoreContract(engine: string, open: () => Promise<En
       expect(await store.imap.copy(eve.id, inbox, [3], drafts, { bytes: null, mailbox: eve.email })).toEqual([]);
     });
 
+    it('leaves a copy to be indexed for search: pending until its entry is added, as a process that died after the COPY leaves it', async () => {
+      const archive = (await store.folders.findByKind(dan.id, 'archive'))!.id;
+      const { uids } = await deliver(dan, inbox);
+      const [copied] = await store.imap.copy(dan.id, inbox, uids, archive, { bytes: null, mailbox: dan.email });
+      const pendingIds = async () => (await store.searchIndex.pending(1000)).map((m) => m.id);
+      expect(await pendingIds()).toContain(copied!.id);
+      const [fields] = await store.searchIndex.messages([copied!.id, 999_999]);
+      expect(fields).toMatchObject({ id: copied!.id, subject: (await store.messages.get(dan.id, copied!.id))!.subject });
+      await store.searchIndex.add([{ id: copied!.id, text: { subject: 'copied', sender: '', recipients: '', body: '', attachments: '' } }]);
+      expect(await pendingIds()).not.toContain(copied!.id);
+    });
+
     it('creates, renames (with nested folders) and removes custom folders; a removed folder\'s mail goes where it is told', async () => {
       const work = await store.folders.create(dan.id, 'Work');
       const nested = await store.folders.create(dan.id, 'Work/2026');

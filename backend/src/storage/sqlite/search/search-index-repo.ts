@@ -20,6 +20,10 @@ export const SEARCH_INDEX_SQL = {
   pending: `SELECT ${UNINDEXED_COLUMNS}
     FROM mail_messages m WHERE m.id < (SELECT next_below FROM search_backfill WHERE id = 1)
     ORDER BY m.id DESC LIMIT ?`,
+  messages: `SELECT ${UNINDEXED_COLUMNS}
+    FROM mail_messages m WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id`,
+  // An IMAP COPY names its copies in its own transaction: one the process loses before indexing them is a leftover.
+  copied: `INSERT OR IGNORE INTO search_pending (message_id, leftover) SELECT value, 1 FROM json_each(?)`,
   // A message deleted since it was read is not indexed (the trigger already ran for it).
   add: `INSERT INTO message_search (rowid, subject, sender, recipients, body, attachments)
     SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM mail_messages WHERE id = ?)`,
@@ -47,6 +51,12 @@ export class SqliteSearchIndex implements SearchIndexStore {
   async pending(limit: number): Promise<UnindexedMessage[]> {
     const leftovers = await this.db.read.$queryRawUnsafe<UnindexedRow[]>(SEARCH_INDEX_SQL.leftovers, limit);
     const rows = leftovers.length > 0 ? leftovers : await this.db.read.$queryRawUnsafe<UnindexedRow[]>(SEARCH_INDEX_SQL.pending, limit);
+    return rows.map(unindexedMessage);
+  }
+
+  async messages(ids: readonly number[]): Promise<UnindexedMessage[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.read.$queryRawUnsafe<UnindexedRow[]>(SEARCH_INDEX_SQL.messages, JSON.stringify(ids));
     return rows.map(unindexedMessage);
   }
 
