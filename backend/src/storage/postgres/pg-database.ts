@@ -71,9 +71,19 @@ class WriteQueue {
   }
 }
 
+/**
+ * Every statement is planned for its values. A named statement otherwise
+ * settles on one generic plan per connection after five runs, and on a young
+ * database (before autovacuum first analyzes the tables) that plan reads whole
+ * tables, since they were nearly empty: every delivery batch after it scanned
+ * every stored message, and a message read every message row, until the next
+ * ANALYZE replanned them. (A DATABASE_URL with options of its own replaces this.)
+ */
+export const PLANNED_PER_RUN = '-c plan_cache_mode=force_custom_plan';
+
 export async function openPgDatabase(opts: PgDatabaseOptions): Promise<PgDatabase> {
   const migrations = await migrate(opts.url);
-  const connection = { connectionString: opts.url, max: opts.poolSize, statement_timeout: opts.statementTimeoutMs };
+  const connection = { connectionString: opts.url, max: opts.poolSize, statement_timeout: opts.statementTimeoutMs, options: PLANNED_PER_RUN };
   const pool = new pg.Pool(connection);
   // An idle connection that PostgreSQL ends (a restart, a failover, an
   // administrator) is an 'error' on the pool, which with no listener would
