@@ -76,7 +76,7 @@ class WriteQueue {
  * settles on one generic plan per connection after five runs, and on a young
  * database (before autovacuum first analyzes the tables) that plan reads whole
  * tables, since they were nearly empty: every delivery batch after it scanned
- * every stored message, and a message read every message row, until the next
+ * every stored message (a hot read's plan can do the same) until the next
  * ANALYZE replanned them. (A DATABASE_URL with options of its own replaces this.)
  */
 export const PLANNED_PER_RUN = '-c plan_cache_mode=force_custom_plan';
