@@ -118,11 +118,26 @@ describe('addresses of the inbox', () => {
   });
 
   it('says so when the linked conversation is not there (deleted, or another account\'s)', async () => {
-    await page.goto(`${stack.inboxUrl}/mail/inbox/999999`);
-    await page.getByText('This conversation is not here.').waitFor();
-    expect(pathOf(page)).toBe('/mail/inbox/999999');
-    await page.keyboard.press('Escape');
-    await expect.poll(() => pathOf(page)).toBe('/mail/inbox');
+    // The missing conversation can answer before the folders do: hold them
+    // back, so Escape is pressed while the folder is known only from the address.
+    let releaseFolders = () => {};
+    const foldersHeld = new Promise<void>((resolve) => (releaseFolders = resolve));
+    await page.route('**/api/folders', async (route) => {
+      await foldersHeld;
+      await route.continue();
+    });
+    try {
+      await page.goto(`${stack.inboxUrl}/mail/inbox/999999`);
+      await page.getByText('This conversation is not here.').waitFor();
+      expect(pathOf(page)).toBe('/mail/inbox/999999');
+      await page.keyboard.press('Escape');
+      await expect.poll(() => pathOf(page)).toBe('/mail/inbox');
+    } finally {
+      releaseFolders();
+      await page.unroute('**/api/folders');
+    }
+    await expect.poll(() => page.locator('.pane-title').textContent()).toBe('Inbox');
+    expect(pathOf(page)).toBe('/mail/inbox');
   });
 
   it('is answered with the app for every such address (SPA fallback), never cached', async () => {

@@ -5,12 +5,13 @@
 // returns to the list. The phone's folder drawer is the only pane state kept
 // here rather than in the address.
 import type { FolderDto } from '@contracts/api';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router';
 import { useToast } from '../../../components/toast';
 import {
   DEFAULT_MAILBOX_PATH,
   findFolder,
+  keyPath,
   mailboxPath,
   parseFolderSegment,
   parseThreadSegment,
@@ -46,7 +47,7 @@ export function useMailboxRoute(folders: FoldersState): MailboxRoute {
   const location = useLocation();
   const toast = useToast();
   const [foldersOpen, setFoldersOpen] = useState(false);
-  const key = parseFolderSegment(params.folder);
+  const key = useMemo(() => parseFolderSegment(params.folder), [params.folder]);
   const folder = findFolder(folders.folders, key);
   const routeKind = key && 'kind' in key ? key.kind : null;
   const threadId = parseThreadSegment(params.threadId);
@@ -89,11 +90,13 @@ export function useMailboxRoute(folders: FoldersState): MailboxRoute {
   );
 
   const closeThread = useCallback(() => {
-    if (threadId === null || !folder) return;
-    // Opened from the list: go back to that entry. Opened by address: the list replaces it.
+    if (threadId === null) return;
+    // Opened from the list: go back to that entry. Opened by address: the list replaces it,
+    // also while the folders are still loading (a missing conversation answers before them).
     if (fromList) navigate(-1);
-    else navigate(mailboxPath(folder), { replace: true });
-  }, [threadId, folder, fromList, navigate]);
+    else if (folder) navigate(mailboxPath(folder), { replace: true });
+    else if (key) navigate(keyPath(key), { replace: true });
+  }, [threadId, folder, key, fromList, navigate]);
 
   const pane: Pane = threadId !== null ? 'conversation' : foldersOpen ? 'folders' : 'list';
   return { folder, routeKind, threadId, pane, showFolders: () => setFoldersOpen(true), selectFolder, openThread, closeThread };

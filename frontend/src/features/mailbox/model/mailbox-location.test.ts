@@ -1,6 +1,6 @@
 import type { FolderDto } from '@contracts/api';
 import { describe, expect, it } from 'vitest';
-import { findFolder, mailboxPath, parseFolderSegment, parseThreadSegment } from './mailbox-location';
+import { findFolder, keyPath, mailboxPath, parseFolderSegment, parseThreadSegment } from './mailbox-location';
 
 const folder = (id: number, kind: FolderDto['kind'], name: string = kind): FolderDto => ({ id, kind, name, unreadCount: 0, totalCount: 0 });
 const folders = [folder(11, 'inbox', 'Inbox'), folder(12, 'sent', 'Sent'), folder(40, 'custom', 'Receipts')];
@@ -18,6 +18,11 @@ describe('mailbox location', () => {
       expect(findFolder(folders, parseFolderSegment(segment))).toBe(f);
       expect(parseThreadSegment(thread)).toBe(5);
     }
+  });
+
+  it('names the list of a folder known only by its key (before the folders load)', () => {
+    expect(keyPath(parseFolderSegment('Inbox')!)).toBe('/mail/inbox');
+    expect(keyPath(parseFolderSegment('40')!)).toBe('/mail/40');
   });
 
   it('accepts a system folder by its id (an old link) and a kind in any case', () => {

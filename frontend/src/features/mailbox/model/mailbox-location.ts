@@ -39,6 +39,11 @@ export function mailboxPath(folder: Pick<FolderDto, 'id' | 'kind'>, threadId: nu
   return threadId === null ? base : `${base}/${threadId}`;
 }
 
+/** The list of the folder a key names, before the folders are loaded (the route then canonicalises it). */
+export function keyPath(key: FolderKey): string {
+  return `${MAIL_ROOT}/${'kind' in key ? key.kind : key.id}`;
+}
+
 function positiveInt(text: string): number | null {
   if (!/^[1-9]\d{0,15}$/.test(text)) return null;
   const n = Number(text);
