@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../src/storage/cursor.js';
 import { AccountRepo } from '../../src/storage/prisma/account-repo.js';
+import { ChatRepo } from '../../src/storage/prisma/chat-repo.js';
 import { FolderRepo } from '../../src/storage/prisma/folder-repo.js';
 import { MessageRepo } from '../../src/storage/prisma/message-repo.js';
 import { OutboundRepo } from '../../src/storage/prisma/outbound-repo.js';
@@ -19,6 +20,7 @@ import type { PrismaDatabase } from '../../src/storage/prisma/prisma-database.js
 import { applyMigrations } from '../../src/storage/sqlite/migrate.js';
 import { PLANNED_TABLES, PLANNER_STATS } from '../../src/storage/sqlite/planner-stats.js';
 import { FLAG_SQL } from '../../src/storage/sqlite/flag-changes.js';
+import { DELIVERY_SQL } from '../../src/storage/sqlite/ingest-worker/delivery-sql.js';
 import { SEARCH_HITS_SQL } from '../../src/storage/sqlite/search/search-sql.js';
 
 let dir: string;
@@ -29,6 +31,7 @@ let messages: MessageRepo;
 let folders: FolderRepo;
 let accounts: AccountRepo;
 let outbound: OutboundRepo;
+let chat: ChatRepo;
 const cursor = encodeCursor({ at: new Date(Date.UTC(2026, 0, 1)), id: 5000 });
 
 beforeAll(async () => {
@@ -50,6 +53,7 @@ beforeAll(async () => {
   folders = new FolderRepo(db);
   accounts = new AccountRepo(db, release);
   outbound = new OutboundRepo(db, release);
+  chat = new ChatRepo(db);
 });
 
 afterAll(async () => {
@@ -163,6 +167,14 @@ describe('query plans of changes, on the fixed planner statistics', () => {
       const params = sql === FLAG_SQL.summaryCounts ? [1, 7] : [0, 0, 1, 7];
       expect(plan(sql, ...params)).toMatch(/^SEARCH thread_summaries USING (INDEX sqlite_autoindex_thread_summaries_1|PRIMARY KEY) \(folder_id=\? AND thread_id=\?\)$/);
     }
+  });
+
+  it("a reply's parent and a conversation's copies at other users: one index by Message-ID serves both", async () => {
+    const parent = (plain.prepare(`EXPLAIN QUERY PLAN ${DELIVERY_SQL.threadOf}`).all(1, 'a@b') as Array<{ detail: string }>).map((r) => r.detail);
+    expect(parent.join(' | ')).toMatch(/^SEARCH mail_messages USING INDEX mail_messages_message_id_user_id_idx \(message_id=\? AND user_id=\?\)$/);
+    const [copies] = await plansOf(() => chat.copiesOfThread(1, 7));
+    expect(copies!.join(' | ')).toMatch(/SEARCH b USING INDEX mail_messages_message_id_user_id_idx \(message_id=\?\)/);
+    expect(copies!.filter((l) => l.startsWith('SCAN ')), copies!.join(' | ')).toEqual([]);
   });
 
   it('the rows of search hits: by primary key', () => {

@@ -22,12 +22,12 @@ export const PLANNER_STATS: Readonly<Record<string, { table: string; stat: strin
   mail_messages_folder_id_uid_key: { table: 'mail_messages', stat: '1000000 2001 1' },
   // (folder_id, uid, then the eleven columns an IMAP listing reads): a folder, then one row per UID.
   mail_messages_imap_listing_idx: { table: 'mail_messages', stat: '1000000 2001 1 1 1 1 1 1 1 1 1 1 1' },
-  mail_messages_message_id_idx: { table: 'mail_messages', stat: '1000000 1' },
+  // A Message-ID names one message (its copies at a few users, at most).
+  mail_messages_message_id_user_id_idx: { table: 'mail_messages', stat: '1000000 1 1' },
   mail_messages_raw_sha256_idx: { table: 'mail_messages', stat: '1000000 2' },
   mail_messages_thread_id_created_at_idx: { table: 'mail_messages', stat: '1000000 21 1' },
   mail_messages_user_id_folder_id_is_read_idx: { table: 'mail_messages', stat: '1000000 2001 2001 2001' },
   mail_messages_user_id_in_reply_to_idx: { table: 'mail_messages', stat: '1000000 2001 2' },
-  mail_messages_user_id_message_id_idx: { table: 'mail_messages', stat: '1000000 2001 1' },
   mail_threads_user_id_last_message_at_idx: { table: 'mail_threads', stat: '50000 2001 1' },
   sqlite_autoindex_thread_summaries_1: { table: 'thread_summaries', stat: '50000 2001 1' },
   thread_summaries_folder_id_last_message_at_thread_id_idx: { table: 'thread_summaries', stat: '50000 2001 1 1' },
