@@ -122,9 +122,11 @@ describe('addresses of the inbox', () => {
     // back, so Escape is pressed while the folder is known only from the address.
     let releaseFolders = () => {};
     const foldersHeld = new Promise<void>((resolve) => (releaseFolders = resolve));
-    await page.route('**/api/folders', async (route) => {
-      await foldersHeld;
-      await route.continue();
+    const held: Promise<void>[] = [];
+    await page.route('**/api/folders', (route) => {
+      const passed = foldersHeld.then(() => route.continue());
+      held.push(passed);
+      return passed;
     });
     try {
       await page.goto(`${stack.inboxUrl}/mail/inbox/999999`);
@@ -133,7 +135,9 @@ describe('addresses of the inbox', () => {
       await page.keyboard.press('Escape');
       await expect.poll(() => pathOf(page)).toBe('/mail/inbox');
     } finally {
+      // Every held request goes on before the route is removed (removing it first answers them twice).
       releaseFolders();
+      await Promise.all(held);
       await page.unroute('**/api/folders');
     }
     await expect.poll(() => page.locator('.pane-title').textContent()).toBe('Inbox');
