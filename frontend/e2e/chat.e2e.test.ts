@@ -10,7 +10,8 @@ import { launchChromium, type BrowserHandle } from './harness/browser';
 import { openFolder, PASSWORD, pathOf, registerByApi, sendByApi, signIn, threadRow, waitUntilLive } from './harness/inbox-page';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
-import { repoRoot, startStack, type Stack } from './harness/stack';
+import { screenshotsDir } from './harness/screenshots-dir';
+import { startStack, type Stack } from './harness/stack';
 
 const ALICE = 'alice@chat.test';
 const BOB = 'bob@chat.test';
@@ -41,6 +42,8 @@ async function api<T>(token: string, p: string): Promise<T> {
   return (await fetch(`${stack.apiUrl}${p}`, { headers: { Authorization: `Bearer ${token}` } })).json() as Promise<T>;
 }
 
+const shots = screenshotsDir();
+
 beforeAll(async () => {
   [stack, chromium] = await Promise.all([startStack(), launchChromium()]);
   aliceToken = await registerByApi(stack.apiUrl, ALICE, 'Alice Liddell');
@@ -58,6 +61,7 @@ afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await chromium?.close();
   await stack?.stop();
+  shots.cleanUp();
 });
 
 describe('chat between two signed-in users', () => {
@@ -152,7 +156,7 @@ describe('chat between two signed-in users', () => {
     await alice.keyboard.type('Should I bring the slides?');
     await expect.poll(() => typing(bob).textContent()).toBe('Alice Liddell is typing…');
     await bob.getByTestId('toast').first().waitFor({ state: 'detached' });
-    await bob.screenshot({ path: path.join(repoRoot, 'docs/screenshots/chat-desktop.png') });
+    await bob.screenshot({ path: path.join(shots.path, 'chat-desktop.png') });
     await alice.keyboard.press('Enter');
     await bubbleWith(bob, 'Should I bring the slides?').waitFor();
 
@@ -163,7 +167,7 @@ describe('chat between two signed-in users', () => {
     await threadRow(phone, 'Lunch on Friday?').tap();
     await bubbleWith(phone, 'Should I bring the slides?').waitFor();
     await phone.getByTestId('toast').first().waitFor({ state: 'detached' });
-    await phone.screenshot({ path: path.join(repoRoot, 'docs/screenshots/chat-phone.png') });
+    await phone.screenshot({ path: path.join(shots.path, 'chat-phone.png') });
   });
 
   it('saw no page error or console error in either browser', () => {

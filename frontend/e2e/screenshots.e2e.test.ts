@@ -1,9 +1,7 @@
 // The screenshots in docs/screenshots/, made from a real run: a small but
-// lived-in mailbox, at desktop (1280×800) and phone (390×844) sizes. Every
-// run takes them; only `npm run screenshots` (SCREENSHOTS=1) writes them over
-// the tracked ones, so an ordinary run leaves the working tree clean.
+// lived-in mailbox, at desktop (1280×800) and phone (390×844) sizes
+// (harness/screenshots-dir.ts: where a run writes them).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,13 +9,15 @@ import { launchChromium, type BrowserHandle } from './harness/browser';
 import { inboxMessageId, registerByApi, sendByApi, showAsMail, signIn, threadRow, waitUntilLive } from './harness/inbox-page';
 import { sendMail } from './harness/mail';
 import { chartPng } from './harness/png';
-import { repoRoot, startStack, type Stack } from './harness/stack';
+import { screenshotsDir } from './harness/screenshots-dir';
+import { startStack, type Stack } from './harness/stack';
 
 const ALICE = 'alice@chitbox.test';
 const BOB = 'bob@chitbox.test';
 let stack: Stack;
 let chromium: BrowserHandle;
-const shotsDir = process.env.SCREENSHOTS === '1' ? path.join(repoRoot, 'docs/screenshots') : fs.mkdtempSync(path.join(os.tmpdir(), 'chitbox-shots-'));
+const shots = screenshotsDir();
+const shotsDir = shots.path;
 
 const NEWSLETTER =
   '<div style="font-family:Georgia,serif;max-width:560px">' +
@@ -57,7 +57,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await chromium?.close();
   await stack?.stop();
-  if (process.env.SCREENSHOTS !== '1') fs.rmSync(shotsDir, { recursive: true, force: true });
+  shots.cleanUp();
 });
 
 async function shoot(page: Page, name: string): Promise<void> {
