@@ -16,13 +16,9 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** The corpus directory, or null when it is not on this machine. */
-export function findCorpus(repoRoot: string): string | null {
-  const dir = process.env.CHITBOX_CORPUS_DIR ? path.resolve(process.env.CHITBOX_CORPUS_DIR) : path.resolve(repoRoot, '../shared/fixtures/eml');
-  return fs.existsSync(path.join(dir, 'manifest.json')) ? dir : null;
-}
-
+/** The corpus's messages as they are on disk (where it is: support/eml-corpus.ts); none without its manifest. */
 export function loadCorpus(dir: string): Buffer[] {
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) return [];
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { files: Array<{ path: string }> };
   return manifest.files.map((f) => fs.readFileSync(path.join(dir, f.path)));
 }

@@ -7,14 +7,13 @@
 // keeps going with fresh seeds for FUZZ_DURATION_MS (30 minutes), one fresh
 // server per batch so the data directory stays small. A failure prints the
 // seed and index that reproduce it.
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SmtpLineClient, sendMail } from '../support/smtp-line-client.js';
 import { startTestServer, type ApiClient } from '../support/test-server.js';
-import { findCorpus, loadCorpus, mutant, wireForm } from './fuzz-messages.js';
+import { corpusDir as findCorpusDir } from '../support/eml-corpus.js';
+import { loadCorpus, mutant, wireForm } from './fuzz-messages.js';
 import { HOSTILE_CASES } from './hostile-cases.js';
 
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const durationMs = Number(process.env.FUZZ_DURATION_MS ?? 0);
 const count = Number(process.env.FUZZ_COUNT ?? 300);
 const firstSeed = Number(process.env.FUZZ_SEED ?? 1);
@@ -28,7 +27,7 @@ const PARSE_TIMEOUT_MS = 2000;
 // the commit; a minute means the server hangs, not that the machine is slow.
 const REPLY_TIMEOUT_MS = 60_000;
 
-const corpusDir = findCorpus(repoRoot);
+const corpusDir = findCorpusDir();
 if (!corpusDir) console.log('smtp-fuzz: fixture corpus not found (../shared/fixtures/eml or CHITBOX_CORPUS_DIR): mutating the hostile cases only');
 const corpus = corpusDir ? loadCorpus(corpusDir) : [];
 const hostile = HOSTILE_CASES.map((c) => c.build());
